@@ -1,0 +1,100 @@
+"""The ``zhaoshang`` command (also ``python -m helpers``).
+
+Expected bad input (no workbook, a missing column, a bad parameter) exits with status 2 and
+one clear line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from helpers.paths import default_data_dir, default_reference_dir
+
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(Exception):
+    """A bad parameter: reported in one line, exit status 2."""
+
+
+def _add_dirs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", type=Path, default=None, help="数据目录（默认：项目的 data/）")
+    parser.add_argument("--reference-dir", type=Path, default=None, help="参考数据目录（默认：数据目录下的 reference/，否则项目的 data/reference/）")
+
+
+def _year_data(args: argparse.Namespace) -> tuple[Path, "object"]:
+    from helpers.reference import load_reference
+
+    data_dir = args.data_dir or default_data_dir()
+    reference_dir = args.reference_dir
+    if reference_dir is None:  # a data folder may carry its own reference tables
+        reference_dir = data_dir / "reference" if (data_dir / "reference").is_dir() else default_reference_dir()
+    return data_dir, load_reference(reference_dir)
+
+
+def format_counts_table(year: int, counts: dict[str, dict[str, int]], quarantine_rows: int, warning_rows: int) -> str:
+    """The readable summary of ``zhaoshang clean``."""
+    labels = {
+        "projects": "项目台账",
+        "trips": "外出招商",
+        "leads": "项目信息",
+        "chain_map": "产业链图谱",
+        "province_peers": "全省对比",
+        "targets": "目标任务",
+    }
+    header = f"{'工作表':<10}{'读取行':>8}{'有效':>8}{'隔离':>8}{'合计行':>8}{'空行':>8}{'重复合并':>8}"
+    lines = [f"{year} 年台账清洗结果", header]
+    for table, row in counts.items():
+        lines.append(
+            f"{labels.get(table, table):<10}{row['rows_read']:>10}{row['clean']:>10}{row['quarantined']:>10}"
+            f"{row['subtotal']:>10}{row['blank']:>10}{row['duplicates_merged']:>10}"
+        )
+    lines.append(f"隔离 {quarantine_rows} 行（见 quarantine.csv），警告 {warning_rows} 条（见 warnings.csv）")
+    return "\n".join(lines)
+
+
+def command_clean(args: argparse.Namespace) -> int:
+    from helpers.cache import load_year
+    from helpers.paths import processed_dir
+
+    data_dir, reference = _year_data(args)
+    year = args.year if args.year is not None else reference.default_year
+    result = load_year(year, data_dir, reference, progress=not args.json)
+    counts = result.counts()
+    if args.json:
+        print(json.dumps({"year": year, "sheets": counts}, ensure_ascii=False))
+    else:
+        print(format_counts_table(year, counts, len(result.quarantine), len(result.warnings)))
+        print(f"清洗结果：{processed_dir(data_dir, year)}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="zhaoshang", description="招商引资分析工具包")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    clean = commands.add_parser("clean", help="清洗一个年度的台账并打印汇总")
+    clean.add_argument("--year", type=int, default=None, help="年度（默认：settings.yaml 中的 default_year）")
+    clean.add_argument("--json", action="store_true", help="以 JSON 输出各工作表的行数统计")
+    _add_dirs(clean)
+    clean.set_defaults(handler=command_clean)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: run one sub-command, turning expected errors into exit status 2."""
+    from helpers.ingest import LedgerError
+    from helpers.reference import ReferenceError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except (LedgerError, ReferenceError, UsageError, FileNotFoundError) as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return EXIT_BAD_INPUT

@@ -1,0 +1,65 @@
+"""Where the project's folders are: the one place that knows the layout.
+
+The project root is found from ``ZHAOSHANG_HOME`` if set, else from the package location
+(editable install, ``src/helpers`` → root), else from the current folder upwards.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+MARKER = Path("data") / "reference" / "settings.yaml"
+
+
+def project_root() -> Path:
+    """The project folder (holding ``data/``, ``notebooks/``, ``reports/``)."""
+    env = os.environ.get("ZHAOSHANG_HOME")
+    if env:
+        return Path(env).resolve()
+    candidates = [Path(__file__).resolve().parents[2], *[p for p in [Path.cwd(), *Path.cwd().parents]]]
+    for candidate in candidates:
+        if (candidate / MARKER).is_file():
+            return candidate
+    raise FileNotFoundError(
+        f"找不到项目目录（需包含 {MARKER}）；请在项目目录下运行，或设置环境变量 ZHAOSHANG_HOME"
+    )
+
+
+def default_data_dir() -> Path:
+    return project_root() / "data"
+
+
+def default_reference_dir() -> Path:
+    return project_root() / "data" / "reference"
+
+
+def published_path(data_dir: Path | None = None) -> Path:
+    """The city's published figures (``data/published/*.yaml``)."""
+    return (data_dir or default_data_dir()) / "published" / "jiujiang.yaml"
+
+
+def raw_dir(data_dir: Path, year: int) -> Path:
+    return data_dir / "raw" / str(year)
+
+
+def processed_dir(data_dir: Path, year: int) -> Path:
+    return data_dir / "processed" / str(year)
+
+
+def notebooks_dir() -> Path:
+    return project_root() / "notebooks"
+
+
+def reports_dir() -> Path:
+    return project_root() / "reports"
+
+
+def available_years(data_dir: Path) -> list[int]:
+    """Years that have a ``raw/<year>/`` folder with at least one workbook, ascending."""
+    base = data_dir / "raw"
+    if not base.is_dir():
+        return []
+    return sorted(
+        int(p.name) for p in base.iterdir() if p.is_dir() and p.name.isdigit() and any(p.glob("*.xlsx"))
+    )

@@ -1,0 +1,235 @@
+"""Reference data (``data/reference/``): the single place where anything city-specific lives.
+
+Every table is validated on load; a broken table stops with a message naming the file,
+the row and the column. Lookups that map an alias to its canonical name are built here,
+so the cleaning code never carries a name of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from helpers.paths import default_reference_dir
+
+ALIAS_SEPARATOR = "|"
+
+
+class ReferenceError(ValueError):
+    """A reference table is missing or malformed."""
+
+
+def _read_csv(path: Path, required: list[str]) -> pd.DataFrame:
+    if not path.is_file():
+        raise ReferenceError(f"参考数据缺失：{path}")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False).map(str.strip)
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise ReferenceError(f"{path.name}: 缺少列 {missing}；现有列 {list(frame.columns)}")
+    for column in required:
+        if column == "aliases" or column == "code":
+            continue
+        empty = frame.index[frame[column] == ""].tolist()
+        if empty and column in ("name", "indicator", "key", "weight", "year", "start", "end"):
+            raise ReferenceError(f"{path.name} 第 {empty[0] + 2} 行: 列 {column} 为空")
+    return frame
+
+
+def _read_yaml(path: Path) -> Any:
+    if not path.is_file():
+        raise ReferenceError(f"参考数据缺失：{path}")
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def _unique(frame: pd.DataFrame, column: str, file: str) -> None:
+    duplicated = frame[frame[column].duplicated()][column].tolist()
+    if duplicated:
+        raise ReferenceError(f"{file}: 列 {column} 有重复值 {duplicated}")
+
+
+def _flag(frame: pd.DataFrame, column: str, file: str) -> pd.Series:
+    values = frame[column].str.lower()
+    bad = frame.index[~values.isin(["true", "false"])].tolist()
+    if bad:
+        raise ReferenceError(f"{file} 第 {bad[0] + 2} 行: 列 {column} 应为 true/false，实为 {frame.at[bad[0], column]!r}")
+    return values == "true"
+
+
+def _dates(frame: pd.DataFrame, column: str, file: str) -> pd.Series:
+    parsed = pd.to_datetime(frame[column], format="%Y-%m-%d", errors="coerce")
+    bad = frame.index[parsed.isna() & (frame[column] != "")].tolist()
+    if bad:
+        raise ReferenceError(f"{file} 第 {bad[0] + 2} 行: 列 {column} 不是 YYYY-MM-DD 日期：{frame.at[bad[0], column]!r}")
+    return parsed
+
+
+def alias_map(frame: pd.DataFrame, file: str) -> dict[str, str]:
+    """Alias (and canonical name) → canonical name, from ``name`` and ``aliases`` columns.
+
+    >>> alias_map(pd.DataFrame({"name": ["濂溪区"], "aliases": ["庐山区|濂溪"]}), "units.csv")
+    {'濂溪区': '濂溪区', '庐山区': '濂溪区', '濂溪': '濂溪区'}
+    """
+    mapping: dict[str, str] = {}
+    for row_number, (name, aliases) in enumerate(zip(frame["name"], frame.get("aliases", [""] * len(frame))), start=2):
+        for alias in [name, *[a.strip() for a in str(aliases).split(ALIAS_SEPARATOR) if a.strip()]]:
+            if mapping.get(alias, name) != name:
+                raise ReferenceError(f"{file} 第 {row_number} 行: 别名 {alias!r} 同时指向 {mapping[alias]!r} 和 {name!r}")
+            mapping[alias] = name
+    return mapping
+
+
+@dataclass(frozen=True)
+class Reference:
+    """All reference tables of one city, validated."""
+
+    directory: Path
+    settings: dict[str, Any]
+    units: pd.DataFrame
+    cities: pd.DataFrame
+    industries: pd.DataFrame
+    chains: pd.DataFrame
+    events: pd.DataFrame
+    campaigns: pd.DataFrame
+    thresholds: dict[str, Any]
+    indicators: pd.DataFrame
+    weights: pd.DataFrame
+    categories: dict[str, dict[str, list[str]]]
+    ledger_format: dict[str, Any] = field(repr=False)
+
+    @property
+    def city(self) -> str:
+        return str(self.settings["city"])
+
+    @property
+    def default_year(self) -> int:
+        return int(self.settings["default_year"])
+
+    def threshold_wan(self, name: str) -> float:
+        """A size threshold of ``thresholds.yaml`` converted from 亿元 to 万元."""
+        return float(self.thresholds[name]) * 10_000
+
+    @cached_property
+    def lookups(self) -> dict[str, dict[str, str]]:
+        """Alias → canonical maps keyed by value type (``county``, ``industry``, ``category:source`` …)."""
+        maps = {
+            "county": alias_map(self.units, "units.csv"),
+            "city": alias_map(self.cities, "cities.csv"),
+            "industry": alias_map(self.industries, "industries.csv"),
+            "chain": alias_map(self.chains, "chains.csv"),
+            "event": alias_map(self.events, "events.csv"),
+            "indicator": alias_map(self.indicators.assign(aliases=""), "indicators.csv"),
+        }
+        for vocabulary, values in self.categories.items():
+            frame = pd.DataFrame(
+                {"name": list(values), "aliases": [ALIAS_SEPARATOR.join(a or []) for a in values.values()]}
+            )
+            maps[f"category:{vocabulary}"] = alias_map(frame, f"categories.yaml/{vocabulary}")
+        return maps
+
+    @cached_property
+    def emerging_industries(self) -> frozenset[str]:
+        return frozenset(self.industries.loc[self.industries["emerging"], "name"])
+
+    @cached_property
+    def digital_industries(self) -> frozenset[str]:
+        return frozenset(self.industries.loc[self.industries["digital"], "name"])
+
+    @cached_property
+    def indicator_kinds(self) -> dict[str, str]:
+        """Chinese indicator name → ``count`` or ``amount``."""
+        return dict(zip(self.indicators["name"], self.indicators["kind"]))
+
+    def campaign(self, year: int) -> dict[str, Any] | None:
+        """The campaign window of ``year`` (name, start, end) or None."""
+        rows = self.campaigns[self.campaigns["year"] == year]
+        if rows.empty:
+            return None
+        row = rows.iloc[0]
+        return {"name": row["name"], "start": row["start"], "end": row["end"]}
+
+
+def load_reference(reference_dir: Path | None = None) -> Reference:
+    """Load and validate every table of ``data/reference/``."""
+    directory = Path(reference_dir) if reference_dir else default_reference_dir()
+    if not directory.is_dir():
+        raise ReferenceError(f"参考数据目录不存在：{directory}")
+    settings = _read_yaml(directory / "settings.yaml")
+    for key in ("city", "province", "default_year"):
+        if key not in (settings or {}):
+            raise ReferenceError(f"settings.yaml: 缺少 {key}")
+
+    units = _read_csv(directory / "units.csv", ["name", "code", "kind", "aliases"])
+    _unique(units, "name", "units.csv")
+    cities = _read_csv(directory / "cities.csv", ["name", "aliases"])
+    _unique(cities, "name", "cities.csv")
+    if settings["city"] not in set(cities["name"]):
+        raise ReferenceError(f"cities.csv: 未列出本市 {settings['city']}")
+
+    industries = _read_csv(directory / "industries.csv", ["name", "emerging", "digital", "aliases"])
+    _unique(industries, "name", "industries.csv")
+    industries = industries.assign(
+        emerging=_flag(industries, "emerging", "industries.csv"), digital=_flag(industries, "digital", "industries.csv")
+    )
+    chains = _read_csv(directory / "chains.csv", ["name", "scope", "county", "team", "aliases"])
+    _unique(chains, "name", "chains.csv")
+    bad_scope = chains.index[~chains["scope"].isin(["city", "county"])].tolist()
+    if bad_scope:
+        raise ReferenceError(f"chains.csv 第 {bad_scope[0] + 2} 行: scope 应为 city 或 county")
+
+    events = _read_csv(directory / "events.csv", ["name", "date", "aliases"])
+    _unique(events, "name", "events.csv")
+    events = events.assign(date=_dates(events, "date", "events.csv"))
+    campaigns = _read_csv(directory / "campaigns.csv", ["year", "name", "start", "end"])
+    campaigns = campaigns.assign(
+        year=campaigns["year"].astype(int),
+        start=_dates(campaigns, "start", "campaigns.csv"),
+        end=_dates(campaigns, "end", "campaigns.csv"),
+    )
+    reversed_windows = campaigns.index[campaigns["start"] > campaigns["end"]].tolist()
+    if reversed_windows:
+        raise ReferenceError(f"campaigns.csv 第 {reversed_windows[0] + 2} 行: 开始日期晚于结束日期")
+
+    thresholds = _read_yaml(directory / "thresholds.yaml")
+    for key in ("outside_projects_min", "hundred_million_min", "fifty_twenty_min", "tier_50_min", "tier_100_min", "big_started_bands"):
+        if key not in thresholds:
+            raise ReferenceError(f"thresholds.yaml: 缺少 {key}")
+
+    indicators = _read_csv(directory / "indicators.csv", ["name", "key", "kind"])
+    _unique(indicators, "name", "indicators.csv")
+    bad_kind = indicators.index[~indicators["kind"].isin(["count", "amount"])].tolist()
+    if bad_kind:
+        raise ReferenceError(f"indicators.csv 第 {bad_kind[0] + 2} 行: kind 应为 count 或 amount")
+    weights = _read_csv(directory / "assessment_weights.csv", ["indicator", "weight"])
+    weights = weights.assign(weight=pd.to_numeric(weights["weight"], errors="raise"))
+    unknown = sorted(set(weights["indicator"]) - set(indicators["name"]))
+    if unknown:
+        raise ReferenceError(f"assessment_weights.csv: 指标 {unknown} 不在 indicators.csv 中")
+
+    categories = _read_yaml(directory / "categories.yaml")
+    ledger_format = _read_yaml(directory / "ledger_format.yaml")
+    for sheet_key, spec in ledger_format.items():
+        for column in ("sheet", "columns"):
+            if column not in spec:
+                raise ReferenceError(f"ledger_format.yaml: {sheet_key} 缺少 {column}")
+
+    return Reference(
+        directory=directory,
+        settings=settings,
+        units=units,
+        cities=cities,
+        industries=industries,
+        chains=chains,
+        events=events,
+        campaigns=campaigns,
+        thresholds=thresholds,
+        indicators=indicators,
+        weights=weights,
+        categories=categories,
+        ledger_format=ledger_format,
+    )
