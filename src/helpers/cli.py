@@ -73,6 +73,23 @@ def command_clean(args: argparse.Namespace) -> int:
     return 0
 
 
+def year_metrics(year: int, data_dir: Path, reference: "object", *, progress: bool = False) -> dict:
+    """Clean (or read from the cache) ``year`` and the previous year, then compute the metrics."""
+    from helpers.cache import load_year, load_year_if_available
+    from helpers.metrics import compute_metrics
+
+    current = load_year(year, data_dir, reference, progress=progress)
+    previous = load_year_if_available(year - 1, data_dir, reference)
+    return {"year": year, **compute_metrics(current, previous, reference)}
+
+
+def command_metrics(args: argparse.Namespace) -> int:
+    data_dir, reference = _year_data(args)
+    year = args.year if args.year is not None else reference.default_year
+    print(json.dumps(year_metrics(year, data_dir, reference), ensure_ascii=False, indent=2))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="zhaoshang", description="招商引资分析工具包")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -82,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--json", action="store_true", help="以 JSON 输出各工作表的行数统计")
     _add_dirs(clean)
     clean.set_defaults(handler=command_clean)
+
+    metrics = commands.add_parser("metrics", help="计算一个年度的全部指标并以 JSON 输出（键名同 data/published/）")
+    metrics.add_argument("--year", type=int, default=None, help="年度（默认：settings.yaml 中的 default_year）")
+    _add_dirs(metrics)
+    metrics.set_defaults(handler=command_metrics)
     return parser
 
 

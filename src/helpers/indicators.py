@@ -1,0 +1,310 @@
+"""Indicators of the annual review (domain.md §3), computed from a year's clean tables.
+
+Amounts stay in 万元 inside; ``to_yi`` converts to 亿元 with 2 decimals for reporting.
+Thresholds, windows and names come from the reference data. A year-on-year figure needs the
+previous year's tables: without them it is None ("not available"), never 0.
+
+>>> import pandas as pd
+>>> to_yi(13_529_100.0)
+1352.91
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from helpers.reference import Reference
+
+OUTSIDE_CITY_SOURCES = ("省内市外", "省外")
+OUTSIDE_PROVINCE_SOURCES = ("省外",)
+FOREIGN_SOURCE = "境外"
+TIERS = ("tier_100", "tier_50", "tier_20")
+LIFECYCLE = (("entered_on", "入库"), ("signed_on", "签约"), ("started_on", "开工"), ("producing_on", "投产"))
+
+
+def to_yi(amount_wan: float) -> float:
+    """万元 → 亿元, rounded to 2 decimals (``to_yi(25000) == 2.5``)."""
+    return round(float(amount_wan) / 10_000 + 0.0, 2)
+
+
+def pct(part: float, whole: float) -> float | None:
+    """A percentage with 2 decimals, None when the whole is 0."""
+    return round(100.0 * part / whole, 2) if whole else None
+
+
+def growth_pct(current: float, previous: float | None) -> float | None:
+    """Year-on-year growth in % (2 decimals); None without a previous value or when it is 0."""
+    if previous is None or pd.isna(previous) or previous == 0:
+        return None
+    return round((current / previous - 1.0) * 100.0, 2)
+
+
+def in_year(dates: pd.Series, year: int) -> pd.Series:
+    """True where the date falls in ``year`` (NaT → False)."""
+    return (dates.dt.year == year).fillna(False).astype(bool)
+
+
+def in_window(dates: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
+    return ((dates >= start) & (dates <= end)).fillna(False).astype(bool)
+
+
+def size_tier(total_wan: pd.Series, reference: Reference) -> pd.Series:
+    """``tier_100`` / ``tier_50`` / ``tier_20`` by total investment, else None (threshold → higher band).
+
+    >>> from helpers.reference import load_reference
+    >>> size_tier(pd.Series([2_000_000.0, 500_000.0, 200_000.0, 199_999.0]), load_reference()).tolist()
+    ['tier_100', 'tier_50', 'tier_20', None]
+    """
+    tiers = pd.Series([None] * len(total_wan), index=total_wan.index, dtype="object")
+    tiers[total_wan >= reference.threshold_wan("fifty_twenty_min")] = "tier_20"
+    tiers[total_wan >= reference.threshold_wan("tier_50_min")] = "tier_50"
+    tiers[total_wan >= reference.threshold_wan("tier_100_min")] = "tier_100"
+    return tiers
+
+
+def _flag(series: pd.Series) -> pd.Series:
+    return series.fillna(False).astype(bool)
+
+
+def outside_projects(projects: pd.DataFrame, reference: Reference, sources: tuple[str, ...]) -> pd.DataFrame:
+    """2000万元以上 projects of the given sources with funds in place this year."""
+    mask = (
+        projects["source"].isin(sources)
+        & (projects["total_investment"] >= reference.threshold_wan("outside_projects_min"))
+        & (projects["funds_year"] > 0)
+    )
+    return projects[mask.fillna(False)]
+
+
+def new_100m_projects(projects: pd.DataFrame, reference: Reference, year: int, sources: tuple[str, ...]) -> pd.DataFrame:
+    """亿元以上 projects of the given sources recognized (认定) in ``year``."""
+    mask = (
+        projects["source"].isin(sources)
+        & (projects["total_investment"] >= reference.threshold_wan("hundred_million_min"))
+        & in_year(projects["recognized_on"], year)
+    )
+    return projects[mask.fillna(False)]
+
+
+def count_and_funds(selected: pd.DataFrame) -> dict[str, Any]:
+    return {"count": int(len(selected)), "funds": to_yi(selected["funds_year"].sum())}
+
+
+def fifty_twenty_applied(projects: pd.DataFrame, reference: Reference, year: int) -> pd.DataFrame:
+    """Projects whose “50·20” recognition was applied for in ``year``, with their tier."""
+    selected = projects[in_year(projects["fifty_twenty_applied_on"], year)]
+    return selected.assign(tier=size_tier(selected["total_investment"], reference))
+
+
+def fifty_twenty_summary(applied: pd.DataFrame, previous_applied: pd.DataFrame | None) -> dict[str, Any]:
+    count = len(applied)
+    total = applied["total_investment"].sum()
+    average = total / count if count else None
+    previous_average = None
+    if previous_applied is not None and len(previous_applied):
+        previous_average = previous_applied["total_investment"].sum() / len(previous_applied)
+    flagged = int(applied["investor_flags"].notna().sum())
+    return {
+        "count": int(count),
+        "total_investment": to_yi(total),
+        **{tier: int((applied["tier"] == tier).sum()) for tier in TIERS},
+        "average_total_investment": to_yi(average) if average is not None else None,
+        "average_yoy_pct": growth_pct(average, previous_average) if average is not None else None,
+        "flagged_investors": flagged,
+        "flagged_share_pct": pct(flagged, count),
+        "digital": int(_flag(applied["is_digital"]).sum()),
+    }
+
+
+def trips_in_year(trips: pd.DataFrame, year: int) -> pd.DataFrame:
+    return trips[in_year(trips["departed_on"], year)]
+
+
+def _principal(trips: pd.DataFrame, year: int, unit_kind: str) -> pd.DataFrame:
+    selected = trips_in_year(trips, year)
+    return selected[_flag(selected["is_principal"]) & (selected["unit_kind"] == unit_kind)]
+
+
+def principal_trips(trips: pd.DataFrame, year: int, previous_trips: pd.DataFrame | None) -> dict[str, Any]:
+    """Outreach trips led by principal leaders (主要领导): city departments and counties."""
+    city = _principal(trips, year, "市直单位")
+    county = _principal(trips, year, "县（市、区）")
+    previous_county = None if previous_trips is None else len(_principal(previous_trips, year - 1, "县（市、区）"))
+    return {
+        "city_unit_count": int(len(city)),
+        "city_units": int(city["unit"].nunique()),
+        "county_count": int(len(county)),
+        "county_count_yoy_change": None if previous_county is None else int(len(county) - previous_county),
+    }
+
+
+def team_trips(trips: pd.DataFrame, year: int) -> dict[str, Any]:
+    """Trips of the industry-chain teams (产业链招商小分队)."""
+    selected = trips_in_year(trips, year)
+    return {"count": int((selected["unit_kind"] == "产业链招商小分队").sum())}
+
+
+def team_leads(leads: pd.DataFrame, reference: Reference) -> dict[str, Any]:
+    """Leads of the year's 项目信息 sheet: how many, how big, how many signed and for how much."""
+    big = reference.threshold_wan("fifty_twenty_min")
+    signed = leads[leads["progress"] == "已签约"]
+    return {
+        "count": int(len(leads)),
+        "planned_20b_plus": int((leads["planned_investment"] >= big).sum()),
+        "signed": int(len(signed)),
+        "signed_20b_plus": int((signed["signed_amount"] >= big).sum()),
+        "signed_amount": to_yi(signed["signed_amount"].sum()),
+    }
+
+
+def event_signings(projects: pd.DataFrame, reference: Reference, year: int) -> dict[str, dict[str, Any]]:
+    """Per signing event (reference order): projects signed in ``year`` at that event."""
+    signed = projects[in_year(projects["signed_on"], year) & projects["event"].notna()]
+    result: dict[str, dict[str, Any]] = {}
+    for event in reference.events["name"]:
+        at_event = signed[signed["event"] == event]
+        if len(at_event):
+            result[event] = {"count": int(len(at_event)), "total_investment": to_yi(at_event["total_investment"].sum())}
+    return result
+
+
+def new_started_100m(projects: pd.DataFrame, reference: Reference, year: int) -> pd.DataFrame:
+    """亿元以上 projects recognized and started in ``year``."""
+    mask = (
+        in_year(projects["recognized_on"], year)
+        & in_year(projects["started_on"], year)
+        & (projects["total_investment"] >= reference.threshold_wan("hundred_million_min"))
+    )
+    return projects[mask]
+
+
+def new_started_summary(started: pd.DataFrame, previous: pd.DataFrame | None, reference: Reference) -> dict[str, Any]:
+    low, high = (float(b) * 10_000 for b in reference.thresholds["big_started_bands"])
+    return {
+        "count": int(len(started)),
+        "count_yoy_change": None if previous is None else int(len(started) - len(previous)),
+        "over_10b": int((started["total_investment"] >= low).sum()),
+        "over_30b": int((started["total_investment"] >= high).sum()),
+    }
+
+
+def emerging_share(new_projects: pd.DataFrame, previous_new: pd.DataFrame | None, reference: Reference) -> dict[str, Any]:
+    """Emerging-industry projects among the newly recognized 省外亿元以上 projects, and the change of their share."""
+    count = int(new_projects["industry"].isin(reference.emerging_industries).sum())
+    share = pct(count, len(new_projects))
+    previous_share = None
+    if previous_new is not None and len(previous_new):
+        previous_share = pct(int(previous_new["industry"].isin(reference.emerging_industries).sum()), len(previous_new))
+    change = None if share is None or previous_share is None else round(share - previous_share, 2)
+    return {"count": count, "total": int(len(new_projects)), "share_pct": share, "previous_share_pct": previous_share, "share_change_pp": change}
+
+
+def campaign(projects: pd.DataFrame, reference: Reference, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, Any]:
+    """Results of a campaign window for “50·20” projects (total ≥ 20亿), and the reserves at its end."""
+    big = projects[projects["total_investment"] >= reference.threshold_wan("fifty_twenty_min")]
+    big = big.assign(tier=size_tier(big["total_investment"], reference))
+    active = big["status"] != "已终止"
+    applied = big[in_window(big["fifty_twenty_applied_on"], start, end)]
+    signed = big[in_window(big["signed_on"], start, end)]
+    producing = big[in_window(big["producing_on"], start, end)]
+    entered_by_end = (big["entered_on"] <= end).fillna(False).astype(bool)
+    not_signed_by_end = (big["signed_on"].isna() | (big["signed_on"] > end)).astype(bool)
+    in_talks = big[active & entered_by_end & not_signed_by_end]
+    signed_by_end = (big["signed_on"] <= end).fillna(False).astype(bool)
+    not_started_by_end = (big["started_on"].isna() | (big["started_on"] > end)).astype(bool)
+    signed_not_started = big[active & signed_by_end & not_started_by_end]
+
+    def by_tier(frame: pd.DataFrame) -> dict[str, int]:
+        return {tier: int((frame["tier"] == tier).sum()) for tier in TIERS}
+
+    by_county: dict[str, dict[str, int]] = {}
+    for county in reference.units["name"]:
+        here = signed[signed["county"] == county]
+        if len(here):
+            by_county[county] = {
+                "signed": int(len(here)),
+                **{f"signed_{tier}": count for tier, count in by_tier(here).items()},
+                "signed_emerging": int(here["industry"].isin(reference.emerging_industries).sum()),
+                "signed_digital": int(_flag(here["is_digital"]).sum()),
+            }
+    return {
+        "start": start.date().isoformat(),
+        "end": end.date().isoformat(),
+        "applied": int(len(applied)),
+        **{f"applied_{tier}": count for tier, count in by_tier(applied).items()},
+        "signed": int(len(signed)),
+        **{f"signed_{tier}": count for tier, count in by_tier(signed).items()},
+        "producing": int(len(producing)),
+        "in_talks_at_end": int(len(in_talks)),
+        "in_talks_at_end_by_tier": by_tier(in_talks),
+        "signed_not_started_at_end": by_tier(signed_not_started),
+        "by_county": by_county,
+    }
+
+
+def chain_completeness(chain_map: pd.DataFrame) -> pd.DataFrame:
+    """Per county and chain: links, items listed, items present, completeness in %.
+
+    >>> frame = pd.DataFrame({"county": ["瑞昌市"] * 3, "chain": ["LED"] * 3, "link": ["封装", "封装", "终端"],
+    ...                       "item": ["a", "b", "c"], "present": [True, False, True]})
+    >>> chain_completeness(frame).to_dict("records")
+    [{'county': '瑞昌市', 'chain': 'LED', 'links': 2, 'listed': 3, 'present': 2, 'pct': 66.67}]
+    """
+    if chain_map.empty:
+        return pd.DataFrame(columns=["county", "chain", "links", "listed", "present", "pct"])
+    grouped = chain_map.assign(present=_flag(chain_map["present"])).groupby(["county", "chain"], sort=True)
+    table = grouped.agg(links=("link", "nunique"), listed=("item", "size"), present=("present", "sum")).reset_index()
+    table["pct"] = [pct(p, n) for p, n in zip(table["present"], table["listed"])]
+    return table.astype({"county": "object", "chain": "object", "links": "int64", "listed": "int64", "present": "int64"})
+
+
+def signed_100m(projects: pd.DataFrame, reference: Reference, year: int) -> pd.DataFrame:
+    """Projects of 亿元以上 (any source) signed in ``year``."""
+    mask = in_year(projects["signed_on"], year) & (projects["total_investment"] >= reference.threshold_wan("hundred_million_min"))
+    return projects[mask]
+
+
+def foreign_funds(projects: pd.DataFrame) -> float:
+    """Funds in place from abroad (境外), in 万元."""
+    return float(projects.loc[projects["source"] == FOREIGN_SOURCE, "funds_year"].sum())
+
+
+def province_rank(own_value: float, peer_values: list[float]) -> int:
+    """1 = largest; equal values share the smaller rank (compared at the published 2-decimal precision).
+
+    >>> province_rank(488, [450, 488, 500])
+    2
+    """
+    own = round(own_value, 2)
+    return 1 + sum(1 for value in peer_values if round(value, 2) > own)
+
+
+def lifecycle_funnel(projects: pd.DataFrame, year: int) -> pd.DataFrame:
+    """入库 → 签约 → 开工 → 投产 for the projects that entered the ledger in ``year`` or earlier.
+
+    A project counts at a stage when it reached it by the end of the year. Conversion is to the
+    previous stage; the median days are between the previous stage's date and this one's.
+    """
+    end = pd.Timestamp(year=year, month=12, day=31)
+    cohort = projects[(projects["entered_on"] <= end).fillna(False).astype(bool)]
+    rows = []
+    previous_field, previous_count = None, None
+    for field, label in LIFECYCLE:
+        reached = cohort[(cohort[field] <= end).fillna(False).astype(bool)]
+        median_days = None
+        if previous_field is not None:
+            both = reached[reached[previous_field].notna()]
+            days = (both[field] - both[previous_field]).dt.days
+            median_days = float(days.median()) if len(days) else None
+        rows.append(
+            {
+                "stage": label,
+                "count": int(len(reached)),
+                "conversion_pct": pct(len(reached), previous_count) if previous_count is not None else None,
+                "median_days_from_previous": median_days,
+            }
+        )
+        previous_field, previous_count = field, len(reached)
+    return pd.DataFrame(rows)
