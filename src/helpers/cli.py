@@ -12,13 +12,10 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from helpers.paths import default_data_dir, default_reference_dir
+from helpers.paths import default_data_dir, default_reference_dir, reports_dir
+from helpers.reporting import UsageError
 
 EXIT_BAD_INPUT = 2
-
-
-class UsageError(Exception):
-    """A bad parameter: reported in one line, exit status 2."""
 
 
 def _add_dirs(parser: argparse.ArgumentParser) -> None:
@@ -90,6 +87,55 @@ def command_metrics(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_report(args: argparse.Namespace) -> int:
+    from helpers import reporting
+    from helpers.render import ReportError
+
+    data_dir, reference = _year_data(args)
+    notebook = reporting.resolve_notebook(args.notebook)
+    declared = reporting.notebook_parameters(notebook)
+    parameters = reporting.parse_parameters(args.parameter or [], declared)
+    # Paths reach the notebook only when given, so default reports carry no machine paths.
+    path_parameters = {}
+    if args.data_dir is not None and "data_dir" in declared:
+        path_parameters["data_dir"] = str(Path(args.data_dir).resolve())
+    if args.reference_dir is not None and "reference_dir" in declared:
+        path_parameters["reference_dir"] = str(Path(args.reference_dir).resolve())
+    if args.all:
+        if args.year is not None or "year" in parameters:
+            raise UsageError("--all 与 --year 不能同时使用")
+        reporting.validate({k: v for k, v in parameters.items() if k != "year"}, data_dir)
+        results = reporting.run_all(
+            notebook, parameters, data_dir=data_dir, reference_dir=reference.directory, out_root=args.out,
+            notebook_data_params=path_parameters,
+        )
+        for year, error in results:
+            print(f"{year}: {'失败 — ' + error if error else '完成'}")
+        return 1 if any(error for _, error in results) else 0
+    year = args.year if args.year is not None else parameters.get("year", reference.default_year)
+    parameters = {**parameters, "year": year}
+    reporting.validate(parameters, data_dir)
+    out_dir = args.out or reports_dir() / str(year)
+    try:
+        reporting.run_report(
+            notebook, {**parameters, **path_parameters}, data_dir=data_dir, reference_dir=reference.directory, out_dir=out_dir
+        )
+    except ReportError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print(f"报告已生成：{out_dir}")
+    return 0
+
+
+def command_sample(args: argparse.Namespace) -> int:
+    from helpers.sample import write_sample
+
+    data_dir = args.data_dir or default_data_dir()
+    written = write_sample(data_dir, years=args.years, scale=args.scale)
+    print(f"已写入 {len(written)} 个样例工作簿到 {data_dir / 'raw'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="zhaoshang", description="招商引资分析工具包")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -104,6 +150,21 @@ def build_parser() -> argparse.ArgumentParser:
     metrics.add_argument("--year", type=int, default=None, help="年度（默认：settings.yaml 中的 default_year）")
     _add_dirs(metrics)
     metrics.set_defaults(handler=command_metrics)
+
+    report = commands.add_parser("report", help="用 papermill 运行笔记本并生成报告（HTML、ipynb、metrics.json、tables.xlsx）")
+    report.add_argument("notebook", help="笔记本名称（如 annual_review）或路径")
+    report.add_argument("--year", type=int, default=None, help="年度（默认：settings.yaml 中的 default_year）")
+    report.add_argument("--all", action="store_true", help="为 data/raw/ 下的每个年度并行生成报告")
+    report.add_argument("-p", "--parameter", action="append", metavar="名称=值", help="笔记本参数，可重复")
+    report.add_argument("--out", type=Path, default=None, help="输出目录（默认：reports/<年度>/）")
+    _add_dirs(report)
+    report.set_defaults(handler=command_report)
+
+    sample = commands.add_parser("sample", help="生成合成样例台账（固定随机种子）")
+    sample.add_argument("--years", type=int, nargs="+", default=[2020, 2021, 2022, 2023], help="年度")
+    sample.add_argument("--scale", type=int, default=1, help="项目、外出与项目信息的倍数（基准测试用，勿提交）")
+    sample.add_argument("--data-dir", type=Path, default=None, help="输出数据目录（默认：项目的 data/）")
+    sample.set_defaults(handler=command_sample)
     return parser
 
 

@@ -73,6 +73,10 @@ nav.report-toc a:hover { text-decoration: underline; }
 
 _HEADING_RE = re.compile(r"<h([23])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.DOTALL)
 _TAG_RE = re.compile(r"<[^>]+>")
+_IMG_RE = re.compile(r"<img\b([^>]*?)\s*/?>", re.DOTALL)
+_ATTR_RE = re.compile(r"([^\s=/>]+)(?:=\"([^\"]*)\")?")
+_NBCONVERT_DEFAULT_ALT = "No description has been provided for this image"
+_DEFAULT_ALT = "图表"
 _MARKDOWN_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
@@ -197,6 +201,27 @@ def add_table_of_contents(page: str) -> str:
     return page[:cut] + "\n" + nav + page[cut:]
 
 
+def _normalise_images(page: str) -> str:
+    """Put ``src`` first in every ``<img>``, use a Chinese default alt, drop empty classes.
+
+    nbconvert re-serialises the page with BeautifulSoup, which sorts attributes
+    and adds an English alt text.
+    """
+
+    def fix(match: re.Match[str]) -> str:
+        attrs = [(k, v) for k, v in _ATTR_RE.findall(match.group(1))]
+        values = dict(attrs)
+        if values.get("alt") in (None, _NBCONVERT_DEFAULT_ALT):
+            values["alt"] = _DEFAULT_ALT
+        if not values.get("class", "x").strip():
+            values.pop("class")
+        order = ["src", "alt"] + [k for k, _ in attrs if k not in {"src", "alt"}]
+        parts = [f'{k}="{values[k]}"' for k in order if k in values]
+        return "<img " + " ".join(parts) + "/>"
+
+    return _IMG_RE.sub(fix, page)
+
+
 def render_html(nb: NotebookNode, *, title: str, resource_path: Path | None = None) -> str:
     """Render ``nb`` to a self-contained, offline, code-free HTML page with a TOC."""
     from jinja2 import DictLoader
@@ -216,7 +241,7 @@ def render_html(nb: NotebookNode, *, title: str, resource_path: Path | None = No
     if resource_path is not None:
         resources["metadata"]["path"] = str(resource_path)
     page, _ = exporter.from_notebook_node(nb, resources=resources)
-    page = add_table_of_contents(page)
+    page = add_table_of_contents(_normalise_images(page))
     return page if page.endswith("\n") else page + "\n"
 
 

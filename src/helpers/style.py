@@ -137,7 +137,6 @@ def _report_rc(family: str) -> dict[str, object]:
         "axes.prop_cycle": matplotlib.cycler(color=list(PALETTE)),
         "figure.dpi": FIGURE_DPI,
         "figure.figsize": (8.0, 4.5),
-        "figure.constrained_layout.use": True,
         "figure.facecolor": "white",
         "savefig.dpi": "figure",
         "savefig.facecolor": "white",

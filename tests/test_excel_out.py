@@ -1,0 +1,90 @@
+"""Tests for helpers.excel_out: formatting and byte-identical output."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from helpers.excel_out import (
+    AMOUNT_FORMAT,
+    INTEGER_FORMAT,
+    PERCENT_FORMAT,
+    WORKBOOK_CREATOR,
+    safe_sheet_names,
+    write_tables_xlsx,
+)
+
+
+def _tables() -> dict[str, pd.DataFrame]:
+    industries = pd.DataFrame(
+        {
+            "产业": ["电子信息（含半导体与新型显示器件制造）", "新材料", "装备制造"],
+            "签约金额（亿元）": [123.456, 88.1, np.nan],
+            "项目数": [12, 7, 30],
+            "同比增长%": [12.5, -3.25, 0.0],
+            "到位资金": [50.5, 20.25, 10.0],
+        }
+    )
+    counties = pd.DataFrame({"县区": ["濂溪区", "浔阳区"], "完成率％": [95.5, 101.25]})
+    return {"产业汇总/2022[年度]": industries, "县区": counties, "县区 ": counties.head(1)}
+
+
+def _write(path: Path) -> Path:
+    return write_tables_xlsx(_tables(), path, amount_columns={"产业汇总/2022[年度]": ["到位资金"]})
+
+
+def test_identical_input_gives_identical_bytes(tmp_path: Path) -> None:
+    first = _write(tmp_path / "a.xlsx").read_bytes()
+    second = _write(tmp_path / "sub" / "b.xlsx").read_bytes()
+    assert first == second
+    with zipfile.ZipFile(tmp_path / "a.xlsx") as archive:
+        infos = archive.infolist()
+        assert infos[0].filename == "[Content_Types].xml"
+        assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}
+        core = archive.read("docProps/core.xml").decode()
+    assert core.count("2000-01-01T00:00:00Z") == 2
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_values_round_trip_with_pandas(tmp_path: Path) -> None:
+    path = _write(tmp_path / "t.xlsx")
+    sheets = pd.read_excel(path, sheet_name=None)
+    assert list(sheets) == ["产业汇总2022年度", "县区", "县区_2"]
+    for original, sheet in zip(_tables().values(), sheets.values()):
+        pd.testing.assert_frame_equal(sheet, original, check_dtype=False)
+
+
+def test_formats_header_and_widths(tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(_write(tmp_path / "t.xlsx"))
+    assert wb.properties.creator == WORKBOOK_CREATOR
+    ws = wb["产业汇总2022年度"]
+    assert ws.freeze_panes == "A2"
+    assert all(cell.font.bold for cell in ws[1])
+    assert [c.value for c in ws[1]] == list(_tables()["产业汇总/2022[年度]"].columns)
+    row = {ws.cell(1, c.column).value: c.number_format for c in ws[2]}
+    assert row["签约金额（亿元）"] == AMOUNT_FORMAT
+    assert row["到位资金"] == AMOUNT_FORMAT  # explicit amount column
+    assert row["项目数"] == INTEGER_FORMAT
+    assert row["同比增长%"] == PERCENT_FORMAT
+    assert wb["县区"]["B2"].number_format == PERCENT_FORMAT
+    # CJK characters count double: 19 wide characters -> width >= 38
+    assert ws.column_dimensions["A"].width >= 38
+    assert ws.column_dimensions["C"].width < ws.column_dimensions["A"].width
+
+
+def test_sheet_names_are_valid_and_unique() -> None:
+    names = safe_sheet_names(["a/b:c*?", "x" * 40, "x" * 40, "Data", "data", "", "'引号'"])
+    assert names[0] == "abc"
+    assert all(0 < len(n) <= 31 for n in names)
+    assert len({n.lower() for n in names}) == len(names)
+    assert names[4] == "data_2" and names[6] == "引号"
+
+
+def test_empty_tables_rejected(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        write_tables_xlsx({}, tmp_path / "x.xlsx")

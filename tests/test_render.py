@@ -1,0 +1,167 @@
+"""Tests for helpers.render: papermill execution, offline HTML, atomic publishing."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers.render import (
+    STABLE_KERNELSPEC,
+    ReportError,
+    _kernel_manager_class,
+    add_table_of_contents,
+    run_notebook_report,
+    strip_volatile_metadata,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "render"
+OK_NOTEBOOK = FIXTURES / "report_ok.ipynb"
+FAIL_NOTEBOOK = FIXTURES / "report_fail.ipynb"
+NAME = "测试报告"
+TIMING_KEYS = ("start_time", "end_time", "duration")
+
+
+@dataclass(frozen=True)
+class Runs:
+    """Two successful runs of the fixture notebook into different folders."""
+
+    first: Path
+    second: Path
+
+
+def _write_metrics(folder: Path) -> None:
+    (folder / "metrics.json").write_text(json.dumps({"year": 2023}), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
+    root = tmp_path_factory.mktemp("reports")
+    first = run_notebook_report(
+        OK_NOTEBOOK, root / "a" / "2022", {"year": 2023}, report_name=NAME,
+        extra_files=_write_metrics, progress=False,
+    )
+    # The second target already holds an old report and a failed/ folder.
+    second = root / "b" / "2022"
+    (second / "failed").mkdir(parents=True)
+    (second / "failed" / f"{NAME}.ipynb").write_text("{}", encoding="utf-8")
+    (second / "stale.txt").write_text("old", encoding="utf-8")
+    run_notebook_report(OK_NOTEBOOK, second, {"year": 2023}, report_name=NAME, progress=False)
+    return Runs(first=first, second=second)
+
+
+def test_outputs_written(runs: Runs) -> None:
+    names = sorted(p.name for p in runs.first.iterdir())
+    assert names == sorted([f"{NAME}.html", f"{NAME}.ipynb", "metrics.json"])
+    # no temporary or set-aside folders left next to the report
+    assert sorted(p.name for p in runs.first.parent.iterdir()) == ["2022"]
+
+
+def test_html_is_code_free_offline_and_has_toc(runs: Runs) -> None:
+    page = (runs.first / f"{NAME}.html").read_text(encoding="utf-8")
+    assert "<title>测试报告</title>" in page
+    assert "print(" not in page and "use_report_style" not in page
+    assert '<img src="data:image/png;base64,' in page
+    assert "报告年度：2023" in page
+    assert "<script" not in page  # no CDN require.js / MathJax / mermaid
+    assert not re.search(r"""(src|href)=["']https?://""", page)
+    heading = re.search(r'<h2 id="([^"]+)">第一节', page)
+    assert heading is not None
+    nav = page[page.index('<nav class="report-toc"'):page.index("</nav>")]
+    assert f'<a href="#{heading.group(1)}">第一节</a>' in nav
+    assert "签约金额" in nav  # h3 entry
+    assert page.index("</nav>") < page.index("<h1")
+
+
+def test_executed_notebook_has_no_volatile_metadata(runs: Runs) -> None:
+    nb = nbformat.read(runs.first / f"{NAME}.ipynb", as_version=4)
+    papermill = nb.metadata["papermill"]
+    assert papermill["parameters"] == {"year": 2023}
+    assert not set(TIMING_KEYS) & set(papermill)
+    assert "/" not in papermill["input_path"]
+    assert dict(nb.metadata.kernelspec) == STABLE_KERNELSPEC
+    for cell in nb.cells:
+        assert "execution" not in cell.metadata
+        assert not set(TIMING_KEYS) & set(cell.metadata.get("papermill", {}))
+    text = (runs.first / f"{NAME}.ipynb").read_text(encoding="utf-8")
+    assert str(FIXTURES) not in text and "<Figure" not in text
+    chart = next(c for c in nb.cells if c.get("id") == "chart")
+    assert [list(o.data) for o in chart.outputs] == [["image/png"]]
+
+
+def test_two_runs_are_byte_identical(runs: Runs) -> None:
+    for suffix in (".html", ".ipynb"):
+        first = (runs.first / f"{NAME}{suffix}").read_bytes()
+        second = (runs.second / f"{NAME}{suffix}").read_bytes()
+        assert first == second, suffix
+
+
+def test_successful_run_replaces_old_folder_and_failed(runs: Runs) -> None:
+    assert not (runs.second / "stale.txt").exists()
+    assert not (runs.second / "failed").exists()
+
+
+def test_failing_cell_keeps_previous_report(runs: Runs, tmp_path: Path) -> None:
+    out_dir = tmp_path / "2022"
+    shutil.copytree(runs.first, out_dir)
+    before = {p.name: p.read_bytes() for p in out_dir.iterdir()}
+    with pytest.raises(ReportError) as info:
+        run_notebook_report(FAIL_NOTEBOOK, out_dir, {"year": 2023}, report_name=NAME, progress=False)
+    message = str(info.value)
+    assert "ValueError" in message and "坏数据" in message
+    assert "In [4]" in message and "单元格" in message
+    assert len(message.splitlines()) <= 2
+    assert info.value.ename == "ValueError" and info.value.execution_count == 4
+    after = {p.name: p.read_bytes() for p in out_dir.iterdir() if p.is_file()}
+    assert after == before
+    failed = out_dir / "failed" / f"{NAME}.ipynb"
+    assert info.value.failed_notebook == failed and failed.is_file()
+    failed_nb = nbformat.read(failed, as_version=4)
+    assert any(o.get("ename") == "ValueError" for c in failed_nb.cells for o in c.get("outputs", []))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2022"]  # temp folder removed
+
+
+def test_kernel_runs_current_interpreter() -> None:
+    manager = _kernel_manager_class()(kernel_name="python3")
+    assert manager.kernel_spec.argv[0] == sys.executable
+    assert manager.kernel_spec.argv[1:3] == ["-m", "ipykernel_launcher"]
+
+
+def test_strip_volatile_metadata_is_pure() -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata.update(
+        kernelspec={"name": "venv-xyz", "display_name": "X", "language": "python"},
+        papermill={"start_time": "t0", "end_time": "t1", "duration": 1.5,
+                   "input_path": "/home/u/a.ipynb", "parameters": {"year": 2022}},
+    )
+    cell = nbformat.v4.new_code_cell("x = 1", metadata={
+        "tags": ["injected-parameters"],
+        "execution": {"iopub.execute_input": "2024-01-01T00:00:00Z"},
+        "papermill": {"start_time": "t0", "end_time": "t1", "duration": 0.1, "status": "completed"},
+    })
+    nb.cells.append(cell)
+    original = json.dumps(nb, sort_keys=True)
+    clean = strip_volatile_metadata(nb)
+    assert json.dumps(nb, sort_keys=True) == original  # input untouched
+    assert clean.metadata.papermill == {"input_path": "a.ipynb", "parameters": {"year": 2022}}
+    assert dict(clean.metadata.kernelspec) == STABLE_KERNELSPEC
+    assert "execution" not in clean.cells[0].metadata
+    assert clean.cells[0].metadata.papermill == {"status": "completed"}
+    assert clean.cells[0].id == "papermill-injected-parameters"
+    assert strip_volatile_metadata(clean) == clean
+
+
+def test_toc_lists_h2_and_h3_only() -> None:
+    page = ("<html><body><main><h1 id=\"t\">标题</h1><h2 id=\"a\">第一节<a class=\"anchor-link\" "
+            "href=\"#a\">¶</a></h2><h3 id=\"b\">小节</h3><h4 id=\"c\">细节</h4></main></body></html>")
+    out = add_table_of_contents(page)
+    nav = out[out.index("<nav"):out.index("</nav>")]
+    assert '<a href="#a">第一节</a>' in nav and '<a href="#b">小节</a>' in nav
+    assert "标题" not in nav and "细节" not in nav
+    assert add_table_of_contents("<main><p>无标题</p></main>") == "<main><p>无标题</p></main>"

@@ -1,0 +1,180 @@
+"""Tests for helpers.style and helpers.charts: CJK glyphs, layout, determinism."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+import pytest
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+
+matplotlib.use("Agg")
+
+from helpers import charts  # noqa: E402
+from helpers.style import CJK_FONT_CANDIDATES, figure_metadata, use_report_style  # noqa: E402
+
+LONG_NAME = "电子信息（含半导体与新型显示器件制造）"
+
+
+@pytest.fixture(scope="module")
+def family() -> str:
+    return use_report_style()
+
+
+def _industries() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "产业": [LONG_NAME, "新材料", "装备制造", "现代轻纺", "生物医药"],
+            "签约金额（亿元）": [123.456, 88.1, 230.0, 12.5, 56.78],
+        }
+    )
+
+
+def _by_year() -> pd.DataFrame:
+    counties = ["濂溪区", "浔阳区", "柴桑区", "瑞昌市", "共青城市"]
+    return pd.DataFrame(
+        {
+            "县区": counties * 2,
+            "年份": [2021] * 5 + [2022] * 5,
+            "到位资金": [10, 20, 30, 5, 8, 15, 18, 40, 7, 9.5],
+        }
+    )
+
+
+def _monthly() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "月份": [f"{m}月" for m in range(1, 13)] * 2,
+            "年份": ["2021年"] * 12 + ["2022年"] * 12,
+            "累计到位资金": [m * 10.5 for m in range(1, 13)] + [m * 12.25 for m in range(1, 13)],
+        }
+    )
+
+
+CHARTS: dict[str, Callable[[], Figure]] = {
+    "bar": lambda: charts.bar_chart(
+        _industries(), "产业", "签约金额（亿元）", "2022年各产业签约金额", "签约金额（亿元）",
+        highlight="新材料",
+    ),
+    "bar_vertical": lambda: charts.bar_chart(
+        _industries(), "产业", "签约金额（亿元）", "各产业签约金额", "金额（亿元）", horizontal=False,
+    ),
+    "grouped": lambda: charts.grouped_bar_chart(
+        _by_year(), "县区", "年份", "到位资金", "各县区到位资金对比", "到位资金（亿元）",
+    ),
+    "funnel": lambda: charts.funnel_chart(
+        pd.DataFrame({"stage": ["洽谈项目", "签约项目", "开工项目", "投产项目"],
+                      "count": [420, 180, 96, 40]}),
+        "项目推进漏斗",
+    ),
+    "share_bar": lambda: charts.share_chart(
+        _by_year(), "县区", "到位资金", "各年县区结构", group="年份",
+    ),
+    "share_donut": lambda: charts.share_chart(
+        _industries(), "产业", "签约金额（亿元）", "产业结构", kind="donut", max_categories=4,
+    ),
+    "line": lambda: charts.line_chart(
+        _monthly(), "月份", "累计到位资金", "年份", "月度累计到位资金", "累计金额（亿元）",
+    ),
+}
+
+
+def test_style_registers_cjk_font_idempotently(family: str) -> None:
+    assert family in CJK_FONT_CANDIDATES or "CJK" in family
+    n_fonts = len(font_manager.fontManager.ttflist)
+    assert use_report_style() == family
+    assert len(font_manager.fontManager.ttflist) == n_fonts
+    assert matplotlib.rcParams["font.sans-serif"][0] == family
+    assert matplotlib.rcParams["axes.unicode_minus"] is False
+    found = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+    assert Path(found).is_file()
+
+
+@pytest.mark.parametrize("name", sorted(CHARTS))
+def test_chart_renders_chinese_without_missing_glyphs(
+    family: str, name: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="matplotlib.font_manager")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph ... missing from font(s)" fails the test
+        fig = CHARTS[name]()
+        path = charts.save_figure(fig, tmp_path / f"{name}.png")
+    assert path.stat().st_size > 5_000
+    assert fig.axes[0].get_title()
+    assert not [r for r in caplog.records if "findfont" in r.getMessage()]
+
+
+def test_missing_glyph_check_is_effective(family: str, tmp_path: Path) -> None:
+    """Negative control: without the CJK font the glyph warning does fire."""
+    with matplotlib.rc_context({"font.sans-serif": ["DejaVu Sans"]}):
+        fig = Figure()
+        fig.add_subplot().set_title("签约金额")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with pytest.raises(UserWarning, match="missing from font"):
+                fig.savefig(tmp_path / "x.png")
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_saving_twice_gives_identical_bytes(family: str, fmt: str, tmp_path: Path) -> None:
+    fig = CHARTS["grouped"]()
+    first = charts.save_figure(fig, tmp_path / f"a.{fmt}").read_bytes()
+    second = charts.save_figure(fig, tmp_path / f"b.{fmt}").read_bytes()
+    rebuilt = charts.save_figure(CHARTS["grouped"](), tmp_path / f"c.{fmt}").read_bytes()
+    assert first == second == rebuilt
+    assert b"Matplotlib v" not in first and b"matplotlib.org" not in first
+    assert figure_metadata(fmt)  # timestamps / version strings are suppressed
+
+
+def test_bar_chart_sorted_largest_first_with_wrapped_labels(family: str) -> None:
+    fig = CHARTS["bar"]()
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[0] == "装备制造"
+    assert any("\n" in label for label in labels)  # long name wrapped
+    assert ax.get_xlabel() == "签约金额（亿元）"
+    texts = {t.get_text() for t in ax.texts}
+    assert {"230.00", "123.46"} <= texts  # value labels on bars
+
+
+def test_bar_chart_unknown_highlight_is_an_error(family: str) -> None:
+    with pytest.raises(ValueError, match="九江"):
+        charts.bar_chart(_industries(), "产业", "签约金额（亿元）", "标题", "金额", highlight="九江")
+
+
+def test_funnel_shows_conversion_rates(family: str) -> None:
+    fig = CHARTS["funnel"]()
+    texts = {t.get_text() for t in fig.axes[0].texts}
+    assert "转化率 42.9%" in texts and "420 个" in texts
+    assert "总体转化率 9.5%" in fig.axes[0].get_title()
+
+
+def test_show_displays_png_only_and_closes(family: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import IPython.display
+    import matplotlib.pyplot as plt
+
+    shown: list[tuple[object, dict]] = []
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: shown.append((a, k)))
+    fig = plt.figure()
+    fig.add_subplot().set_title("测试")
+    charts.show(fig)
+    assert not plt.fignum_exists(fig.number)
+    assert len(shown) == 1
+    (payload,), kwargs = shown[0]
+    assert set(payload) == {"image/png"} and kwargs.get("raw") is True
+
+
+def test_style_keeps_seaborn_figure_level_plots_warning_free(family: str, tmp_path: Path) -> None:
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        grid = sns.catplot(_industries(), x="产业", y="签约金额（亿元）", kind="bar")
+        grid.savefig(tmp_path / "catplot.png")
+    plt.close(grid.figure)
