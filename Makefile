@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 report: install
-	$(BIN)/zhaoshang clean --year $(YEAR)
+	$(BIN)/zhaoshang report annual_review --year $(YEAR)
 
 test: install
 	$(BIN)/python -m pytest
@@ -31,3 +31,9 @@ sample: install
 
 clean-cache:
 	rm -rf data/processed/*
+
+refresh-notebooks: install
+	$(BIN)/zhaoshang refresh-notebooks
+
+benchmark: install
+	$(BIN)/python benchmarks/bench_cleaning.py

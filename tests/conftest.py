@@ -16,3 +16,6 @@ DATA_DIR = PROJECT_ROOT / "data"
 @pytest.fixture(scope="session")
 def reference() -> Reference:
     return load_reference(REFERENCE_DIR)
+
+# Fixture notebooks (one fails on purpose) are inputs of the render tests, not notebooks to validate.
+collect_ignore_glob = ["fixtures/*"]

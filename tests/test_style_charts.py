@@ -154,7 +154,7 @@ def test_funnel_shows_conversion_rates(family: str) -> None:
     assert "总体转化率 9.5%" in fig.axes[0].get_title()
 
 
-def test_show_displays_png_only_and_closes(family: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_show_displays_png_and_text_twin_and_closes(family: str, monkeypatch: pytest.MonkeyPatch) -> None:
     import IPython.display
     import matplotlib.pyplot as plt
 
@@ -166,7 +166,16 @@ def test_show_displays_png_only_and_closes(family: str, monkeypatch: pytest.Monk
     assert not plt.fignum_exists(fig.number)
     assert len(shown) == 1
     (payload,), kwargs = shown[0]
-    assert set(payload) == {"image/png"} and kwargs.get("raw") is True
+    assert set(payload) == {"image/png", "text/plain"} and kwargs.get("raw") is True
+    assert payload["text/plain"].startswith("[图表] 测试")  # no <Figure …> repr
+
+
+def test_figure_text_lists_the_plotted_numbers(family: str) -> None:
+    frame = pd.DataFrame({"县": ["瑞昌市", "湖口县"], "金额": [12.5, 3.25]})
+    fig = charts.bar_chart(frame, "县", "金额", "各县金额", "金额（亿元）")
+    charts.figure_png_bytes(fig)
+    text = charts.figure_text(fig)
+    assert "各县金额" in text and "金额（亿元）" in text and "瑞昌市" in text and "12.50" in text and "3.25" in text
 
 
 def test_style_keeps_seaborn_figure_level_plots_warning_free(family: str, tmp_path: Path) -> None:

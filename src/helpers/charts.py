@@ -525,15 +525,36 @@ def save_figure(fig: Figure, path: str | Path, *, fmt: str | None = None, dpi: f
     return target
 
 
+def figure_text(fig: Figure) -> str:
+    """A plain-text twin of a drawn chart: titles, axis labels, tick labels and value labels.
+
+    Shown as the chart's ``text/plain`` output so that nbval (which skips images) still
+    notices when a plotted number or category changes.
+    """
+    lines: list[str] = []
+    if fig._suptitle is not None and fig._suptitle.get_text():  # noqa: SLF001 - public getter missing
+        lines.append(fig._suptitle.get_text())
+    for ax in fig.axes:
+        parts = [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+        parts += [t.get_text() for t in ax.get_yticklabels() + ax.get_xticklabels()]
+        parts += [t.get_text() for t in ax.texts]
+        legend = ax.get_legend()
+        if legend is not None:
+            parts += [t.get_text() for t in legend.get_texts()]
+        lines.append(" | ".join(p.replace("\n", "") for p in parts if p))
+    return "[图表] " + "\n".join(line for line in lines if line)
+
+
 def show(fig: Figure) -> None:
     """Display ``fig`` once as a PNG in a notebook, then close it.
 
-    Only an ``image/png`` output is published, so no ``<Figure ...>`` or
-    ``Text(...)`` repr leaks into the notebook.
+    The output carries the PNG and a plain-text twin (``figure_text``), never a
+    ``<Figure ...>`` or ``Text(...)`` repr.
     """
     import matplotlib.pyplot as plt
     from IPython.display import display
 
-    png = figure_png_bytes(fig)
+    png = figure_png_bytes(fig)  # draws the figure, so tick labels exist for figure_text
+    text = figure_text(fig)
     plt.close(fig)
-    display({"image/png": base64.b64encode(png).decode("ascii")}, raw=True)
+    display({"image/png": base64.b64encode(png).decode("ascii"), "text/plain": text}, raw=True)

@@ -99,8 +99,8 @@ def command_report(args: argparse.Namespace) -> int:
     path_parameters = {}
     if args.data_dir is not None and "data_dir" in declared:
         path_parameters["data_dir"] = str(Path(args.data_dir).resolve())
-    if args.reference_dir is not None and "reference_dir" in declared:
-        path_parameters["reference_dir"] = str(Path(args.reference_dir).resolve())
+    if (args.reference_dir is not None or args.data_dir is not None) and "reference_dir" in declared:
+        path_parameters["reference_dir"] = str(Path(reference.directory).resolve())
     if args.all:
         if args.year is not None or "year" in parameters:
             raise UsageError("--all 与 --year 不能同时使用")
@@ -136,6 +136,16 @@ def command_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_refresh_notebooks(args: argparse.Namespace) -> int:
+    from helpers.paths import notebooks_dir
+    from helpers.render import refresh_stored_notebook
+
+    for notebook in sorted(notebooks_dir().glob("*.ipynb")):
+        refresh_stored_notebook(notebook, progress=True)
+        print(f"已更新：{notebook.name}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="zhaoshang", description="招商引资分析工具包")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -165,6 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--scale", type=int, default=1, help="项目、外出与项目信息的倍数（基准测试用，勿提交）")
     sample.add_argument("--data-dir", type=Path, default=None, help="输出数据目录（默认：项目的 data/）")
     sample.set_defaults(handler=command_sample)
+
+    refresh = commands.add_parser("refresh-notebooks", help="用默认参数重新运行 notebooks/ 中的笔记本并保存输出（nbval 的比对基准）")
+    refresh.set_defaults(handler=command_refresh_notebooks)
     return parser
 
 

@@ -63,3 +63,13 @@ def available_years(data_dir: Path) -> list[int]:
     return sorted(
         int(p.name) for p in base.iterdir() if p.is_dir() and p.name.isdigit() and any(p.glob("*.xlsx"))
     )
+
+
+def resolve(path: str | Path) -> Path:
+    """An absolute path as given; a relative one is taken from the project folder, not the cwd.
+
+    So notebooks run from ``notebooks/``, ``reports/<year>/`` or JupyterLab's root all find
+    ``data`` the same way, and reports carry no machine paths.
+    """
+    candidate = Path(path)
+    return candidate if candidate.is_absolute() else project_root() / candidate

@@ -421,3 +421,31 @@ def run_notebook_report(
         shutil.rmtree(tmp_dir, ignore_errors=True)
         raise
     return out_dir
+
+
+def refresh_stored_notebook(notebook: Path, *, progress: bool = False) -> None:
+    """Re-execute a notebook of ``notebooks/`` in place with its default parameters.
+
+    Used after an intended change (``make refresh-notebooks``): the stored outputs become the
+    new reference that nbval compares against. Volatile metadata is stripped before writing.
+    """
+    import papermill
+
+    notebook = Path(notebook).resolve()
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / notebook.name
+        papermill.execute_notebook(
+            str(notebook),
+            str(target),
+            kernel_name=STABLE_KERNELSPEC["name"],
+            progress_bar=progress,
+            request_save_on_cell_execute=False,
+            cwd=str(notebook.parent),
+            kernel_manager_class=_kernel_manager_class(),
+        )
+        executed = nbformat.read(target, as_version=nbformat.NO_CONVERT)
+    executed.metadata.pop("papermill", None)
+    executed.metadata["language_info"] = nbformat.from_dict({"name": "python"})  # no interpreter version
+    for cell in executed.cells:
+        cell.metadata.pop("papermill", None)
+    _write_notebook(strip_volatile_metadata(executed), notebook)

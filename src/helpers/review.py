@@ -24,6 +24,7 @@ from helpers.assessment import county_assessment
 from helpers.cache import load_year, load_year_if_available
 from helpers.cleaning import CleanYear
 from helpers.metrics import BREAKDOWN_LABELS, compute_metrics, county_breakdown, load_published, province_comparison, reconcile
+from helpers.paths import resolve
 from helpers.reference import Reference, load_reference
 from helpers.text import draft_highlights
 
@@ -55,16 +56,19 @@ class Review:
 
 def build_review(
     year: int,
-    data_dir: str | Path = "../data",
-    reference_dir: str | Path = "../data/reference",
+    data_dir: str | Path = "data",
+    reference_dir: str | Path = "data/reference",
     *,
     compare_year: int | None = None,
     campaign_start: str = "",
     campaign_end: str = "",
 ) -> Review:
-    """Load the year and the comparison year and compute everything the review shows."""
-    data_dir = Path(data_dir)
-    reference = load_reference(Path(reference_dir))
+    """Load the year and the comparison year and compute everything the review shows.
+
+    Relative folders are taken from the project folder (``helpers.paths.resolve``).
+    """
+    data_dir = resolve(data_dir)
+    reference = load_reference(resolve(reference_dir))
     compare_year = compare_year or year - 1
     current = load_year(year, data_dir, reference)
     previous = load_year_if_available(compare_year, data_dir, reference)
