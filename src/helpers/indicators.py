@@ -11,6 +11,7 @@ previous year's tables: without them it is None ("not available"), never 0.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pandas as pd
@@ -24,21 +25,31 @@ TIERS = ("tier_100", "tier_50", "tier_20")
 LIFECYCLE = (("entered_on", "入库"), ("signed_on", "签约"), ("started_on", "开工"), ("producing_on", "投产"))
 
 
+def round_half_up(value: float, digits: int = 2) -> float:
+    """四舍五入 as the city rounds (not Python's round-half-to-even): 2.675 → 2.68, 16.5 → 17.
+
+    >>> round_half_up(2.675), round_half_up(16.5, 0), round_half_up(-1.005)
+    (2.68, 17.0, -1.01)
+    """
+    quantum = Decimal(1).scaleb(-digits)
+    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)) + 0.0
+
+
 def to_yi(amount_wan: float) -> float:
-    """万元 → 亿元, rounded to 2 decimals (``to_yi(25000) == 2.5``)."""
-    return round(float(amount_wan) / 10_000 + 0.0, 2)
+    """万元 → 亿元, rounded half up to 2 decimals (``to_yi(25000) == 2.5``, ``to_yi(26750) == 2.68``)."""
+    return round_half_up(float(Decimal(repr(float(amount_wan))) / 10_000), 2)
 
 
 def pct(part: float, whole: float) -> float | None:
     """A percentage with 2 decimals, None when the whole is 0."""
-    return round(100.0 * part / whole, 2) if whole else None
+    return round_half_up(100.0 * part / whole, 2) if whole else None
 
 
 def growth_pct(current: float, previous: float | None) -> float | None:
     """Year-on-year growth in % (2 decimals); None without a previous value or when it is 0."""
     if previous is None or pd.isna(previous) or previous == 0:
         return None
-    return round((current / previous - 1.0) * 100.0, 2)
+    return round_half_up((current / previous - 1.0) * 100.0, 2)
 
 
 def in_year(dates: pd.Series, year: int) -> pd.Series:
@@ -197,7 +208,7 @@ def emerging_share(new_projects: pd.DataFrame, previous_new: pd.DataFrame | None
     previous_share = None
     if previous_new is not None and len(previous_new):
         previous_share = pct(int(previous_new["industry"].isin(reference.emerging_industries).sum()), len(previous_new))
-    change = None if share is None or previous_share is None else round(share - previous_share, 2)
+    change = None if share is None or previous_share is None else round_half_up(share - previous_share, 2)
     return {"count": count, "total": int(len(new_projects)), "share_pct": share, "previous_share_pct": previous_share, "share_change_pp": change}
 
 
@@ -205,7 +216,7 @@ def campaign(projects: pd.DataFrame, reference: Reference, start: pd.Timestamp, 
     """Results of a campaign window for “50·20” projects (total ≥ 20亿), and the reserves at its end."""
     big = projects[projects["total_investment"] >= reference.threshold_wan("fifty_twenty_min")]
     big = big.assign(tier=size_tier(big["total_investment"], reference))
-    active = big["status"] != "已终止"
+    active = ~big["status"].eq("已终止").fillna(False).astype(bool)  # a blank status is not 已终止
     applied = big[in_window(big["fifty_twenty_applied_on"], start, end)]
     signed = big[in_window(big["signed_on"], start, end)]
     producing = big[in_window(big["producing_on"], start, end)]
@@ -277,8 +288,8 @@ def province_rank(own_value: float, peer_values: list[float]) -> int:
     >>> province_rank(488, [450, 488, 500])
     2
     """
-    own = round(own_value, 2)
-    return 1 + sum(1 for value in peer_values if round(value, 2) > own)
+    own = round_half_up(own_value, 2)
+    return 1 + sum(1 for value in peer_values if round_half_up(value, 2) > own)
 
 
 def lifecycle_funnel(projects: pd.DataFrame, year: int) -> pd.DataFrame:

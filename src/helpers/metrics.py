@@ -86,7 +86,7 @@ def province_comparison(metrics: dict[str, Any], peers: pd.DataFrame, reference:
                 "cities": len(others) + 1,
                 "province_max": max([own, *others]),
                 "sheet_value": listed_own,
-                "sheet_difference": None if listed_own is None else round(own - listed_own, 2),
+                "sheet_difference": None if listed_own is None else ind.round_half_up(own - listed_own, 2),
             }
         )
     return pd.DataFrame(rows, columns=["indicator", "key", "value", "rank", "cities", "province_max", "sheet_value", "sheet_difference"])
@@ -214,7 +214,7 @@ def reconcile(metrics: dict[str, Any], published_year: dict[str, Any]) -> pd.Dat
         if path.endswith("_rounded"):
             computed_path = path[: -len("_rounded")]
             value = get_path(metrics, computed_path)
-            comparable = None if value is None else round(value)
+            comparable = None if value is None else int(ind.round_half_up(value, 0))
             rule = "四舍五入取整"
         else:
             computed_path, value, rule = path, get_path(metrics, path), "相等"
@@ -222,7 +222,7 @@ def reconcile(metrics: dict[str, Any], published_year: dict[str, Any]) -> pd.Dat
         rows.append({"path": computed_path, "published": expected, "computed": value, "rule": rule, "match": comparable == expected})
     for entry in published_year.get("sums", []):
         values = [get_path(metrics, p) for p in entry["paths"]]
-        total = None if any(v is None for v in values) else round(sum(values), 2)
+        total = None if any(v is None for v in values) else ind.round_half_up(sum(values), 2)
         rows.append(
             {"path": " + ".join(entry["paths"]), "published": entry["equals"], "computed": total, "rule": "合计", "match": total == entry["equals"]}
         )
