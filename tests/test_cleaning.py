@@ -82,7 +82,7 @@ def test_clean_project_values(messy, project_id, field, expected):
 
 
 def test_missing_optional_values_are_empty_not_zero(messy):
-    assert pd.isna(project(messy, "P003")["is_digital"])  # blank yes/no
+    assert project(messy, "P003")["is_digital"] == False  # noqa: E712 - a blank √-column means 否
     assert pd.isna(project(messy, "P008")["signed_on"])  # '待定' → empty + warning
     assert project(messy, "P003")["funds_year"] == 0.0
 

@@ -212,7 +212,9 @@ def teams_table(review: Review) -> pd.DataFrame:
                 "签约金额（亿元）": ind.to_yi(signed["signed_amount"].sum()),
             }
         )
-    return pd.DataFrame(rows).sort_values(["外出招商（次）", "小分队"], ascending=[False, True], ignore_index=True)
+    columns = ["小分队", "外出招商（次）", "对接项目信息（个）", "其中20亿元以上（个）", "已签约（个）", "签约金额（亿元）"]
+    table = pd.DataFrame(rows, columns=columns)  # a year before the teams existed has no rows
+    return table.sort_values(["外出招商（次）", "小分队"], ascending=[False, True], ignore_index=True)
 
 
 def principal_trips_table(review: Review) -> pd.DataFrame:

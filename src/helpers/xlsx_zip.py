@@ -1,0 +1,39 @@
+"""Byte-deterministic .xlsx files: fixed core-property dates and zip entry timestamps."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+FIXED_W3CDTF = "2000-01-01T00:00:00Z"
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_CORE_DATE = re.compile(
+    r"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
+
+
+def normalize_xlsx(path: Path | str) -> Path:
+    """Rewrite ``path`` in place so that identical content gives identical bytes.
+
+    Sets the workbook core properties ``created``/``modified`` to 2000-01-01, gives every
+    zip entry the timestamp 1980-01-01 00:00:00 and fixed attributes, and keeps a stable
+    entry order (``[Content_Types].xml`` first, then the order of the original archive).
+    """
+    path = Path(path)
+    with zipfile.ZipFile(path) as zin:
+        entries = [(info.filename, zin.read(info.filename)) for info in zin.infolist()]
+    entries.sort(key=lambda e: (e[0] != "[Content_Types].xml",))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zout:
+        for name, data in entries:
+            if name == "docProps/core.xml":
+                data = _CORE_DATE.sub(lambda m: m.group(1) + FIXED_W3CDTF + m.group(2),
+                                      data.decode("utf-8")).encode("utf-8")
+            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0o600 << 16
+            zout.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+    path.write_bytes(buf.getvalue())
+    return path

@@ -1,0 +1,145 @@
+"""End-to-end: `zhaoshang report` on the shipped sample years, into temporary folders."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import DATA_DIR, PROJECT_ROOT, REFERENCE_DIR
+from helpers.cli import main, year_metrics
+from helpers.paths import available_years
+
+SAMPLE_YEARS = available_years(DATA_DIR)
+FAILING_NOTEBOOK = PROJECT_ROOT / "tests" / "fixtures" / "render" / "report_fail.ipynb"
+PUBLISHED_SENTENCES = [
+    "全市利用市外2000万元以上项目528个，实际进资2689.89亿元，新认定亿元以上项目413个，实际进资2231.45亿元。",
+    "全市利用省外2000万元以上项目488个，列全省第一，实际进资1352.91亿元，列全省第二，同比增长9.26%，"
+    "新认定亿元以上项目211个，列全省第四，实际进资1146.03亿元，列全省第二。",
+    "全年全市新申请认定“50·20”项目33个，总投资金额986.7亿元，其中100亿元项目2个，50亿元项目4个，20亿元项目27个。",
+    "共对接项目信息411个（20亿元以上项目信息97个），其中已签约73个（20亿元以上项目15个），签约总金额926.1亿元。",
+    "全年全市44个市直单位主要领导外出招商96次，各县（市、区）党政主官外出招商251次，较上年增加64次。",
+    "全市新认定亿元以上开工项目183个，同比增加9个，其中10亿元以上项目18个，30亿元以上项目3个。",
+    "分别签约项目78个、48个、30个，签约总金额达到1966.5亿元。",
+]
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def all_reports(tmp_path_factory) -> Path:
+    """`report annual_review --all`: every sample year, in parallel workers."""
+    out = tmp_path_factory.mktemp("reports")
+    assert main(["report", "annual_review", "--all", "--out", str(out)]) == 0
+    return out
+
+
+def test_sample_years_are_there():
+    assert SAMPLE_YEARS == [2020, 2021, 2022, 2023]
+
+
+@pytest.mark.parametrize("year", SAMPLE_YEARS)
+def test_every_sample_year_has_a_complete_report(all_reports, year):
+    folder = all_reports / str(year)
+    assert sorted(p.name for p in folder.iterdir()) == ["annual_review.html", "annual_review.ipynb", "metrics.json", "tables.xlsx"]
+    page = (folder / "annual_review.html").read_text(encoding="utf-8")
+    assert "data:image/png;base64," in page
+    assert "build_review(" not in page and "show_table(" not in page  # no input code
+    assert "<script" not in page  # opens offline
+    assert f"分析年度：{year}年" in page
+    metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics == json.loads(json.dumps(year_metrics(year, DATA_DIR, _reference())))
+    workbook = openpyxl.load_workbook(folder / "tables.xlsx")
+    assert {"主要指标", "分县统计", "县区考核", "数据质量", "核对公开数据"} <= set(workbook.sheetnames)
+    assert workbook["主要指标"].freeze_panes == "A2"
+
+
+def _reference():
+    from helpers.reference import load_reference
+
+    return load_reference(REFERENCE_DIR)
+
+
+def test_2022_report_states_the_published_figures(all_reports):
+    page = (all_reports / "2022" / "annual_review.html").read_text(encoding="utf-8")
+    for sentence in PUBLISHED_SENTENCES:
+        assert sentence in page
+    assert ">⚠ 不一致<" not in page and page.count(">一致<") == 61  # reconciliation: every published figure matches
+
+
+def test_2022_tables_hold_the_figures(all_reports):
+    sheet = openpyxl.load_workbook(all_reports / "2022" / "tables.xlsx")["主要指标"]
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["省外2000万元以上项目实际进资"][2] == 1352.91
+    assert rows["省外2000万元以上项目"][2] == 488
+    assert rows["省外2000万元以上项目"][5] == 1
+
+
+def test_rerun_is_byte_identical(all_reports, tmp_path):
+    out = tmp_path / "2022"
+    assert main(["report", "annual_review", "--year", "2022", "--out", str(out)]) == 0
+    for name in ("annual_review.html", "metrics.json", "tables.xlsx", "annual_review.ipynb"):
+        assert sha256(out / name) == sha256(all_reports / "2022" / name), name
+
+
+def test_report_notebook_is_itself_nbval_reproducible(all_reports):
+    notebook = all_reports / "2022" / "annual_review.ipynb"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval", str(notebook), "--nbval-current-env", "-p", "no:cacheprovider", "-q",
+         "--nbval-sanitize-with", str(PROJECT_ROOT / "tests" / "nbval_sanitize.cfg")],
+        cwd=notebook.parent, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_failing_notebook_keeps_the_previous_report(all_reports, tmp_path, capsys):
+    out = tmp_path / "2022"
+    assert main(["report", "annual_review", "--year", "2022", "--out", str(out)]) == 0
+    before = {p.name: sha256(p) for p in out.iterdir()}
+    assert main(["report", str(FAILING_NOTEBOOK), "--year", "2022", "--out", str(out)]) == 1
+    error = capsys.readouterr().err
+    assert "单元格" in error and "ValueError" in error
+    after = {p.name: sha256(p) for p in out.iterdir() if p.is_file()}
+    assert after == before
+    assert (out / "failed" / "report_fail.ipynb").is_file()
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["--year", "2031"], "2031 年没有台账数据"),
+        (["--year", "2022", "-p", "colour=red"], "未知参数 colour"),
+        (["--year", "2022", "-p", "compare_year=abc"], "compare_year"),
+        (["--year", "2022", "-p", "campaign_start=2022-13-01", "-p", "campaign_end=2022-09-30"], "YYYY-MM-DD"),
+        (["--year", "2022", "-p", "campaign_start=2022-10-01", "-p", "campaign_end=2022-09-30"], "晚于"),
+        (["--year", "2022", "-p", "year"], "名称=值"),
+    ],
+    ids=["no-data", "unknown-name", "malformed-int", "malformed-date", "reversed-window", "no-value"],
+)
+def test_bad_parameters_exit_2_before_a_kernel_starts(arguments, message, tmp_path, capsys):
+    assert main(["report", "annual_review", *arguments, "--out", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert message in error and len(error.splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_unknown_notebook_exits_2(capsys):
+    assert main(["report", "no_such_notebook", "--year", "2022"]) == 2
+    assert "annual_review" in capsys.readouterr().err
+
+
+def test_module_entry_point_and_help_notebook():
+    result = subprocess.run([sys.executable, "-m", "helpers", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "clean" in result.stdout and "report" in result.stdout
+    papermill = Path(sys.executable).with_name("papermill")
+    result = subprocess.run([str(papermill), "--help-notebook", str(PROJECT_ROOT / "notebooks" / "annual_review.ipynb")],
+                            capture_output=True, text=True)
+    assert result.returncode == 0
+    assert "campaign_start: str" in result.stdout and "攻坚行动开始日期" in result.stdout
