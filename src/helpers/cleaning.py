@@ -379,7 +379,7 @@ def merge_duplicates(table: str, parts: _TableParts, spec: dict[str, Any]) -> No
                     "sheet": record["source_sheet"],
                     "row": record["source_row"],
                     "table": table,
-                    "reasons": f"重复记录「{key_text}」内容不一致（不同字段：{'、'.join(differing) or '月度进资'}；出现在 {places}）",
+                    "reasons": f"重复记录「{key_text}」内容不一致（不同字段：{'、'.join(differing) or '月度进资'}，出现在 {places}）",
                     "raw": json.dumps({k: str(v) for k, v in record.items() if k not in PROVENANCE and v is not None}, ensure_ascii=False),
                 }
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -33,8 +34,19 @@ def _year_data(args: argparse.Namespace) -> tuple[Path, "object"]:
     return data_dir, load_reference(reference_dir)
 
 
+def _display_width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cell(text: object, width: int, *, left: bool = False) -> str:
+    text = str(text)
+    padding = " " * max(width - _display_width(text), 0)
+    return text + padding if left else padding + text
+
+
 def format_counts_table(year: int, counts: dict[str, dict[str, int]], quarantine_rows: int, warning_rows: int) -> str:
-    """The readable summary of ``zhaoshang clean``."""
+    """The readable summary of ``zhaoshang clean`` (CJK-aware column widths)."""
     labels = {
         "projects": "项目台账",
         "trips": "外出招商",
@@ -43,13 +55,11 @@ def format_counts_table(year: int, counts: dict[str, dict[str, int]], quarantine
         "province_peers": "全省对比",
         "targets": "目标任务",
     }
-    header = f"{'工作表':<10}{'读取行':>8}{'有效':>8}{'隔离':>8}{'合计行':>8}{'空行':>8}{'重复合并':>8}"
-    lines = [f"{year} 年台账清洗结果", header]
+    headers = ["读取行", "有效", "隔离", "合计行", "空行", "重复合并"]
+    lines = [f"{year} 年台账清洗结果", _cell("工作表", 12, left=True) + "".join(_cell(h, 10) for h in headers)]
     for table, row in counts.items():
-        lines.append(
-            f"{labels.get(table, table):<10}{row['rows_read']:>10}{row['clean']:>10}{row['quarantined']:>10}"
-            f"{row['subtotal']:>10}{row['blank']:>10}{row['duplicates_merged']:>10}"
-        )
+        values = [row[k] for k in ("rows_read", "clean", "quarantined", "subtotal", "blank", "duplicates_merged")]
+        lines.append(_cell(labels.get(table, table), 12, left=True) + "".join(_cell(v, 10) for v in values))
     lines.append(f"隔离 {quarantine_rows} 行（见 quarantine.csv），警告 {warning_rows} 条（见 warnings.csv）")
     return "\n".join(lines)
 

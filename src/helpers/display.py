@@ -33,9 +33,11 @@ def show_table(table: pd.DataFrame, caption: str | None = None) -> None:
         display(Markdown("（本期无数据）"))
         return
     shown = table.astype(object).where(table.notna(), "—")
-    text_columns = [c for c in table.columns if table[c].dtype == object or pd.api.types.is_string_dtype(table[c])]
+    text_columns = [c for c in table.columns if all(isinstance(v, str) for v in table[c].dropna())]
     styler = shown.style.hide(axis="index").format(precision=2, thousands=",").set_uuid("t")
+    number_columns = [c for c in table.columns if c not in text_columns]
     styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})
+    styler = styler.set_properties(subset=number_columns, **{"text-align": "right"})
     html = styler.to_html()
     # text/plain carries the numbers too, so nbval notices a changed figure
     display({"text/html": html, "text/plain": shown.to_string(index=False)}, raw=True)

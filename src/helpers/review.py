@@ -155,10 +155,8 @@ def headline_table(review: Review) -> pd.DataFrame:
                 "全省排名": rank,
             }
         )
-    table = pd.DataFrame(rows)
-    # counts stay integers next to amounts; a missing value stays missing ("—"), never 0
-    for column in (f"{review.year}年", f"{review.compare_year}年"):
-        table[column] = table[column].astype(object)
+    # object columns: counts stay integers next to amounts; a missing value stays missing ("—"), never 0
+    table = pd.DataFrame(rows, dtype=object)
     return table.astype({"全省排名": "Int64"})
 
 
@@ -293,30 +291,47 @@ def started_table(review: Review) -> pd.DataFrame:
     )
 
 
-def industry_table(review: Review) -> pd.DataFrame:
-    """Newly recognized 省外亿元以上 projects by industry, this year and the comparison year."""
-    reference = review.reference
+def _industry_counts(review: Review) -> pd.DataFrame:
+    """Newly recognized 省外亿元以上 projects per industry and year (long format, for the chart)."""
     frames = []
-    for label, clean, year in [(review.year, review.current, review.year), (review.compare_year, review.previous, review.compare_year)]:
+    for clean in (review.previous, review.current):
         if clean is None:
             continue
-        selected = ind.new_100m_projects(clean.tables["projects"], reference, year, ind.OUTSIDE_PROVINCE_SOURCES)
+        selected = ind.new_100m_projects(clean.tables["projects"], review.reference, clean.year, ind.OUTSIDE_PROVINCE_SOURCES)
         counts = selected.groupby("industry").size()
-        frames.append(pd.DataFrame({"产业类别": counts.index, "年度": f"{label}年", "项目数（个）": counts.values}))
-    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["产业类别", "年度", "项目数（个）"])
-    table["战略性新兴产业"] = table["产业类别"].isin(reference.emerging_industries).map({True: "是", False: "否"})
-    order = {name: i for i, name in enumerate(reference.industries["name"])}
-    return table.sort_values(["年度", "产业类别"], key=lambda s: s.map(order) if s.name == "产业类别" else s, ignore_index=True)
+        frames.append(pd.DataFrame({"产业类别": counts.index, "年度": f"{clean.year}年", "项目数（个）": counts.values}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["产业类别", "年度", "项目数（个）"])
+
+
+def industry_table(review: Review) -> pd.DataFrame:
+    """Newly recognized 省外亿元以上 projects by industry (reference order), both years, with the emerging share."""
+    reference = review.reference
+    wide = _industry_counts(review).pivot_table(index="产业类别", columns="年度", values="项目数（个）", aggfunc="sum", fill_value=0)
+    wide = wide.reindex([name for name in reference.industries["name"] if name in wide.index])
+    wide.columns = [f"{column}（个）" for column in wide.columns]
+    emerging = wide.index.isin(reference.emerging_industries)
+    table = wide.reset_index()
+    table.insert(1, "战略性新兴产业", ["是" if flag else "否" for flag in emerging])
+    summary = [
+        {"产业类别": "新兴产业合计", "战略性新兴产业": "是", **wide[emerging].sum().to_dict()},
+        {"产业类别": "全部合计", "战略性新兴产业": "", **wide.sum().to_dict()},
+    ]
+    table = pd.concat([table, pd.DataFrame(summary)], ignore_index=True)
+    for column in wide.columns:
+        table[column] = table[column].astype(int)
+    share = {column: ind.pct(wide[emerging][column].sum(), wide[column].sum()) for column in wide.columns}
+    table = table.astype({column: object for column in wide.columns})
+    table.loc[len(table)] = {"产业类别": "新兴产业占比（%）", "战略性新兴产业": "", **share}
+    return table
 
 
 def county_table(review: Review) -> pd.DataFrame:
     """Every count and amount per reporting unit (amounts in 亿元), with a total row."""
-    table = review.breakdown.copy()
+    # the total is summed in 万元 before rounding, so it equals the city-wide figure exactly
+    total = {"county": "全市合计", **{k: review.breakdown[k].sum() for k in BREAKDOWN_LABELS}}
+    table = pd.concat([review.breakdown, pd.DataFrame([total])], ignore_index=True)
     for key in BREAKDOWN_LABELS:
-        if key.endswith(".funds"):
-            table[key] = [ind.to_yi(v) for v in table[key]]
-    total = {"county": "全市合计", **{k: (round(table[k].sum(), 2) if k.endswith(".funds") else int(table[k].sum())) for k in BREAKDOWN_LABELS}}
-    table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+        table[key] = [ind.to_yi(v) for v in table[key]] if key.endswith(".funds") else table[key].astype(int)
     return table.rename(columns={"county": "县（市、区）", **BREAKDOWN_LABELS})
 
 
@@ -340,6 +355,8 @@ def chain_table(review: Review) -> pd.DataFrame:
 
 def funnel_table(review: Review) -> pd.DataFrame:
     funnel = ind.lifecycle_funnel(review.current.tables["projects"], review.year)
+    funnel["median_days_from_previous"] = [None if pd.isna(d) else int(ind.round_half_up(d, 0)) for d in funnel["median_days_from_previous"]]
+    funnel = funnel.astype({"median_days_from_previous": "Int64"})
     return funnel.rename(
         columns={"stage": "阶段", "count": "项目数（个）", "conversion_pct": "较上一阶段转化率（%）", "median_days_from_previous": "距上一阶段中位天数"}
     )
@@ -416,16 +433,23 @@ def reconciliation_table(review: Review) -> pd.DataFrame:
 
 def province_table(review: Review) -> pd.DataFrame:
     table = province_comparison(review.metrics, review.current.tables["province_peers"], review.reference)
+    counts = table["key"].str.endswith(".count")
+
+    def shown(column: str) -> list[Any]:  # counts as integers, amounts in 亿元
+        return [None if pd.isna(v) else int(v) if is_count else v for v, is_count in zip(table[column], counts)]
+
     return pd.DataFrame(
         {
             "指标": table["indicator"],
-            "本市（台账计算）": table["value"],
+            "单位": counts.map({True: "个", False: "亿元"}),
+            "本市（台账计算）": shown("value"),
             "全省排名": table["rank"],
             "参与排名设区市": table["cities"],
-            "全省最高值": table["province_max"],
-            "对比表所列本市数值": table["sheet_value"],
+            "全省最高值": shown("province_max"),
+            "对比表所列本市数值": shown("sheet_value"),
             "差异": table["sheet_difference"],
-        }
+        },
+        dtype=object,
     )
 
 
@@ -483,7 +507,7 @@ def events_chart(review: Review) -> Figure:
 
 def industry_chart(review: Review) -> Figure:
     return charts.grouped_bar_chart(
-        industry_table(review), "产业类别", "年度", "项目数（个）", "新认定省外亿元以上项目产业分布", "项目数（个）",
+        _industry_counts(review), "产业类别", "年度", "项目数（个）", "新认定省外亿元以上项目产业分布", "项目数（个）",
         horizontal=True, number_format="{:,.0f}",
     )
 

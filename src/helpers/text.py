@@ -100,15 +100,18 @@ def derived_values(metrics: dict[str, Any]) -> dict[str, Any]:
     if campaign:
         start, end = (campaign[k].split("-") for k in ("start", "end"))
         derived["campaign_period"] = f"{int(start[1])}月{int(start[2])}日至{int(end[1])}月{int(end[2])}日"
-    chains = []
-    for county, by_chain in (metrics.get("chain_completeness") or {}).items():
-        for chain, value in by_chain.items():
-            chains.append(
-                f"{county}{chain}产业链{value['links']}大环节{value['listed']}个子项中具备{value['present']}个，"
-                f"产业链完整度达到{value['pct']:.2f}%"
-            )
-    if chains:
-        derived["chain_summary"] = "；".join(chains)
+    chains = [
+        (value["pct"], county, chain, value)
+        for county, by_chain in (metrics.get("chain_completeness") or {}).items()
+        for chain, value in by_chain.items()
+        if value.get("pct") is not None
+    ]
+    if chains:  # the most complete chain, as the article cites 瑞昌市's LED chain
+        _pct, county, chain, value = sorted(chains, key=lambda item: (-item[0], item[1], item[2]))[0]
+        derived["chain_summary"] = (
+            f"{county}{chain}产业链{value['links']}大组成部分{value['listed']}个子项中具备{value['present']}个，"
+            f"产业链完整度达到{value['pct']:.2f}%"
+        )
     return derived
 
 
