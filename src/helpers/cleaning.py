@@ -21,7 +21,6 @@ from helpers.parsers import (
     ParsedDate,
     ParseFailure,
     is_blank,
-    match_name,
     name_key,
     normalize_text,
     parse_amount,
@@ -105,6 +104,18 @@ class _RowParser:
         self.reference = reference
         self.specs = {column["field"]: column for column in spec["columns"]}
         self.default_unit = spec.get("default_unit", "万元")
+        # Ledger cells repeat (names, categories, dates): parse each distinct raw value once per sheet.
+        self._memo: dict[tuple[Any, ...], Any] = {}
+
+    def cached(self, kind: str, unit: str, raw: Any, parse: Callable[[], Any]) -> Any:
+        try:
+            key = (kind, unit, type(raw), raw)
+            hash(key)
+        except TypeError:
+            return parse()
+        if key not in self._memo:
+            self._memo[key] = parse()
+        return self._memo[key]
 
     def unit_for(self, column: Column) -> str:
         return column.unit or self.sheet.unit or self.default_unit
@@ -112,10 +123,10 @@ class _RowParser:
     def lookup(self, kind: str, raw: Any) -> str | ParseFailure | None:
         if is_blank(raw):
             return None
-        aliases = self.reference.lookups[kind]
-        found = match_name(raw, aliases)
+        found = self.reference.name_indexes[kind].match(raw)
         if found is not None:
             return found
+        aliases = self.reference.lookups[kind]
         label = TYPE_LABELS.get(kind, "取值")
         canonical = sorted(set(aliases.values()), key=list(aliases.values()).index)
         suggestions = suggest_names(raw, canonical)
@@ -126,13 +137,13 @@ class _RowParser:
         """Investor flags in canonical order, and the tokens that were not recognized."""
         if is_blank(raw):
             return None, []
-        aliases = self.reference.lookups["category:investor_flag"]
+        index = self.reference.name_indexes["category:investor_flag"]
         order = list(self.reference.categories["investor_flag"])
         found, unknown = set(), []
         for token in FLAG_SEPARATORS.split(normalize_text(raw) or ""):
             if not token:
                 continue
-            canonical = match_name(token, aliases)
+            canonical = index.match(token)
             if canonical is None:
                 unknown.append(token)
             else:
@@ -152,7 +163,8 @@ class _RowParser:
             if column.field == "sequence":
                 continue
             if column.field.startswith("month:"):
-                parsed = parse_amount(raw, self.unit_for(column))
+                unit = self.unit_for(column)
+                parsed = self.cached("amount", unit, raw, lambda: parse_amount(raw, unit))
                 if isinstance(parsed, ParseFailure):
                     warn(column, raw, parsed.reason)
                 elif parsed is not None:
@@ -167,23 +179,24 @@ class _RowParser:
             if kind == "text":
                 value = normalize_text(raw)
             elif kind == "amount":
-                value = parse_amount(raw, self.unit_for(column))
+                unit = self.unit_for(column)
+                value = self.cached(kind, unit, raw, lambda: parse_amount(raw, unit))
             elif kind == "date":
-                value = parse_date(raw)
+                value = self.cached(kind, "", raw, lambda: parse_date(raw))
                 if isinstance(value, ParsedDate):
                     if value.month_only:
                         month_only.append(column.field)
                     value = pd.Timestamp(value.value)
             elif kind == "yes_no":
-                value = parse_yes_no(raw)
+                value = self.cached(kind, "", raw, lambda: parse_yes_no(raw))
             elif kind == "integer":
-                value = parse_integer(raw)
+                value = self.cached(kind, "", raw, lambda: parse_integer(raw))
             elif kind == "flags":
-                value, unknown = self.flags(raw)
+                value, unknown = self.cached(kind, "", raw, lambda: self.flags(raw))
                 for token in unknown:
                     warn(column, raw, f"未识别的企业性质「{token}」")
             else:  # county, industry, chain, event, city, indicator, category:<vocabulary>
-                value = self.lookup(kind, raw)
+                value = self.cached(kind, "", raw, lambda: self.lookup(kind, raw))
             self._store(outcome, column, spec, raw, value, warn)
 
         for column in measure_columns:  # a measure's unit depends on the row's indicator
@@ -420,7 +433,8 @@ def clean_raw_sheets(year: int, sheets: Iterable[RawSheet], reference: Reference
         spec = reference.ledger_format[table]
         merge_duplicates(table, parts[table], spec)
         extra = ("month_precision",) if table in ("projects", "trips", "leads") else ()
-        records = [{k: v for k, v in r.items() if k in set(c["field"] for c in spec["columns"]) | set(extra) | set(PROVENANCE)} for r in parts[table].clean]
+        kept_fields = {c["field"] for c in spec["columns"]} | set(extra) | set(PROVENANCE)
+        records = [{k: v for k, v in r.items() if k in kept_fields} for r in parts[table].clean]
         tables[table] = _typed_frame(records, spec, extra).sort_values(list(spec.get("key", [])) + ["source_file", "source_row"], kind="stable", ignore_index=True)
     kept = {(r["source_file"], r["source_sheet"], r["source_row"]): r["project_id"] for r in parts["projects"].clean}
     monthly = [

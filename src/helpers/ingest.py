@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import openpyxl
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from helpers.parsers import is_blank, name_key, normalize_text, normalize_unit, split_header
 
@@ -21,6 +22,7 @@ HEADER_SCAN_ROWS = 20
 MONTH_HEADER = re.compile(r"^(1[0-2]|[1-9])月(?:份)?(?:实际进资|进资|到位资金)?$")
 UNIT_LINE = re.compile(r"(?:单位|金额单位)\s*[:：]\s*(千万元|万元|亿元|万|亿|元)")
 SEQUENCE_HEADERS = {"序号", "编码序号", "序"}
+MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 
 
 class LedgerError(Exception):
@@ -51,16 +53,37 @@ class RawSheet:
     rows: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)  # (excel row, values)
 
 
+def merged_ranges(worksheet: Any) -> list[tuple[int, int, int, int]]:
+    """(min_row, min_col, max_row, max_col) of every merged range of a read-only worksheet.
+
+    openpyxl's read-only mode (several times faster on big ledgers) does not expose merged
+    cells, so they are read from the sheet's XML (``<mergeCell ref="A1:M1"/>``).
+    """
+    with worksheet.parent._archive.open(worksheet._worksheet_path) as handle:  # noqa: SLF001
+        xml = handle.read()
+    ranges = []
+    for ref in MERGE_CELL.findall(xml):
+        first, _, last = ref.decode().partition(":")
+        min_col, min_row = coordinate_from_string(first)
+        max_col, max_row = coordinate_from_string(last or first)
+        ranges.append((min_row, column_index_from_string(min_col), max_row, column_index_from_string(max_col)))
+    return ranges
+
+
 def _sheet_matrix(worksheet: Any) -> list[list[Any]]:
     """All cell values of a worksheet, with each merged range's value copied into every cell."""
+    worksheet.reset_dimensions()  # exporters often declare wrong dimensions; read what is there
     matrix = [list(row) for row in worksheet.iter_rows(values_only=True)]
-    for merged in worksheet.merged_cells.ranges:
-        value = worksheet.cell(merged.min_row, merged.min_col).value
-        for row in range(merged.min_row, min(merged.max_row, len(matrix)) + 1):
+    for min_row, min_col, max_row, max_col in merged_ranges(worksheet):
+        if min_row > len(matrix):
+            continue
+        first_line = matrix[min_row - 1]
+        value = first_line[min_col - 1] if min_col - 1 < len(first_line) else None
+        for row in range(min_row, min(max_row, len(matrix)) + 1):
             line = matrix[row - 1]
-            if len(line) < merged.max_col:
-                line.extend([None] * (merged.max_col - len(line)))
-            for col in range(merged.min_col, merged.max_col + 1):
+            if len(line) < max_col:
+                line.extend([None] * (max_col - len(line)))
+            for col in range(min_col, max_col + 1):
                 line[col - 1] = value
     return matrix
 
@@ -176,7 +199,7 @@ def read_sheet(path: Path, worksheet: Any, table: str, spec: dict[str, Any]) -> 
 def read_workbook(path: Path, ledger_format: dict[str, Any]) -> list[RawSheet]:
     """Every recognized sheet of one workbook (unrecognized sheets are skipped)."""
     try:
-        workbook = openpyxl.load_workbook(path, data_only=True)
+        workbook = openpyxl.load_workbook(path, data_only=True, read_only=True)
     except Exception as error:  # openpyxl raises many kinds for a corrupt or non-xlsx file
         raise LedgerError(f"{path.name}: 无法读取该工作簿（{type(error).__name__}: {error}）") from error
     try:

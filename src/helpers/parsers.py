@@ -638,6 +638,34 @@ def _strip_admin_suffix(key: str) -> str:
     return key[:-1] if len(key) > 1 and key.endswith(_ADMIN_SUFFIXES) else key
 
 
+class NameIndex:
+    """Alias lookups prepared once: exact keys, and keys without a trailing 县/市/区.
+
+    ``NameIndex(aliases).match(raw)`` is ``match_name(raw, aliases)`` without re-keying every
+    alias on every call (the cleaner matches hundreds of thousands of cells).
+    """
+
+    def __init__(self, aliases: Mapping[str, str]) -> None:
+        self.exact: dict[str, set[str]] = {}
+        self.loose: dict[str, set[str]] = {}
+        for alias, canonical in aliases.items():
+            for candidate in (alias, canonical):
+                candidate_key = name_key(candidate)
+                if candidate_key:
+                    self.exact.setdefault(candidate_key, set()).add(canonical)
+                    self.loose.setdefault(_strip_admin_suffix(candidate_key), set()).add(canonical)
+
+    def match(self, raw: object) -> str | None:
+        key = name_key(raw)  # type: ignore[arg-type]
+        if not key:
+            return None
+        exact = self.exact.get(key)
+        if exact:
+            return next(iter(exact)) if len(exact) == 1 else None
+        loose = self.loose.get(_strip_admin_suffix(key), set())
+        return next(iter(loose)) if len(loose) == 1 else None
+
+
 def match_name(raw: object, aliases: Mapping[str, str]) -> str | None:
     """Canonical name for ``raw`` via ``aliases`` (alias or canonical → canonical).
 
@@ -647,24 +675,7 @@ def match_name(raw: object, aliases: Mapping[str, str]) -> str | None:
     >>> match_name("瑞昌", aliases), match_name("经开区", aliases), match_name("庐山", aliases)
     ('瑞昌市', '九江经济技术开发区', None)
     """
-    key = name_key(raw)  # type: ignore[arg-type]
-    if not key:
-        return None
-    exact: set[str] = set()
-    loose: set[str] = set()
-    stripped = _strip_admin_suffix(key)
-    for alias, canonical in aliases.items():
-        for candidate in (alias, canonical):
-            candidate_key = name_key(candidate)
-            if not candidate_key:
-                continue
-            if candidate_key == key:
-                exact.add(canonical)
-            elif _strip_admin_suffix(candidate_key) == stripped:
-                loose.add(canonical)
-    if exact:
-        return next(iter(exact)) if len(exact) == 1 else None
-    return next(iter(loose)) if len(loose) == 1 else None
+    return NameIndex(aliases).match(raw)
 
 
 def suggest_names(raw: object, choices: Iterable[str], n: int = 3) -> list[str]:

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from helpers.parsers import NameIndex
 from helpers.paths import default_reference_dir
 
 ALIAS_SEPARATOR = "|"
@@ -131,6 +132,11 @@ class Reference:
             )
             maps[f"category:{vocabulary}"] = alias_map(frame, f"categories.yaml/{vocabulary}")
         return maps
+
+    @cached_property
+    def name_indexes(self) -> dict[str, NameIndex]:
+        """The ``lookups`` prepared for fast matching of raw cells (see ``parsers.NameIndex``)."""
+        return {kind: NameIndex(aliases) for kind, aliases in self.lookups.items()}
 
     @cached_property
     def emerging_industries(self) -> frozenset[str]:

@@ -27,7 +27,7 @@ def _amounts(b: _Builder, plan: dict) -> None:
             bnds[i] = (500_000, 990_000)
         else:
             bnds[i] = (200_000, 480_000)
-    for p, v in zip(ftp, fit_sum(vals, bnds, ft["total"] * plan["scale"] if False else ft["total"], gran=100)):
+    for p, v in zip(ftp, fit_sum(vals, bnds, ft["total"], gran=100)):
         p["total_investment"] = v
     if b.events:
         # 院士论坛: 48 projects, 637亿; summit + CPPCC together 1966.5 − 637 亿
