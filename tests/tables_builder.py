@@ -4,7 +4,7 @@ Each builder takes rows as dicts keyed by clean-table field; unspecified columns
 (NaT / NaN / <NA>), except a few conveniences for projects (auto ``project_id``/``name``,
 ``funds_year`` 0 as in the ledger format's default). Amounts are in 万元; dates may be given
 as ``"2022-03-05"`` strings. Column order and dtypes follow ``data/reference/ledger_format.yaml``
-exactly as ``cleaning._typed_frame`` does (``test_builder_dtypes_match_cleaning`` guards this).
+through ``cleaning.typed_frame`` itself.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from helpers.cleaning import CleanYear
+from helpers.cleaning import CleanYear, typed_frame
 
 LEDGER_FORMAT_PATH = Path(__file__).resolve().parents[1] / "data" / "reference" / "ledger_format.yaml"
 PROVENANCE = ("source_file", "source_sheet", "source_row")
@@ -44,22 +44,8 @@ def build(table: str, rows: list[dict[str, Any]] | tuple[dict[str, Any], ...] = 
         record.update({"source_file": "test.xlsx", "source_sheet": spec["sheet"], "source_row": number + 1})
         record.update(row)
         records.append(record)
-    frame = pd.DataFrame.from_records(records, columns=columns)
-    for column in spec["columns"]:
-        name, kind = column["field"], column["type"]
-        if kind == "date":
-            frame[name] = pd.to_datetime(frame[name]).astype("datetime64[ns]")
-        elif kind in ("amount", "measure"):
-            frame[name] = pd.to_numeric(frame[name]).astype("float64")
-        elif kind == "yes_no":
-            frame[name] = frame[name].astype("boolean")
-        elif kind == "integer":
-            frame[name] = frame[name].astype("Int64")
-        else:
-            frame[name] = frame[name].astype("string")
-    frame["source_row"] = frame["source_row"].astype("int64")
-    for column in ("source_file", "source_sheet", *(["month_precision"] if table in WITH_MONTH_PRECISION else [])):
-        frame[column] = frame[column].astype("string")
+    extra = ["month_precision"] if table in WITH_MONTH_PRECISION else []
+    frame = typed_frame(records, spec, extra)
     return frame
 
 

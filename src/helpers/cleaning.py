@@ -400,7 +400,7 @@ def merge_duplicates(table: str, parts: _TableParts, spec: dict[str, Any]) -> No
     parts.clean = [r for r in parts.clean if id(r) in kept_ids]
 
 
-def _typed_frame(records: list[dict[str, Any]], spec: dict[str, Any], extra: Iterable[str] = ()) -> pd.DataFrame:
+def typed_frame(records: list[dict[str, Any]], spec: dict[str, Any], extra: Iterable[str] = ()) -> pd.DataFrame:
     """Records → a DataFrame with the column order and dtypes of the sheet spec."""
     fields = [c["field"] for c in spec["columns"]]
     columns = [*fields, *extra, *PROVENANCE]
@@ -435,7 +435,7 @@ def clean_raw_sheets(year: int, sheets: Iterable[RawSheet], reference: Reference
         extra = ("month_precision",) if table in ("projects", "trips", "leads") else ()
         kept_fields = {c["field"] for c in spec["columns"]} | set(extra) | set(PROVENANCE)
         records = [{k: v for k, v in r.items() if k in kept_fields} for r in parts[table].clean]
-        tables[table] = _typed_frame(records, spec, extra).sort_values(list(spec.get("key", [])) + ["source_file", "source_row"], kind="stable", ignore_index=True)
+        tables[table] = typed_frame(records, spec, extra).sort_values(list(spec.get("key", [])) + ["source_file", "source_row"], kind="stable", ignore_index=True)
     kept = {(r["source_file"], r["source_sheet"], r["source_row"]): r["project_id"] for r in parts["projects"].clean}
     monthly = [
         {"project_id": kept[place], "month": month, "funds": amount}

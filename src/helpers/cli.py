@@ -45,16 +45,10 @@ def _cell(text: object, width: int, *, left: bool = False) -> str:
     return text + padding if left else padding + text
 
 
-def format_counts_table(year: int, counts: dict[str, dict[str, int]], quarantine_rows: int, warning_rows: int) -> str:
-    """The readable summary of ``zhaoshang clean`` (CJK-aware column widths)."""
-    labels = {
-        "projects": "项目台账",
-        "trips": "外出招商",
-        "leads": "项目信息",
-        "chain_map": "产业链图谱",
-        "province_peers": "全省对比",
-        "targets": "目标任务",
-    }
+def format_counts_table(
+    year: int, counts: dict[str, dict[str, int]], quarantine_rows: int, warning_rows: int, labels: dict[str, str]
+) -> str:
+    """The readable summary of ``zhaoshang clean`` (CJK-aware column widths); ``labels``: sheet names."""
     headers = ["读取行", "有效", "隔离", "合计行", "空行", "重复合并"]
     lines = [f"{year} 年台账清洗结果", _cell("工作表", 12, left=True) + "".join(_cell(h, 10) for h in headers)]
     for table, row in counts.items():
@@ -75,7 +69,8 @@ def command_clean(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"year": year, "sheets": counts}, ensure_ascii=False))
     else:
-        print(format_counts_table(year, counts, len(result.quarantine), len(result.warnings)))
+        labels = {table: spec["sheet"] for table, spec in reference.ledger_format.items()}
+        print(format_counts_table(year, counts, len(result.quarantine), len(result.warnings), labels))
         print(f"清洗结果：{processed_dir(data_dir, year)}")
     return 0
 

@@ -10,9 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import os
 import re
-import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -20,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from helpers.paths import write_atomic
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -225,15 +225,4 @@ def write_tables_xlsx(
     wb.save(buffer)
     data = _normalise_zip(buffer.getvalue())
 
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    return target
+    return write_atomic(path, data)

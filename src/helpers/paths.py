@@ -7,6 +7,7 @@ The project root is found from ``ZHAOSHANG_HOME`` if set, else from the package 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 MARKER = Path("data") / "reference" / "settings.yaml"
@@ -73,3 +74,20 @@ def resolve(path: str | Path) -> Path:
     """
     candidate = Path(path)
     return candidate if candidate.is_absolute() else project_root() / candidate
+
+
+def write_atomic(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` via a temporary file in the same folder and ``os.replace``: readers see
+    the old file or the new one, never half of it."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return target

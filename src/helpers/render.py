@@ -23,6 +23,8 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
+from helpers.paths import write_atomic
+
 __all__ = [
     "ReportError",
     "STABLE_KERNELSPEC",
@@ -145,17 +147,8 @@ def _write_notebook(nb: NotebookNode, path: Path) -> None:
 
 
 def _write_text_atomic(path: Path, text: str) -> None:
-    """Write UTF-8 text to ``path`` via a temporary file and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write UTF-8 text (LF line ends) atomically."""
+    write_atomic(path, text.encode("utf-8"))
 
 
 # --------------------------------------------------------------------------- HTML

@@ -29,14 +29,6 @@ from helpers.reference import Reference, load_reference
 from helpers.text import draft_highlights
 
 TIER_LABELS = {"tier_100": "“100”项目（100亿元以上）", "tier_50": "“50”项目（50–100亿元）", "tier_20": "“20”项目（20–50亿元）"}
-TABLE_LABELS = {
-    "projects": "项目台账",
-    "trips": "外出招商",
-    "leads": "项目信息",
-    "chain_map": "产业链图谱",
-    "province_peers": "全省对比",
-    "targets": "目标任务",
-}
 PACKAGES = ("helpers", "pandas", "matplotlib", "seaborn", "papermill", "nbconvert", "openpyxl")
 
 
@@ -379,7 +371,7 @@ def quality_table(review: Review) -> pd.DataFrame:
     warnings = review.current.warnings.groupby("table").size()
     rows = [
         {
-            "工作表": TABLE_LABELS[table],
+            "工作表": review.reference.ledger_format[table]["sheet"],
             "读取行数": c["rows_read"],
             "有效": c["clean"],
             "隔离": c["quarantined"],

@@ -213,7 +213,6 @@ def _build_projects(year: int, plan: dict, rng: random.Random) -> list[dict]:
     # ---------------------------------------------------- “50·20” applications
     n100, n50, n20 = ft["tiers"]
     named100 = 2 if year == 2022 else 0
-    W = "W"
     ft_new = []
     for i in range(n100 - named100):
         ft_new.append(add(src="省外", tcls="t100", life="signed", sig="preW", rec="Y", F=0, fgroup="B_O", tag="ft"))

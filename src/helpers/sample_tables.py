@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-import pandas as pd
+
 
 from helpers import sample_vocab as V
 from helpers.sample_util import OUTSIDE, _d, _partition, _rand_amount, _rand_date, fit_sum

@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 import yaml
 
+from helpers.metrics import get_path
 from helpers.reference import Reference
 
 PLACEHOLDER = re.compile(r"\{([^{}|]+)\|([a-z]+)\}")
@@ -54,20 +55,11 @@ FORMATS: dict[str, Callable[[Any], str]] = {
 }
 
 
-def lookup(context: dict[str, Any], path: str) -> Any:
-    node: Any = context
-    for part in path.split("/"):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
 def fill_clause(clause: str, context: dict[str, Any]) -> str | None:
     """The clause with its placeholders filled, or None when a value is missing."""
     values = []
     for path, fmt in PLACEHOLDER.findall(clause):
-        value = lookup(context, path)
+        value = get_path(context, path)
         if value is None or value == "":
             return None
         values.append(FORMATS[fmt](value))
