@@ -168,7 +168,8 @@ def notebook_title(nb: NotebookNode, default: str) -> str:
 
 
 def add_table_of_contents(page: str) -> str:
-    """Insert a "目录" nav linking to every h2/h3 heading right after ``<main>``."""
+    """Insert a "目录" nav linking to every h2/h3 heading: before the first h2 (so below the
+    report's title and introduction), else right after ``<main>``."""
     items: list[str] = []
     for level, anchor, inner in _HEADING_RE.findall(page):
         text = html.unescape(_TAG_RE.sub("", inner)).replace("¶", "").strip()
@@ -183,6 +184,9 @@ def add_table_of_contents(page: str) -> str:
         '<nav class="report-toc" aria-label="目录">\n'
         '<p class="report-toc-title">目录</p>\n<ul>\n' + "\n".join(items) + "\n</ul>\n</nav>\n"
     )
+    first_section = re.search(r"<h2\b", page)
+    if first_section is not None:
+        return page[: first_section.start()] + nav + page[first_section.start():]
     marker = "<main>"
     position = page.find(marker)
     if position < 0:
