@@ -47,7 +47,7 @@ CITY_PROJECT_ROWS = [
     ["填报说明：金额单位为万元，总投资为亿元。", *[None] * (len(PROJECT_HEADERS) + 11)],
 ]
 
-COUNTY_HEADERS = ["编号", "项目名称", "投资企业", "资金来源", "所在地", "产业类别", "产业链", "计划总投资", "实际进资", "签约日期",
+COUNTY_HEADERS = ["编号", "项目名称", "投资企业", "资金来源", "所　在　地", "产业类别", "产业链", "计划总投资", "实际进资", "签约 日期",
                   "认定日期", "5020申报日期", "企业性质", "是否数字经济", "签约活动", "状态"]
 COUNTY_ROWS = [
     # identical to the city's P009 (amounts in 亿元 per the unit line) → merged as a duplicate
@@ -58,6 +58,10 @@ COUNTY_ROWS = [
      "2022年3月5日", "2022-03", None, None, "是", None, "已开工"],
     ["P010", "LED封装项目", "厦门某光电公司", "省外", "瑞昌市", "电子", "LED", "1.2亿元", "0.5",
      "2022-08-08", "2022-08-08", None, "高新技术企业;上市企业;独角兽", "Y", "政协智库论坛", "已开工"],
+    ["P011", "电子铜箔项目", "江苏某铜业公司", "省外", "九江经开区", "电子信息", None, "2.5 亿元", "两亿",
+     "2022-09-09", "2022-09-09", None, None, None, None, "已签约"],
+    # a 总计 row whose amounts equal the rows above (20 + 4 + 1.2 + 2.5 亿; 0.01 + 2.5 + 0.5 + 2 亿)
+    ["总计", None, None, None, None, None, None, 27.7, 5.01, None, None, None, None, None, None, None],
 ]
 
 TRIP_ROWS = [
@@ -93,7 +97,7 @@ TARGET_ROWS = [
 
 EXPECTED_COUNTS = {
     # P009 is in both workbooks identically (one merged); P004 conflicts (both quarantined).
-    "projects": {"rows_read": 16, "clean": 6, "quarantined": 5, "subtotal": 2, "blank": 2, "duplicates_merged": 1},
+    "projects": {"rows_read": 18, "clean": 7, "quarantined": 5, "subtotal": 3, "blank": 2, "duplicates_merged": 1},
     "trips": {"rows_read": 5, "clean": 3, "quarantined": 1, "subtotal": 0, "blank": 0, "duplicates_merged": 1},
     "leads": {"rows_read": 2, "clean": 2, "quarantined": 0, "subtotal": 0, "blank": 0, "duplicates_merged": 0},
     "chain_map": {"rows_read": 3, "clean": 3, "quarantined": 0, "subtotal": 0, "blank": 0, "duplicates_merged": 0},

@@ -75,6 +75,10 @@ def test_counts_add_up_and_match(messy):
         ("P010", "funds_year", 5000.0),  # '0.5' with the sheet's unit line 单位：亿元
         ("P010", "event", "九江市政协智库高峰论坛"),
         ("P010", "is_digital", True),  # Y
+        ("P011", "county", "九江经济技术开发区"),  # 九江经开区, header '所　在　地' with full-width spaces
+        ("P011", "total_investment", 25000.0),  # '2.5 亿元'
+        ("P011", "funds_year", 20000.0),  # '两亿'
+        ("P011", "signed_on", pd.Timestamp("2022-09-09")),  # header '签约 日期'
     ],
 )
 def test_clean_project_values(messy, project_id, field, expected):
@@ -104,7 +108,7 @@ def test_quarantine_keeps_every_reason_with_place(messy):
     assert quarantine.loc[(CITY_FILE, 8), "reasons"] == conflict
     assert json.loads(quarantine.loc[(CITY_FILE, 11), "raw"])["总投资"] == "待定"
     assert quarantine.loc[(CITY_FILE, 6), "reasons"] == "出发日期：必填项为空"
-    assert set(messy.tables["projects"]["project_id"]) == {"P001", "P002", "P003", "P008", "P009", "P010"}
+    assert set(messy.tables["projects"]["project_id"]) == {"P001", "P002", "P003", "P008", "P009", "P010", "P011"}
 
 
 def test_warnings_keep_raw_text(messy):
