@@ -12,7 +12,6 @@ import io
 import math
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.paths import write_atomic
+from helpers.xlsx_zip import normalized_xlsx_bytes
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -42,11 +42,9 @@ DATE_FORMAT = "yyyy-mm-dd"
 WORKBOOK_CREATOR = "招商引资分析工具包"
 
 _FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _SHEET_NAME_MAX = 31
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _MIN_WIDTH, _MAX_WIDTH = 6, 60
-_W3CDTF_FIXED = "2000-01-01T00:00:00Z"
 
 
 def safe_sheet_names(names: Iterable[object]) -> list[str]:
@@ -168,28 +166,6 @@ def _write_sheet(ws, df: pd.DataFrame, amount_columns: set[str]) -> None:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(df) + 1)}"
 
 
-def _normalise_zip(raw: bytes) -> bytes:
-    """Rewrite an xlsx zip with fixed timestamps, order, attributes and compression."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw)) as src, zipfile.ZipFile(out, "w") as dst:
-        # [Content_Types].xml first (convention), then openpyxl's own stable order.
-        entries = sorted(src.infolist(), key=lambda i: i.filename != "[Content_Types].xml")
-        for info in entries:
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(
-                    rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)",
-                    lambda m: m.group(1) + _W3CDTF_FIXED.encode() + m.group(3),
-                    data,
-                )
-            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 0
-            entry.external_attr = 0
-            dst.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    return out.getvalue()
-
-
 def write_tables_xlsx(
     tables: Mapping[str, pd.DataFrame],
     path: str | Path,
@@ -223,6 +199,6 @@ def write_tables_xlsx(
     props.modified = _FIXED_TIME
     buffer = io.BytesIO()
     wb.save(buffer)
-    data = _normalise_zip(buffer.getvalue())
+    data = normalized_xlsx_bytes(buffer.getvalue())
 
     return write_atomic(path, data)

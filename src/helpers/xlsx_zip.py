@@ -13,15 +13,14 @@ _CORE_DATE = re.compile(
     r"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
 
 
-def normalize_xlsx(path: Path | str) -> Path:
-    """Rewrite ``path`` in place so that identical content gives identical bytes.
+def normalized_xlsx_bytes(raw: bytes) -> bytes:
+    """The same workbook with fixed core-property dates, zip timestamps, attributes and order.
 
-    Sets the workbook core properties ``created``/``modified`` to 2000-01-01, gives every
-    zip entry the timestamp 1980-01-01 00:00:00 and fixed attributes, and keeps a stable
-    entry order (``[Content_Types].xml`` first, then the order of the original archive).
+    Sets ``created``/``modified`` to 2000-01-01, gives every zip entry the timestamp
+    1980-01-01 00:00:00 and fixed attributes, and keeps a stable entry order
+    (``[Content_Types].xml`` first, then the order of the original archive).
     """
-    path = Path(path)
-    with zipfile.ZipFile(path) as zin:
+    with zipfile.ZipFile(io.BytesIO(raw)) as zin:
         entries = [(info.filename, zin.read(info.filename)) for info in zin.infolist()]
     entries.sort(key=lambda e: (e[0] != "[Content_Types].xml",))
     buf = io.BytesIO()
@@ -35,5 +34,11 @@ def normalize_xlsx(path: Path | str) -> Path:
             info.create_system = 0
             info.external_attr = 0o600 << 16
             zout.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    path.write_bytes(buf.getvalue())
+    return buf.getvalue()
+
+
+def normalize_xlsx(path: Path | str) -> Path:
+    """Rewrite ``path`` in place so that identical content gives identical bytes."""
+    path = Path(path)
+    path.write_bytes(normalized_xlsx_bytes(path.read_bytes()))
     return path
