@@ -82,11 +82,12 @@ def pivot_amounts(projects: pd.DataFrame, rows: str, columns: str | None = None,
     """Σ ``value`` in 亿元 by ``rows`` (and ``columns``), largest first, with a 合计 row."""
     frame = with_origin_region(projects) if "origin_region" in (rows, columns) else projects
     if columns is None:
-        table = (frame.groupby(rows)[value].sum() / 10_000).round(2).sort_values(ascending=False).to_frame("金额（亿元）")
+        table = frame.groupby(rows)[value].sum().sort_values(ascending=False, kind="stable").to_frame("金额（亿元）")
     else:
-        table = (frame.pivot_table(index=rows, columns=columns, values=value, aggfunc="sum", fill_value=0.0) / 10_000).round(2)
+        table = frame.pivot_table(index=rows, columns=columns, values=value, aggfunc="sum", fill_value=0.0)
         table = table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index]
-    table.loc["合计"] = table.sum().round(2)
+    table.loc["合计"] = table.sum()  # summed in 万元, rounded once below
+    table = (table / 10_000).round(2)
     table.index.name = FIELD_LABELS.get(rows, rows)
     return table
 
@@ -98,3 +99,15 @@ def monthly_pivot(monthly_funds: pd.DataFrame, projects: pd.DataFrame, rows: str
     table.columns = [f"{m}月" for m in table.columns]
     table.index.name = FIELD_LABELS.get(rows, rows)
     return table
+
+
+def quarantine_table(clean: CleanYear) -> pd.DataFrame:
+    """The quarantined rows with Chinese headers: where to look in the workbooks and why."""
+    q = clean.quarantine
+    return pd.DataFrame({"文件": q["file"], "工作表": q["sheet"], "行号": q["row"], "原因": q["reasons"]})
+
+
+def warnings_table(clean: CleanYear) -> pd.DataFrame:
+    """Optional values that could not be parsed (left empty), with their raw text."""
+    w = clean.warnings
+    return pd.DataFrame({"文件": w["file"], "工作表": w["sheet"], "行号": w["row"], "列": w["column"], "原值": w["raw"], "问题": w["reason"]})

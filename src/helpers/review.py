@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from helpers import charts
+from helpers import charts, explore
 from helpers import indicators as ind
 from helpers.assessment import county_assessment
 from helpers.cache import load_year, load_year_if_available
@@ -403,8 +403,7 @@ def top_reasons_table(review: Review, limit: int = 10) -> pd.DataFrame:
 
 
 def quarantine_table(review: Review) -> pd.DataFrame:
-    q = review.current.quarantine
-    return pd.DataFrame({"文件": q["file"], "工作表": q["sheet"], "行号": q["row"], "原因": q["reasons"]})
+    return explore.quarantine_table(review.current)
 
 
 def reconciliation_table(review: Review) -> pd.DataFrame:
