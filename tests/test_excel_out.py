@@ -88,3 +88,28 @@ def test_sheet_names_are_valid_and_unique() -> None:
 def test_empty_tables_rejected(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         write_tables_xlsx({}, tmp_path / "x.xlsx")
+
+
+def test_number_formats_follow_the_unit_in_the_header_then_the_value(tmp_path: Path) -> None:
+    import openpyxl
+
+    from helpers.excel_out import write_tables_xlsx
+
+    table = pd.DataFrame(
+        {
+            "指标": ["项目", "实际进资"],
+            "2022年": pd.Series([528, 2689.89], dtype=object),  # a column mixing a count and an amount
+            "新认定省外亿元以上项目（个）": [211, 200],  # '亿元' in the name, but the unit is 个
+            "实际进资（亿元）": [1352.91, 1238.25],
+            "同比（%）": [9.26, None],
+            "综合得分": [88.96, 85.63],
+        }
+    )
+    path = write_tables_xlsx({"主要指标": table}, tmp_path / "t.xlsx")
+    sheet = openpyxl.load_workbook(path)["主要指标"]
+    formats = {sheet.cell(1, c).value: [sheet.cell(r, c).number_format for r in (2, 3)] for c in range(1, 7)}
+    assert formats["2022年"] == ["#,##0", "#,##0.00"]
+    assert formats["新认定省外亿元以上项目（个）"] == ["#,##0", "#,##0"]
+    assert formats["实际进资（亿元）"] == ["#,##0.00", "#,##0.00"]
+    assert formats["同比（%）"][0] == "0.00"
+    assert formats["综合得分"] == ["#,##0.00", "#,##0.00"]

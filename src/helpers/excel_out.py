@@ -40,6 +40,8 @@ PERCENT_FORMAT = "0.00"
 INTEGER_FORMAT = "#,##0"
 DATE_FORMAT = "yyyy-mm-dd"
 WORKBOOK_CREATOR = "招商引资分析工具包"
+HEADER_UNIT = re.compile(r"[（(]([^（）()]*)[）)]\s*$")
+COUNT_UNITS = {"个", "次", "家", "项", "人", "天"}
 
 _FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
 _SHEET_NAME_MAX = 31
@@ -67,17 +69,38 @@ def safe_sheet_names(names: Iterable[object]) -> list[str]:
 
 
 def column_number_format(header: str, dtype: object, *, is_amount: bool = False) -> str | None:
-    """Number format for a column: amounts, percentages, integers, dates, else None."""
-    if is_amount or "亿元" in header:
+    """Number format for a column, from the unit in the header's last bracket — ``（亿元）``
+    amounts, ``（%）`` percentages, ``（个）``/``（次）`` counts — else from the dtype; None
+    leaves the choice to each cell (``cell_number_format``).
+
+    >>> column_number_format("新认定省外亿元以上项目（个）", object), column_number_format("实际进资（亿元）", object)
+    ('#,##0', '#,##0.00')
+    """
+    unit = HEADER_UNIT.search(header)
+    unit_text = unit.group(1) if unit else ""
+    if is_amount or "亿元" in unit_text or "万元" in unit_text:
         return AMOUNT_FORMAT
-    if "%" in header or "％" in header:
+    if "%" in unit_text or "％" in unit_text or "%" in header or "％" in header:
         return PERCENT_FORMAT
+    if unit_text in COUNT_UNITS:
+        return INTEGER_FORMAT
     if pd.api.types.is_bool_dtype(dtype):
         return None
     if pd.api.types.is_integer_dtype(dtype):
         return INTEGER_FORMAT
     if pd.api.types.is_datetime64_any_dtype(dtype):
         return DATE_FORMAT
+    return None
+
+
+def cell_number_format(value: object) -> str | None:
+    """For columns without a unit (e.g. a year column mixing counts and amounts): by value."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return INTEGER_FORMAT
+    if isinstance(value, float):
+        return AMOUNT_FORMAT
     return None
 
 
@@ -156,7 +179,9 @@ def _write_sheet(ws, df: pd.DataFrame, amount_columns: set[str]) -> None:
                 cell.number_format = DATE_FORMAT
             elif fmt is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
                 cell.number_format = fmt
-            text = _shown_text(value, fmt)
+            elif fmt is None and cell_number_format(value) is not None:
+                cell.number_format = cell_number_format(value)
+            text = _shown_text(value, fmt or cell_number_format(value))
             width = max(width, max((_display_width(line) for line in text.split("\n")), default=0))
         widths.append(width)
     for j, width in enumerate(widths, start=1):
