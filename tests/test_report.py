@@ -53,7 +53,7 @@ def test_every_sample_year_has_a_complete_report(all_reports, year):
     assert "data:image/png;base64," in page
     assert "build_review(" not in page and "show_table(" not in page  # no input code
     assert "<script" not in page  # opens offline
-    assert f"分析年度：{year}年" in page
+    assert f"分析年度：{year}年" in page and "九江市" in page
     metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
     assert metrics == json.loads(json.dumps(year_metrics(year, DATA_DIR, _reference())))
     workbook = openpyxl.load_workbook(folder / "tables.xlsx")
