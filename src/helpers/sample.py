@@ -10,10 +10,15 @@ Two layers:
   (``data/raw/<year>/*.xlsx``), byte-deterministically (see
   :mod:`helpers.sample_writer`).
 
-The project population is built constructively: projects pinned by a published
-figure first (named projects, “50·20” applications, campaign reserves, event
-signings, …), then filler projects whose attributes keep each published set at
-its exact size, then amounts fitted so every published sum is hit to the 万元.
+The project population is built constructively (:mod:`helpers.sample_build`):
+first the groups of projects pinned by a published figure (named projects,
+“50·20” applications, campaign reserves, event signings, the funded and newly
+recognized 市外 groups of :data:`PLANS`), each to its exact size; then filler
+projects whose attributes keep them outside every pinned set, so no published
+count moves; then amounts and attributes fitted (:mod:`helpers.sample_fit`) so
+every published sum is hit to the 万元. Trips, leads and the other tables come
+from :mod:`helpers.sample_tables`. Every part draws from its own seeded
+``random.Random`` in a fixed order, so the output never changes.
 """
 
 from __future__ import annotations
@@ -24,11 +29,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import sample_vocab as V
+from helpers import sample_vocab as vocab
 from helpers.sample_build import _build_projects
-from helpers.sample_tables import _chain_map, _leads, _monthly, _peers, _targets, _trips
-from helpers.sample_util import fit_sum  # noqa: F401  (re-exported helper)
-from helpers.sample_writer import messy_amount, messy_date  # noqa: F401  (re-exported helpers)
+from helpers.sample_tables import _chain_map, _leads, _monthly_funds, _province_peers, _targets, _trips
+from helpers.sample_util import (FUNDED_GROUPS, OUTSIDE_PROVINCE_NEW_100M_UNFUNDED,
+                                 REST_OF_PROVINCE_NEW_100M_UNFUNDED)
+from helpers.sample_writer import city_project_ids, write_year
+from helpers.sample_writer import messy_amount, messy_date
+
+__all__ = ["DEFAULT_SEED", "YEARS", "build_sample_tables", "write_sample", "messy_amount", "messy_date"]
 
 DEFAULT_SEED = 20220204
 YEARS = (2020, 2021, 2022, 2023)
@@ -44,111 +53,148 @@ TEXT_FIELDS = ["project_id", "name", "investor", "origin", "source", "county", "
                "investor_flags", "channel", "event", "sourcing_unit", "notes"]
 
 # --------------------------------------------------------------------------- plans
-# Per-year targets. Amounts in 万元. ab_* = 市外 funded projects recognized in the year with
-# total ≥ 1亿 (both outside_*_projects and outside_*_new_100m), a_*_only = funded but not new 1亿+,
-# b_*_unf = new 1亿+ without funds. k4 = 省外 new-started (recognized & started in the year),
-# lf = 本市/境外 new-started.
+# Per-year targets, amounts in 万元. The six 市外 funding groups (see helpers.sample_util) split
+# the published sets: `*_funded_new_100m` are both funded this year (2000万+) and newly recognized
+# with 总投资 ≥ 1亿, `*_funded_only` are funded but not new 1亿+, `*_new_100m_unfunded` are new 1亿+
+# without funds; `outside_province_funded_new_100m` counts those started this year and earlier apart.
+# `outside_province_new_100m_emerging`: how many new 1亿+ 省外 projects are in emerging industries.
+# `new_started_*`: projects recognized and started in the year, 30亿+ (tier_30) and 10–20亿 (large);
+# for 本市/境外 also the count of all such 1亿+ projects.
 PLANS: dict[int, dict] = {
-    2020: dict(ab_p=(26, 8_400_000), a_p_only=(9, 2_000_000), b_p_unf=150,
-               ab_o=(90, 38, 9_200_000), a_o_only=(320, 1_750_000), b_o_unf=55, emerging_bo=88,
-               ns_k4=(1, 7), ns_lf=(70, 1, 5),
-               ft=dict(count=20, total=4_900_000, tiers=(0, 2, 18), flagged=13, digital=7),
-               trips=dict(team=0, city_principal=70, city_units=38, county_principal=150),
-               leads=None, led_present=60),
-    2021: dict(ab_p=(28, 9_600_000), a_p_only=(10, 2_300_000), b_p_unf=165,
-               ab_o=(100, 40, 10_500_000), a_o_only=(330, 1_882_500), b_o_unf=60, emerging_bo=100,
-               ns_k4=(1, 8), ns_lf=(74, 1, 6),
-               ft=dict(count=25, total=6_390_000, tiers=(0, 3, 22), flagged=16, digital=10),
-               trips=dict(team=0, city_principal=80, city_units=40, county_principal=187),
-               leads=None, led_present=63),
-    2022: dict(ab_p=(30, 10_854_200), a_p_only=(10, 2_515_600), b_p_unf=172,
-               ab_o=(111, 39, 11_460_300), a_o_only=(338, 2_068_800), b_o_unf=61, emerging_bo=112,
-               ns_k4=(2, 9), ns_lf=(72, 1, 6),
-               ft=dict(count=33, total=9_867_000, tiers=(2, 4, 27), flagged=23, digital=17),
-               trips=dict(team=202, city_principal=96, city_units=44, county_principal=251),
-               leads=dict(count=411, planned_big=97, signed=73, signed_big=15, signed_amount=9_261_000),
-               led_present=65),
-    2023: dict(ab_p=(32, 11_500_000), a_p_only=(11, 2_700_000), b_p_unf=180,
-               ab_o=(115, 42, 12_600_000), a_o_only=(350, 2_300_000), b_o_unf=63, emerging_bo=121,
-               ns_k4=(2, 9), ns_lf=(80, 1, 7),
-               ft=dict(count=36, total=11_200_000, tiers=(2, 5, 29), flagged=25, digital=18),
-               trips=dict(team=240, city_principal=105, city_units=46, county_principal=270),
-               leads=dict(count=450, planned_big=104, signed=80, signed_big=17, signed_amount=10_120_000),
-               led_present=66),
+    2020: dict(
+        rest_of_province_funded_new_100m=dict(count=26, funds=8_400_000),
+        rest_of_province_funded_only=dict(count=9, funds=2_000_000),
+        rest_of_province_new_100m_unfunded=150,
+        outside_province_funded_new_100m=dict(started_in_year=90, started_earlier=38, funds=9_200_000),
+        outside_province_funded_only=dict(count=320, funds=1_750_000),
+        outside_province_new_100m_unfunded=55,
+        outside_province_new_100m_emerging=88,
+        new_started_outside_province=dict(tier_30=1, large=7),
+        new_started_local_foreign=dict(count=70, tier_30=1, large=5),
+        fifty_twenty=dict(count=20, total=4_900_000, tiers=(0, 2, 18), flagged=13, digital=7),
+        trips=dict(team=0, city_principal=70, city_units=38, county_principal=150),
+        leads=None,
+        led_present=60,
+    ),
+    2021: dict(
+        rest_of_province_funded_new_100m=dict(count=28, funds=9_600_000),
+        rest_of_province_funded_only=dict(count=10, funds=2_300_000),
+        rest_of_province_new_100m_unfunded=165,
+        outside_province_funded_new_100m=dict(started_in_year=100, started_earlier=40, funds=10_500_000),
+        outside_province_funded_only=dict(count=330, funds=1_882_500),
+        outside_province_new_100m_unfunded=60,
+        outside_province_new_100m_emerging=100,
+        new_started_outside_province=dict(tier_30=1, large=8),
+        new_started_local_foreign=dict(count=74, tier_30=1, large=6),
+        fifty_twenty=dict(count=25, total=6_390_000, tiers=(0, 3, 22), flagged=16, digital=10),
+        trips=dict(team=0, city_principal=80, city_units=40, county_principal=187),
+        leads=None,
+        led_present=63,
+    ),
+    2022: dict(
+        rest_of_province_funded_new_100m=dict(count=30, funds=10_854_200),
+        rest_of_province_funded_only=dict(count=10, funds=2_515_600),
+        rest_of_province_new_100m_unfunded=172,
+        outside_province_funded_new_100m=dict(started_in_year=111, started_earlier=39, funds=11_460_300),
+        outside_province_funded_only=dict(count=338, funds=2_068_800),
+        outside_province_new_100m_unfunded=61,
+        outside_province_new_100m_emerging=112,
+        new_started_outside_province=dict(tier_30=2, large=9),
+        new_started_local_foreign=dict(count=72, tier_30=1, large=6),
+        fifty_twenty=dict(count=33, total=9_867_000, tiers=(2, 4, 27), flagged=23, digital=17),
+        trips=dict(team=202, city_principal=96, city_units=44, county_principal=251),
+        leads=dict(count=411, planned_big=97, signed=73, signed_big=15, signed_amount=9_261_000),
+        led_present=65,
+    ),
+    2023: dict(
+        rest_of_province_funded_new_100m=dict(count=32, funds=11_500_000),
+        rest_of_province_funded_only=dict(count=11, funds=2_700_000),
+        rest_of_province_new_100m_unfunded=180,
+        outside_province_funded_new_100m=dict(started_in_year=115, started_earlier=42, funds=12_600_000),
+        outside_province_funded_only=dict(count=350, funds=2_300_000),
+        outside_province_new_100m_unfunded=63,
+        outside_province_new_100m_emerging=121,
+        new_started_outside_province=dict(tier_30=2, large=9),
+        new_started_local_foreign=dict(count=80, tier_30=1, large=7),
+        fifty_twenty=dict(count=36, total=11_200_000, tiers=(2, 5, 29), flagged=25, digital=18),
+        trips=dict(team=240, city_principal=105, city_units=46, county_principal=270),
+        leads=dict(count=450, planned_big=104, signed=80, signed_big=17, signed_amount=10_120_000),
+        led_present=66,
+    ),
 }
 
 
-def _plan(year: int, scale: int) -> dict:
-    if year in PLANS:
-        plan = {k: (dict(v) if isinstance(v, dict) else v) for k, v in PLANS[year].items()}
-    else:  # extrapolate from 2023
-        plan = {k: (dict(v) if isinstance(v, dict) else v) for k, v in PLANS[2023].items()}
+def _year_plan(year: int, scale: int) -> dict:
+    """The plan of ``year`` (later years reuse 2023's), with counts and sums multiplied by ``scale``."""
+    base = PLANS.get(year, PLANS[2023])
+    plan = {key: (dict(value) if isinstance(value, dict) else value) for key, value in base.items()}
     if scale > 1:
-        s = scale
-        plan["ab_p"] = (plan["ab_p"][0] * s, plan["ab_p"][1] * s)
-        plan["a_p_only"] = (plan["a_p_only"][0] * s, plan["a_p_only"][1] * s)
-        plan["b_p_unf"] *= s
-        plan["ab_o"] = (plan["ab_o"][0] * s, plan["ab_o"][1] * s, plan["ab_o"][2] * s)
-        plan["a_o_only"] = (plan["a_o_only"][0] * s, plan["a_o_only"][1] * s)
-        plan["b_o_unf"] *= s
-        plan["emerging_bo"] *= s
-        plan["ns_lf"] = (plan["ns_lf"][0] * s, plan["ns_lf"][1], plan["ns_lf"][2])
-        plan["trips"] = {k: v * s for k, v in plan["trips"].items()}
-        plan["trips"]["city_units"] = min(plan["trips"]["city_units"] * 1, len(V.CITY_DEPARTMENTS))
+        for group in FUNDED_GROUPS:
+            plan[group] = {key: value * scale for key, value in plan[group].items()}
+        for key in (REST_OF_PROVINCE_NEW_100M_UNFUNDED, OUTSIDE_PROVINCE_NEW_100M_UNFUNDED,
+                    "outside_province_new_100m_emerging"):
+            plan[key] *= scale
+        plan["new_started_local_foreign"]["count"] *= scale  # the 30亿+ and 10–20亿 ones are not scaled
+        plan["trips"] = {key: value * scale for key, value in plan["trips"].items()}
+        plan["trips"]["city_units"] = min(plan["trips"]["city_units"], len(vocab.CITY_DEPARTMENTS))
         if plan["leads"]:
-            plan["leads"] = {k: v * s for k, v in plan["leads"].items()}
+            plan["leads"] = {key: value * scale for key, value in plan["leads"].items()}
     plan["scale"] = scale
     return plan
 
 
 # ---------------------------------------------------------------------------- API
 
-def _ts(d) -> pd.Timestamp:
-    return pd.NaT if d is None or d is pd.NaT else pd.Timestamp(d)
+def _timestamp(value) -> pd.Timestamp:
+    """A date as a Timestamp (NaT for missing)."""
+    return pd.NaT if value is None or value is pd.NaT else pd.Timestamp(value)
 
 
 def build_sample_tables(year: int, *, scale: int = 1, seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
     """The clean tables of one year (the truth a perfect cleaner must output)."""
-    return {k: v.copy() for k, v in _tables_cached(year, scale, seed).items()}
+    return {name: table.copy() for name, table in _tables_cached(year, scale, seed).items()}
 
 
 _CACHE: dict[tuple[int, int, int], dict[str, pd.DataFrame]] = {}
 
 
 def _tables_cached(year: int, scale: int, seed: int) -> dict[str, pd.DataFrame]:
+    """The truth tables of one year, built once per ``(year, scale, seed)``."""
     key = (year, scale, seed)
     if key not in _CACHE:
-        _CACHE[key] = _build(year, scale, seed)[0]
+        _CACHE[key] = _build_year(year, scale, seed)[0]
     return _CACHE[key]
 
 
-def _build(year: int, scale: int, seed: int):
-    plan = _plan(year, scale)
+def _build_year(year: int, scale: int, seed: int):
+    """Build one year: returns ``(tables, projects, monthly funds)``; every table has its own seeded RNG."""
+    plan = _year_plan(year, scale)
     rng = random.Random(seed * 10_007 + year * 31 + scale)
     projects = _build_projects(year, plan, rng)
     projects.sort(key=lambda p: p["project_id"])
-    monthly = _monthly(projects, year, random.Random(seed + year))
+    monthly = _monthly_funds(projects, year, random.Random(seed + year))
     trips = _trips(year, plan, random.Random(seed + 2 * year))
     leads = _leads(year, plan, projects, random.Random(seed + 3 * year))
-    chain_map = _chain_map(year, plan, random.Random(seed + 4 * year))
-    peers = _peers(projects, year, random.Random(seed + 5 * year))
+    chain_map = _chain_map(year, plan)
+    peers = _province_peers(projects, year, random.Random(seed + 5 * year))
     targets = _targets(projects, year, random.Random(seed + 6 * year))
     rows = []
-    for p in projects:
-        r = {c: p.get(c) for c in PROJECT_COLUMNS}
-        r["total_investment"] = float(p["total_investment"])
-        r["funds_year"] = float(p["F"])
-        r["investor_flags"] = "、".join(p["flags"]) if p["flags"] else None
-        r["is_digital"] = bool(p["digital"])
-        rows.append(r)
-    proj = pd.DataFrame(rows, columns=PROJECT_COLUMNS)
-    for c in DATE_FIELDS:
-        proj[c] = pd.to_datetime(pd.Series([_ts(p[c]) for p in projects], dtype="datetime64[ns]"))
-    for c in TEXT_FIELDS:
-        proj[c] = pd.Series([r[c] for r in rows], dtype=object)
-    proj["is_digital"] = proj["is_digital"].astype(bool)
+    for project in projects:
+        row = {column: project.get(column) for column in PROJECT_COLUMNS}
+        row["total_investment"] = float(project["total_investment"])
+        row["funds_year"] = float(project["funds_year"])
+        row["investor_flags"] = "、".join(project["flags"]) if project["flags"] else None
+        row["is_digital"] = bool(project["digital"])
+        rows.append(row)
+    project_table = pd.DataFrame(rows, columns=PROJECT_COLUMNS)
+    for column in DATE_FIELDS:
+        project_table[column] = pd.to_datetime(pd.Series([_timestamp(p[column]) for p in projects],
+                                                         dtype="datetime64[ns]"))
+    for column in TEXT_FIELDS:
+        project_table[column] = pd.Series([row[column] for row in rows], dtype=object)
+    project_table["is_digital"] = project_table["is_digital"].astype(bool)
     tables = {
-        "projects": proj,
+        "projects": project_table,
         "monthly_funds": _monthly_frame(projects, monthly),
         "trips": _frame(trips, ["departed_on", "unit", "unit_kind", "leader", "is_principal", "destination",
                                 "companies_met"], dates=["departed_on"]),
@@ -161,63 +207,60 @@ def _build(year: int, scale: int, seed: int):
     tables["trips"]["is_principal"] = tables["trips"]["is_principal"].astype(bool)
     tables["trips"]["companies_met"] = tables["trips"]["companies_met"].astype("int64")
     tables["chain_map"]["present"] = tables["chain_map"]["present"].astype(bool)
-    for c in ("planned_investment", "signed_amount"):
-        tables["leads"][c] = tables["leads"][c].astype(float)
+    for column in ("planned_investment", "signed_amount"):
+        tables["leads"][column] = tables["leads"][column].astype(float)
     return tables, projects, monthly
 
 
 def _monthly_frame(projects, monthly) -> pd.DataFrame:
     """Monthly funds of the projects whose rows carry 1月…12月 columns: one row per non-blank month
     (months without funds are left blank in the workbooks)."""
-    from helpers.sample_writer import city_project_ids  # local import: writer depends on this module
-
     ids = city_project_ids(projects)
-    rows = [dict(project_id=pid, month=m + 1, funds=float(monthly[pid][m])) for pid in sorted(ids) for m in range(12)
-            if monthly[pid][m] != 0]
-    df = pd.DataFrame(rows, columns=["project_id", "month", "funds"])
-    df["project_id"] = df["project_id"].astype(object)
-    df["month"] = df["month"].astype("int64")
-    return df
+    rows = [dict(project_id=project_id, month=month + 1, funds=float(monthly[project_id][month]))
+            for project_id in sorted(ids) for month in range(12) if monthly[project_id][month] != 0]
+    frame = pd.DataFrame(rows, columns=["project_id", "month", "funds"])
+    frame["project_id"] = frame["project_id"].astype(object)
+    frame["month"] = frame["month"].astype("int64")
+    return frame
 
 
-def _frame(rows: list[dict], cols: list[str], dates: Iterable[str] = ()) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=cols)
-    for c in cols:
-        if c in dates:
-            df[c] = pd.to_datetime(pd.Series([_ts(r[c]) for r in rows], dtype="datetime64[ns]"))
-        elif rows and isinstance(next((r[c] for r in rows if r[c] is not None), None), str):
-            df[c] = pd.Series([r[c] for r in rows], dtype=object)
+def _frame(rows: list[dict], columns: list[str], dates: Iterable[str] = ()) -> pd.DataFrame:
+    """A table of ``rows``: ``dates`` columns as datetime64, text columns as object."""
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in columns:
+        if column in dates:
+            frame[column] = pd.to_datetime(pd.Series([_timestamp(row[column]) for row in rows], dtype="datetime64[ns]"))
+        elif rows and isinstance(next((row[column] for row in rows if row[column] is not None), None), str):
+            frame[column] = pd.Series([row[column] for row in rows], dtype=object)
         elif not rows:
-            df[c] = pd.Series([], dtype="datetime64[ns]" if c in dates else object)
-    return df
+            frame[column] = pd.Series([], dtype=object)
+    return frame
 
 
 def write_sample(data_dir: Path, years: Iterable[int] = YEARS, *, scale: int = 1,
                  seed: int = DEFAULT_SEED) -> list[Path]:
     """Write the messy workbooks ``data_dir/raw/<year>/*.xlsx``; returns the paths written."""
-    from helpers.sample_writer import write_year
-
     out: list[Path] = []
-    for y in years:
-        tables, projects, monthly = _build(y, scale, seed)
-        out.extend(write_year(Path(data_dir), y, tables, projects, monthly, seed=seed))
+    for year in years:
+        tables, projects, monthly = _build_year(year, scale, seed)
+        out.extend(write_year(Path(data_dir), year, tables, projects, monthly, seed=seed))
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line: write the sample ledgers and print the paths."""
     import argparse
 
-    ap = argparse.ArgumentParser(description="Write the synthetic sample ledgers.")
-    ap.add_argument("data_dir", nargs="?", default="data")
-    ap.add_argument("--years", nargs="*", type=int, default=list(YEARS))
-    ap.add_argument("--scale", type=int, default=1)
-    ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    a = ap.parse_args(argv)
-    for p in write_sample(Path(a.data_dir), a.years, scale=a.scale, seed=a.seed):
-        print(p)
+    parser = argparse.ArgumentParser(description="Write the synthetic sample ledgers.")
+    parser.add_argument("data_dir", nargs="?", default="data")
+    parser.add_argument("--years", nargs="*", type=int, default=list(YEARS))
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    args = parser.parse_args(argv)
+    for path in write_sample(Path(args.data_dir), args.years, scale=args.scale, seed=args.seed):
+        print(path)
     return 0
 
 
 if __name__ == "__main__":
     raise SystemExit(main())
-

@@ -5,434 +5,520 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from helpers import sample_vocab as V
-from helpers.sample_fit import _amounts, _attributes
-from helpers.sample_util import (EV_ACAD, EV_CEREMONY, EV_CPPCC, EV_SUMMIT, EV_YRD, EVENT_DATES, OUTSIDE, TCLASS,
-                                 _d, _rand_amount, _rand_date)
+from helpers import sample_vocab as vocab
+from helpers.sample_fit import _assign_attributes, _fit_amounts
+from helpers.sample_util import (EVENT_ACADEMICIANS, EVENT_CEREMONY, EVENT_CPPCC, EVENT_DATES, EVENT_SUMMIT,
+                                 EVENT_YANGTZE_DELTA, OUTSIDE_CITY, OUTSIDE_PROVINCE_FUNDED_NEW_100M,
+                                 OUTSIDE_PROVINCE_FUNDED_ONLY, OUTSIDE_PROVINCE_NEW_100M_UNFUNDED,
+                                 REST_OF_PROVINCE_FUNDED_NEW_100M, REST_OF_PROVINCE_FUNDED_ONLY,
+                                 REST_OF_PROVINCE_NEW_100M_UNFUNDED, SIZE_CLASSES, _random_amount, _random_date)
 
-# ---------------------------------------------------------------------- builder
+# A newly recognized 1亿+ 市外 signing without funds; 本市/境外 ones belong to no group.
+UNFUNDED_NEW_100M_GROUP = {"省外": OUTSIDE_PROVINCE_NEW_100M_UNFUNDED, "省内市外": REST_OF_PROVINCE_NEW_100M_UNFUNDED}
+# Counties whose “50·20” and window signings are pinned separately by the published campaign figures.
+PINNED_CAMPAIGN_COUNTIES = ("瑞昌市", "彭泽县")
+
 
 class _Builder:
     """Builds the project population of one year."""
 
-    def __init__(self, year: int, plan: dict, rng: random.Random) -> None:
-        self.y = year
-        self.plan = plan
+    def __init__(self, year: int, rng: random.Random) -> None:
+        """Start an empty population for ``year``."""
+        self.year = year
         self.rng = rng
         self.projects: list[dict] = []
-        self.names: set[str] = set()
-        self.campaign = year == 2022
-        self.events = year == 2022
+        self.taken_names: set[str] = set()
+        self.has_campaign = year == 2022  # the 攻坚行动 window (June–September) was only run in 2022
+        self.has_events = year == 2022  # the named signing events are those of 2022
 
     # -- dates
-    def win(self, name: str) -> tuple[dt.date, dt.date]:
-        y = self.y
+    def window(self, name: str) -> tuple[dt.date, dt.date]:
+        """The date range called ``name``, relative to the year (the campaign window is June–September)."""
+        year = self.year
         return {
-            "preW": (_d(y, 1, 5), _d(y, 5, 28)),
-            "W": (_d(y, 6, 2), _d(y, 9, 28)),
-            "postW": (_d(y, 10, 8), _d(y, 12, 25)),
-            "Y": (_d(y, 1, 5), _d(y, 12, 25)),
-            "Yearly": (_d(y, 1, 5), _d(y, 8, 31)),
-            "prev": (_d(y - 1, 1, 10), _d(y - 1, 12, 20)),
-            "prev2": (_d(y - 2, 3, 1), _d(y - 1, 8, 31)),
-            "old": (_d(y - 4, 3, 1), _d(y - 2, 6, 30)),
-            "q4": (_d(y, 10, 8), _d(y, 12, 25)),
+            "before_window": (dt.date(year, 1, 5), dt.date(year, 5, 28)),
+            "window": (dt.date(year, 6, 2), dt.date(year, 9, 28)),
+            "after_window": (dt.date(year, 10, 8), dt.date(year, 12, 25)),
+            "year": (dt.date(year, 1, 5), dt.date(year, 12, 25)),
+            "early_year": (dt.date(year, 1, 5), dt.date(year, 8, 31)),
+            "previous_year": (dt.date(year - 1, 1, 10), dt.date(year - 1, 12, 20)),
+            "previous_two_years": (dt.date(year - 2, 3, 1), dt.date(year - 1, 8, 31)),
+            "older_years": (dt.date(year - 4, 3, 1), dt.date(year - 2, 6, 30)),
+            "fourth_quarter": (dt.date(year, 10, 8), dt.date(year, 12, 25)),
         }[name]
 
-    def draw(self, spec, floor: dt.date | None = None) -> dt.date | None:
+    def draw_date(self, spec, floor: dt.date | None = None) -> dt.date | None:
+        """A date from ``spec``: None, a fixed date, a window name or a ``(lo, hi)`` range (not before ``floor``)."""
         if spec is None:
             return None
         if isinstance(spec, dt.date):
             return spec
-        lo, hi = self.win(spec) if isinstance(spec, str) else spec
+        lo, hi = self.window(spec) if isinstance(spec, str) else spec
         if floor is not None and floor > lo:
             lo = min(floor, hi)
-        return _rand_date(self.rng, lo, hi)
+        return _random_date(self.rng, lo, hi)
 
     # -- one project
-    def add(self, *, src: str, T=None, tcls: str = "m", life: str = "signed", sig=None, start=None,
-            prod=None, rec=None, F=None, fgroup: str | None = None, county: str | None = None,
-            industry: str | None = None, chain="auto", event: str | None = None, name: str | None = None,
-            investor: str | None = None, origin: str | None = None, flags=None, digital=None,
-            channel: str | None = None, sourcing_unit: str | None = None, notes=None, applied=None,
-            entered=None, status: str | None = None, tag: str = "", t_bounds=None,
-            exclude_counties: tuple = ()) -> dict:
-        rng, y = self.rng, self.y
-        p: dict = {"tag": tag, "source": src}
-        p["total_investment"] = int(T) if T is not None else _rand_amount(rng, tcls)
-        p["t_bounds"] = t_bounds or (TCLASS[tcls] if T is None else (int(T), int(T)))
+    def add_project(self, *, source: str, total=None, size_class: str = "medium", lifecycle: str = "signed",
+                    signed=None, started=None, producing=None, recognized=None, funds=None,
+                    funding_group: str | None = None, county: str | None = None, industry: str | None = None,
+                    chain="auto", event: str | None = None, name: str | None = None, investor: str | None = None,
+                    origin: str | None = None, flags=None, digital=None, channel: str | None = None,
+                    sourcing_unit: str | None = None, notes=None, fifty_twenty_applied=None, entered=None,
+                    status: str | None = None, tag: str = "", total_bounds=None, exclude_counties: tuple = ()) -> dict:
+        """Add one project; unset attributes are drawn now or later by :mod:`helpers.sample_fit`.
+
+        ``total_bounds`` are the limits within which the amount fitting may move 总投资 (default: the
+        size class, or exactly ``total`` when given). ``recognized`` is a date or one of ``this_year``,
+        ``previous_year``, ``earlier``; ``funds=None`` means “drawn when amounts are fitted”.
+        """
+        rng, year = self.rng, self.year
+        project: dict = {"tag": tag, "source": source}
+        project["total_investment"] = int(total) if total is not None else _random_amount(rng, size_class)
+        project["total_bounds"] = total_bounds or (SIZE_CLASSES[size_class] if total is None
+                                                   else (int(total), int(total)))
         # dates by life cycle
-        if life == "ongoing":
-            sig = self.draw(sig or "prev2")
-            start = self.draw(start or (sig + dt.timedelta(days=20), _d(y - 1, 12, 20)), floor=sig)
-            prod = self._prod(prod, start)
-        elif life == "newstart":
-            sig = self.draw(sig or ((_d(y - 1, 10, 1), _d(y, 8, 31))))
-            start = self.draw(start or (max(sig + dt.timedelta(days=15), _d(y, 1, 5)), _d(y, 12, 15)),
-                              floor=max(sig + dt.timedelta(days=7), _d(y, 1, 3)))
-            prod = self._prod(prod, start)
-        elif life == "signed":
-            sig = self.draw(sig or "Y")
-            start = prod = None
-        elif life in ("talk", "talk_late"):
-            entered = self.draw(entered or ("Yearly" if life == "talk" else "postW"))
-            sig = start = prod = None
-        elif life == "q4sign":
-            entered = self.draw(entered or (_d(y, 1, 5), _d(y, 9, 20)))
-            sig = self.draw(sig or "q4")
-            start = prod = None
-        elif life == "terminated":
-            entered = self.draw(entered or (_d(y - 1, 3, 1), _d(y, 6, 30)))
-            sig = start = prod = None
+        if lifecycle == "ongoing":  # signed in the last two years, started before this one
+            signed = self.draw_date(signed or "previous_two_years")
+            started = self.draw_date(started or (signed + dt.timedelta(days=20), dt.date(year - 1, 12, 20)),
+                                     floor=signed)
+            producing = self._producing_date(producing, started)
+        elif lifecycle == "new_start":  # started this year
+            signed = self.draw_date(signed or ((dt.date(year - 1, 10, 1), dt.date(year, 8, 31))))
+            started = self.draw_date(started or (max(signed + dt.timedelta(days=15), dt.date(year, 1, 5)),
+                                                 dt.date(year, 12, 15)),
+                                     floor=max(signed + dt.timedelta(days=7), dt.date(year, 1, 3)))
+            producing = self._producing_date(producing, started)
+        elif lifecycle == "signed":
+            signed = self.draw_date(signed or "year")
+            started = producing = None
+        elif lifecycle in ("in_talks", "in_talks_late"):
+            entered = self.draw_date(entered or ("early_year" if lifecycle == "in_talks" else "after_window"))
+            signed = started = producing = None
+        elif lifecycle == "signs_in_fourth_quarter":  # in talks during the window, signed afterwards
+            entered = self.draw_date(entered or (dt.date(year, 1, 5), dt.date(year, 9, 20)))
+            signed = self.draw_date(signed or "fourth_quarter")
+            started = producing = None
+        elif lifecycle == "terminated":
+            entered = self.draw_date(entered or (dt.date(year - 1, 3, 1), dt.date(year, 6, 30)))
+            signed = started = producing = None
             status = "已终止"
-        elif life == "old":
-            sig = self.draw(sig or "old")
-            start = self.draw((sig + dt.timedelta(days=30), sig + dt.timedelta(days=240)))
-            prod = self.draw((start + dt.timedelta(days=120), _d(y - 1, 12, 20)), floor=start)
+        elif lifecycle == "old":  # producing before the year
+            signed = self.draw_date(signed or "older_years")
+            started = self.draw_date((signed + dt.timedelta(days=30), signed + dt.timedelta(days=240)))
+            producing = self.draw_date((started + dt.timedelta(days=120), dt.date(year - 1, 12, 20)), floor=started)
         else:
-            raise ValueError(life)
+            raise ValueError(lifecycle)
         if entered is None:
-            base = sig
-            entered = base - dt.timedelta(days=rng.randint(20, 260))
+            entered = signed - dt.timedelta(days=rng.randint(20, 260))
             if rng.random() < 0.12:
                 entered = entered.replace(day=1)  # recorded with month precision only
         if isinstance(entered, (tuple, str)):
-            entered = self.draw(entered)
-        p.update(entered_on=entered, signed_on=sig, started_on=start, producing_on=prod)
-        # recognition
-        if rec == "Y":
-            lo = max(sig or _d(y, 1, 5), _d(y, 1, 5))
-            rec = _rand_date(rng, lo, max(lo, _d(y, 12, 28)))
-        elif rec == "prev":
-            lo = max(sig or _d(y - 1, 1, 5), _d(y - 1, 1, 5))
-            rec = _rand_date(rng, lo, max(lo, _d(y - 1, 12, 28)))
-        elif rec == "older":
-            lo = sig or _d(y - 3, 1, 5)
-            rec = _rand_date(rng, lo, max(lo, _d(y - 2, 12, 28)))
-        p["recognized_on"] = rec
-        p["fifty_twenty_applied_on"] = applied
+            entered = self.draw_date(entered)
+        project.update(entered_on=entered, signed_on=signed, started_on=started, producing_on=producing)
+        # recognition (认定): never before the signing
+        if recognized == "this_year":
+            lo = max(signed or dt.date(year, 1, 5), dt.date(year, 1, 5))
+            recognized = _random_date(rng, lo, max(lo, dt.date(year, 12, 28)))
+        elif recognized == "previous_year":
+            lo = max(signed or dt.date(year - 1, 1, 5), dt.date(year - 1, 1, 5))
+            recognized = _random_date(rng, lo, max(lo, dt.date(year - 1, 12, 28)))
+        elif recognized == "earlier":
+            lo = signed or dt.date(year - 3, 1, 5)
+            recognized = _random_date(rng, lo, max(lo, dt.date(year - 2, 12, 28)))
+        project["recognized_on"] = recognized
+        project["fifty_twenty_applied_on"] = fifty_twenty_applied
         if status is None:
-            status = ("已投产" if prod else "已开工" if start else "已签约" if sig else "在谈")
-        p["status"] = status
-        p["F"] = F
-        p["fgroup"] = fgroup
-        p["county"] = county or self._county(exclude_counties)
-        p["industry"] = industry or self._industry()
-        p["ind_fixed"] = industry is not None
-        p["chain_req"] = chain
-        p["event"] = event
-        p.update(name=name, investor=investor, origin=origin, flags=flags, digital=digital, channel=channel,
-                 sourcing_unit=sourcing_unit, notes=notes)
-        self.projects.append(p)
-        return p
+            status = ("已投产" if producing else "已开工" if started else "已签约" if signed else "在谈")
+        project["status"] = status
+        project["funds_year"] = funds
+        project["funding_group"] = funding_group
+        project["county"] = county or self._random_county(exclude_counties)
+        project["industry"] = industry or self.random_industry()
+        project["industry_fixed"] = industry is not None
+        project["requested_chain"] = chain
+        project["event"] = event
+        project.update(name=name, investor=investor, origin=origin, flags=flags, digital=digital, channel=channel,
+                       sourcing_unit=sourcing_unit, notes=notes)
+        self.projects.append(project)
+        return project
 
-    def _prod(self, prod, start: dt.date) -> dt.date | None:
-        if prod is None:
+    def _producing_date(self, spec, started: dt.date) -> dt.date | None:
+        """The 投产 date from ``spec`` (None, a date, ``previous_year``, a window or a range), after ``started``."""
+        if spec is None:
             return None
-        if isinstance(prod, dt.date):
-            return prod
-        if prod == "prev":
-            return self.draw((start + dt.timedelta(days=90), _d(self.y - 1, 12, 28)), floor=start)
-        lo, hi = self.win(prod) if isinstance(prod, str) else prod
-        lo = max(lo, start + dt.timedelta(days=30))
-        return _rand_date(self.rng, lo, max(lo, hi)) if lo <= hi else None
+        if isinstance(spec, dt.date):
+            return spec
+        if spec == "previous_year":
+            return self.draw_date((started + dt.timedelta(days=90), dt.date(self.year - 1, 12, 28)), floor=started)
+        lo, hi = self.window(spec) if isinstance(spec, str) else spec
+        lo = max(lo, started + dt.timedelta(days=30))
+        return _random_date(self.rng, lo, max(lo, hi)) if lo <= hi else None
 
-    def _county(self, exclude=()) -> str:
-        units = [u for u in V.UNIT_WEIGHTS if u not in exclude]
-        return self.rng.choices(units, [V.UNIT_WEIGHTS[u] for u in units])[0]
+    def _random_county(self, exclude=()) -> str:
+        """A reporting unit drawn by weight, outside ``exclude``."""
+        units = [unit for unit in vocab.UNIT_WEIGHTS if unit not in exclude]
+        return self.rng.choices(units, [vocab.UNIT_WEIGHTS[unit] for unit in units])[0]
 
-    def _industry(self, emerging: bool | None = None) -> str:
-        inds = list(V.INDUSTRY_WEIGHTS)
+    def random_industry(self, emerging: bool | None = None) -> str:
+        """An industry drawn by weight, optionally only among emerging (or non-emerging) ones."""
+        industries = list(vocab.INDUSTRY_WEIGHTS)
         if emerging is True:
-            inds = V.EMERGING
+            industries = vocab.EMERGING
         elif emerging is False:
-            inds = V.NON_EMERGING
-        return self.rng.choices(inds, [V.INDUSTRY_WEIGHTS[i] for i in inds])[0]
+            industries = vocab.NON_EMERGING
+        return self.rng.choices(industries, [vocab.INDUSTRY_WEIGHTS[industry] for industry in industries])[0]
 
-    def _srcmix(self, weights=(("省外", 45), ("省内市外", 30), ("本市", 20), ("境外", 5))) -> str:
-        return self.rng.choices([w[0] for w in weights], [w[1] for w in weights])[0]
+    def random_source(self, weights=(("省外", 45), ("省内市外", 30), ("本市", 20), ("境外", 5))) -> str:
+        """A 资金来源 drawn by weight."""
+        return self.rng.choices([weight[0] for weight in weights], [weight[1] for weight in weights])[0]
 
     # -- membership
-    def in_b(self, p) -> bool:
-        r = p["recognized_on"]
-        return p["source"] in OUTSIDE and p["total_investment"] >= 10000 and r is not None and r.year == self.y
-
-    def group_of(self, p) -> str | None:
-        """Funding group of a 市外 project (decided by recognition, size and whether it gets funds)."""
-        return p["fgroup"]
-
-
-def _ymd(y, m, d):
-    return _d(y, m, d)
+    def is_new_100m_outside_city(self, project) -> bool:
+        """Whether ``project`` is a 市外 project of 1亿+ recognized this year (the published `new_100m` sets)."""
+        recognized = project["recognized_on"]
+        return (project["source"] in OUTSIDE_CITY and project["total_investment"] >= 10000 and recognized is not None
+                and recognized.year == self.year)
 
 
 def _build_projects(year: int, plan: dict, rng: random.Random) -> list[dict]:
-    b = _Builder(year, plan, rng)
-    y = year
-    add = b.add
-    ft = plan["ft"]
+    """The project population of ``year``: pinned groups first, then fillers, then fitted amounts and attributes."""
+    builder = _Builder(year, rng)
+    add = builder.add_project
+    fifty_twenty = plan["fifty_twenty"]
     # ------------------------------------------------------------ named (2022)
     if year == 2022:
-        add(src="省外", T=1_000_000, life="newstart", sig=_d(y, 5, 19), start=_d(y, 12, 8), rec=_d(y, 12, 16),
-            F=30_000, fgroup="AB_O", county="九江经济技术开发区", industry="新材料", chain="玻纤及复合材料",
-            event=EV_SUMMIT, name="巨石玻纤项目", investor="中国巨石股份有限公司", origin="浙江省嘉兴市",
-            flags=["中国500强", "上市公司"], digital=False, channel="产业链招商", applied=_d(y, 7, 12),
-            notes="年产60万吨电子级玻璃纤维及制品", tag="ft", entered=_d(y, 3, 1))
-        add(src="省外", T=1_050_000, life="signed", sig=_d(y, 5, 19), rec=_d(y, 6, 10), F=0, fgroup="B_O",
-            county="湖口县", industry="新材料", chain="新材料", event=EV_SUMMIT, name="心连心新材料项目",
+        add(source="省外", total=1_000_000, lifecycle="new_start", signed=dt.date(year, 5, 19),
+            started=dt.date(year, 12, 8), recognized=dt.date(year, 12, 16), funds=30_000,
+            funding_group=OUTSIDE_PROVINCE_FUNDED_NEW_100M, county="九江经济技术开发区", industry="新材料",
+            chain="玻纤及复合材料", event=EVENT_SUMMIT, name="巨石玻纤项目", investor="中国巨石股份有限公司",
+            origin="浙江省嘉兴市", flags=["中国500强", "上市公司"], digital=False, channel="产业链招商",
+            fifty_twenty_applied=dt.date(year, 7, 12), notes="年产60万吨电子级玻璃纤维及制品", tag="fifty_twenty",
+            entered=dt.date(year, 3, 1))
+        add(source="省外", total=1_050_000, lifecycle="signed", signed=dt.date(year, 5, 19),
+            recognized=dt.date(year, 6, 10), funds=0, funding_group=OUTSIDE_PROVINCE_NEW_100M_UNFUNDED,
+            county="湖口县", industry="新材料", chain="新材料", event=EVENT_SUMMIT, name="心连心新材料项目",
             investor="河南心连心化学工业集团股份有限公司", origin="河南省新乡市", flags=["上市公司", "高新技术企业"],
-            digital=False, channel="活动招商", applied=_d(y, 6, 20), tag="ft")
-        add(src="省外", T=1_000_000, life="signed", sig=_d(y, 8, 26), rec=_d(y, 9, 20), F=0, fgroup="B_O",
+            digital=False, channel="活动招商", fifty_twenty_applied=dt.date(year, 6, 20), tag="fifty_twenty")
+        add(source="省外", total=1_000_000, lifecycle="signed", signed=dt.date(year, 8, 26),
+            recognized=dt.date(year, 9, 20), funds=0, funding_group=OUTSIDE_PROVINCE_NEW_100M_UNFUNDED,
             county="瑞昌市", industry="高端装备制造", chain=None, name="扬子江船业集团项目",
             investor="江苏扬子江船业集团有限公司", origin="江苏省泰州市", flags=["民营500强"], digital=False,
             channel="资源招商", sourcing_unit="瑞昌市商务局",
-            notes="绿色建材、高端船舶装备制造、船舶外贸进出口、配套产业园四大板块", tag="wsig")
-        add(src="省外", T=150_000, life="newstart", sig=_d(y, 3, 18), start=_d(y, 4, 20), prod=_d(y, 11, 28),
-            rec=_d(y, 5, 16), fgroup="AB_O", county="濂溪区", industry="新一代信息技术", chain="数字经济",
-            name="优必选人工智能项目", investor="深圳市优必选科技股份有限公司", origin="广东省深圳市",
-            flags=["高新技术企业"], digital=True, channel="资本招商", sourcing_unit="市商务局",
-            notes="鄱阳湖生态科技城", tag="ns_l")
-        add(src="省外", T=50_000, life="newstart", sig=_d(y, 5, 12), start=_d(y, 8, 3), rec=_d(y, 9, 6),
-            fgroup="AB_O", county="八里湖新区", industry="新一代信息技术", chain="数字经济",
-            name="忽米网工业互联网项目", investor="重庆忽米网络科技有限公司", origin="重庆市",
-            flags=["高新技术企业"], digital=True, channel="场景招商", sourcing_unit="市工信局", tag="ns_m")
-        add(src="省外", T=500_000, life="ongoing", sig=_d(y - 1, 11, 26), start=_d(y - 1, 12, 28), rec=_d(y, 3, 15),
-            fgroup="AB_O", county="濂溪区", industry="石油化工", chain="石油化工", name="中国石化PX芳烃项目",
-            investor="中国石油化工股份有限公司", origin="北京市", flags=["世界500强", "中国500强", "上市公司"],
-            digital=False, channel="以商招商", sourcing_unit="市发改委", tag="ongoing", F=160_000)
-        add(src="本市", T=525_000, life="signed", sig=_d(y, 5, 19), county="永修县", industry="新材料",
-            chain="有机硅", event=EV_SUMMIT, name="星火有机硅下游扩改项目", investor="江西蓝星星火有机硅有限公司",
-            origin="九江市永修县", flags=["中国500强"], digital=False, channel="以商招商",
-            sourcing_unit="永修县商务局", tag="sns_t50")
+            notes="绿色建材、高端船舶装备制造、船舶外贸进出口、配套产业园四大板块", tag="window_signing")
+        add(source="省外", total=150_000, lifecycle="new_start", signed=dt.date(year, 3, 18),
+            started=dt.date(year, 4, 20), producing=dt.date(year, 11, 28), recognized=dt.date(year, 5, 16),
+            funding_group=OUTSIDE_PROVINCE_FUNDED_NEW_100M, county="濂溪区", industry="新一代信息技术",
+            chain="数字经济", name="优必选人工智能项目", investor="深圳市优必选科技股份有限公司",
+            origin="广东省深圳市", flags=["高新技术企业"], digital=True, channel="资本招商", sourcing_unit="市商务局",
+            notes="鄱阳湖生态科技城", tag="new_start_large")
+        add(source="省外", total=50_000, lifecycle="new_start", signed=dt.date(year, 5, 12),
+            started=dt.date(year, 8, 3), recognized=dt.date(year, 9, 6), funding_group=OUTSIDE_PROVINCE_FUNDED_NEW_100M,
+            county="八里湖新区", industry="新一代信息技术", chain="数字经济", name="忽米网工业互联网项目",
+            investor="重庆忽米网络科技有限公司", origin="重庆市", flags=["高新技术企业"], digital=True,
+            channel="场景招商", sourcing_unit="市工信局", tag="new_start_medium")
+        add(source="省外", total=500_000, lifecycle="ongoing", signed=dt.date(year - 1, 11, 26),
+            started=dt.date(year - 1, 12, 28), recognized=dt.date(year, 3, 15),
+            funding_group=OUTSIDE_PROVINCE_FUNDED_NEW_100M, county="濂溪区", industry="石油化工", chain="石油化工",
+            name="中国石化PX芳烃项目", investor="中国石油化工股份有限公司", origin="北京市",
+            flags=["世界500强", "中国500强", "上市公司"], digital=False, channel="以商招商", sourcing_unit="市发改委",
+            tag="ongoing", funds=160_000)
+        add(source="本市", total=525_000, lifecycle="signed", signed=dt.date(year, 5, 19), county="永修县",
+            industry="新材料", chain="有机硅", event=EVENT_SUMMIT, name="星火有机硅下游扩改项目",
+            investor="江西蓝星星火有机硅有限公司", origin="九江市永修县", flags=["中国500强"], digital=False,
+            channel="以商招商", sourcing_unit="永修县商务局", tag="signed_not_started_50")
         # the other ten 有机硅 projects of 永修县 signed in 2022 (7 main + 3 supporting)
-        for i in range(10):
-            src = ["省外", "省外", "省外", "省内市外", "省内市外", "本市", "本市", "本市", "省外", "本市"][i]
-            add(src=src, tcls="m", life="signed", sig=(_d(y, 2, 10), _d(y, 12, 10)), county="永修县",
-                industry="新材料", chain="有机硅", rec=None, F=0, tag="silicone",
-                t_bounds=(20_000, 150_000), notes="配套项目" if i >= 7 else None)
+        for index in range(10):
+            source = ["省外", "省外", "省外", "省内市外", "省内市外", "本市", "本市", "本市", "省外", "本市"][index]
+            add(source=source, size_class="medium", lifecycle="signed",
+                signed=(dt.date(year, 2, 10), dt.date(year, 12, 10)), county="永修县", industry="新材料",
+                chain="有机硅", recognized=None, funds=0, tag="silicone", total_bounds=(20_000, 150_000),
+                notes="配套项目" if index >= 7 else None)
     # ---------------------------------------------------- “50·20” applications
-    n100, n50, n20 = ft["tiers"]
-    named100 = 2 if year == 2022 else 0
-    ft_new = []
-    for i in range(n100 - named100):
-        ft_new.append(add(src="省外", tcls="t100", life="signed", sig="preW", rec="Y", F=0, fgroup="B_O", tag="ft"))
-    for i in range(n50):
-        kind = ["acadW_o", "acadW_l", "ongoing_o", "ongoing_p", "preW_p"][i % 5]
-        if kind == "acadW_o":
-            p = add(src="省外", tcls="t50", life="signed", sig=_d(y, 7, 28) if b.events else "W", rec="Y", F=0,
-                    fgroup="B_O", event=EV_ACAD if b.events else None, tag="ft", exclude_counties=("瑞昌市", "彭泽县"))
-        elif kind == "acadW_l":
-            p = add(src="本市", tcls="t50", life="signed", sig=_d(y, 7, 28) if b.events else "W",
-                    event=EV_ACAD if b.events else None, tag="ft", exclude_counties=("瑞昌市", "彭泽县"))
-        elif kind == "ongoing_o":
-            p = add(src="省外", tcls="t50", life="ongoing", rec="prev", fgroup="A_O", tag="ft")
-        elif kind == "ongoing_p":
-            p = add(src="省内市外", tcls="t50", life="ongoing", rec="Y", fgroup="AB_P", tag="ft")
+    tier_100_count, tier_50_count, tier_20_count = fifty_twenty["tiers"]
+    named_tier_100 = 2 if year == 2022 else 0  # 巨石 and 心连心, added above
+    for _ in range(tier_100_count - named_tier_100):
+        add(source="省外", size_class="tier_100", lifecycle="signed", signed="before_window", recognized="this_year",
+            funds=0, funding_group=OUTSIDE_PROVINCE_NEW_100M_UNFUNDED, tag="fifty_twenty")
+    for index in range(tier_50_count):
+        kind = ["academicians_outside", "academicians_local", "ongoing_outside", "ongoing_rest_of_province",
+                "before_window_rest_of_province"][index % 5]
+        if kind == "academicians_outside":
+            add(source="省外", size_class="tier_50", lifecycle="signed",
+                signed=dt.date(year, 7, 28) if builder.has_events else "window", recognized="this_year", funds=0,
+                funding_group=OUTSIDE_PROVINCE_NEW_100M_UNFUNDED,
+                event=EVENT_ACADEMICIANS if builder.has_events else None, tag="fifty_twenty",
+                exclude_counties=PINNED_CAMPAIGN_COUNTIES)
+        elif kind == "academicians_local":
+            add(source="本市", size_class="tier_50", lifecycle="signed",
+                signed=dt.date(year, 7, 28) if builder.has_events else "window",
+                event=EVENT_ACADEMICIANS if builder.has_events else None, tag="fifty_twenty",
+                exclude_counties=PINNED_CAMPAIGN_COUNTIES)
+        elif kind == "ongoing_outside":
+            add(source="省外", size_class="tier_50", lifecycle="ongoing", recognized="previous_year",
+                funding_group=OUTSIDE_PROVINCE_FUNDED_ONLY, tag="fifty_twenty")
+        elif kind == "ongoing_rest_of_province":
+            add(source="省内市外", size_class="tier_50", lifecycle="ongoing", recognized="this_year",
+                funding_group=REST_OF_PROVINCE_FUNDED_NEW_100M, tag="fifty_twenty")
         else:
-            p = add(src="省内市外", tcls="t50", life="signed", sig="prev", rec="prev", F=0, tag="ft")
-        ft_new.append(p)
-    for i in range(n20):
-        r = i % 27
-        excl = ("瑞昌市", "彭泽县")
-        if r < 12:  # signed in the campaign window, not started
-            src = ["省外", "省外", "省内市外", "本市", "省外", "省内市外"][r % 6]
-            ev = None
-            sig = "W"
-            if b.events and r < 4:
-                ev, sig = EV_ACAD, _d(y, 7, 28)
-            elif b.events and r < 6:
-                ev, sig = EV_CPPCC, _d(y, 9, 16)
-            grp = {"省外": "B_O", "省内市外": "B_P"}.get(src)
-            p = add(src=src, tcls="t20", life="signed", sig=sig, rec="Y" if grp else None, F=0, fgroup=grp,
-                    event=ev, tag="ft", exclude_counties=excl)
-        elif r < 22:  # signed earlier in the year
-            src = ["省外", "省内市外", "本市", "省外", "境外"][r % 5]
-            ev, sig = (EV_SUMMIT, _d(y, 5, 19)) if (b.events and r < 16) else (None, "preW")
-            grp = {"省外": "B_O", "省内市外": "B_P"}.get(src)
-            p = add(src=src, tcls="t20", life="signed", sig=sig, rec="Y" if grp else None, F=0, fgroup=grp,
-                    event=ev, tag="ft", exclude_counties=excl)
+            add(source="省内市外", size_class="tier_50", lifecycle="signed", signed="previous_year",
+                recognized="previous_year", funds=0, tag="fifty_twenty")
+    for index in range(tier_20_count):
+        slot = index % 27
+        if slot < 12:  # signed in the campaign window, not started
+            source = ["省外", "省外", "省内市外", "本市", "省外", "省内市外"][slot % 6]
+            event = None
+            signed = "window"
+            if builder.has_events and slot < 4:
+                event, signed = EVENT_ACADEMICIANS, dt.date(year, 7, 28)
+            elif builder.has_events and slot < 6:
+                event, signed = EVENT_CPPCC, dt.date(year, 9, 16)
+            group = UNFUNDED_NEW_100M_GROUP.get(source)
+            add(source=source, size_class="tier_20", lifecycle="signed", signed=signed,
+                recognized="this_year" if group else None, funds=0, funding_group=group, event=event,
+                tag="fifty_twenty", exclude_counties=PINNED_CAMPAIGN_COUNTIES)
+        elif slot < 22:  # signed earlier in the year
+            source = ["省外", "省内市外", "本市", "省外", "境外"][slot % 5]
+            event, signed = ((EVENT_SUMMIT, dt.date(year, 5, 19)) if (builder.has_events and slot < 16)
+                             else (None, "before_window"))
+            group = UNFUNDED_NEW_100M_GROUP.get(source)
+            add(source=source, size_class="tier_20", lifecycle="signed", signed=signed,
+                recognized="this_year" if group else None, funds=0, funding_group=group, event=event,
+                tag="fifty_twenty", exclude_counties=PINNED_CAMPAIGN_COUNTIES)
         else:  # ongoing projects applying after they started
-            src = ["省外", "省外", "省内市外", "省内市外", "本市"][r - 22]
-            grp = {"省外": "A_O", "省内市外": "AB_P"}.get(src)
-            p = add(src=src, tcls="t20", life="ongoing", rec="prev" if src == "省外" else "Y", fgroup=grp,
-                    tag="ft")
-        ft_new.append(p)
-    ft_all = [p for p in b.projects if p["tag"] == "ft"]
-    assert len(ft_all) == ft["count"], (len(ft_all), ft["count"])
-    for p in ft_all:
-        lo = max(p["signed_on"], _d(y, 6, 2))
-        if p["fifty_twenty_applied_on"] is None:
-            p["fifty_twenty_applied_on"] = _rand_date(rng, lo, _d(y, 9, 29))
+            source = ["省外", "省外", "省内市外", "省内市外", "本市"][slot - 22]
+            group = {"省外": OUTSIDE_PROVINCE_FUNDED_ONLY, "省内市外": REST_OF_PROVINCE_FUNDED_NEW_100M}.get(source)
+            add(source=source, size_class="tier_20", lifecycle="ongoing",
+                recognized="previous_year" if source == "省外" else "this_year", funding_group=group,
+                tag="fifty_twenty")
+    fifty_twenty_projects = [p for p in builder.projects if p["tag"] == "fifty_twenty"]
+    assert len(fifty_twenty_projects) == fifty_twenty["count"], (len(fifty_twenty_projects), fifty_twenty["count"])
+    # every application falls inside the window, after the signing
+    for project in fifty_twenty_projects:
+        lo = max(project["signed_on"], dt.date(year, 6, 2))
+        if project["fifty_twenty_applied_on"] is None:
+            project["fifty_twenty_applied_on"] = _random_date(rng, lo, dt.date(year, 9, 29))
     # ---------------------------------------------------- campaign reserves (2022) / big signings (others)
-    excl = ("瑞昌市", "彭泽县")
-    if b.campaign:
+    if builder.has_campaign:
         # four more “100” projects signed in 2021 and not started
-        for i in range(4):
-            add(src=["本市", "省外", "境外", "省内市外"][i], tcls="t100", life="signed", sig="prev", F=0, tag="sns_t100")
-        # “100”/“50”/“20” in talks at the end of the window
-        for cls, n in (("t100", 4), ("t50", 7), ("t20", 20)):
-            for i in range(n):
-                if i == 0 and cls != "t20":
-                    add(src=b._srcmix(), tcls=cls, life="q4sign", sig=_d(y, 12, 20), event=EV_CEREMONY,
-                        tag="talk")
-                elif cls == "t20" and i < 3:
-                    add(src=b._srcmix(), tcls=cls, life="q4sign", sig=_d(y, 11, 10), event=EV_YRD, tag="talk")
-                elif cls == "t20" and i < 6:
-                    add(src=b._srcmix(), tcls=cls, life="q4sign", sig=_d(y, 12, 20), event=EV_CEREMONY, tag="talk")
+        for index in range(4):
+            add(source=["本市", "省外", "境外", "省内市外"][index], size_class="tier_100", lifecycle="signed",
+                signed="previous_year", funds=0, tag="signed_not_started_100")
+        # “100”/“50”/“20” in talks at the end of the window; some sign at the Q4 events
+        for size_class, count in (("tier_100", 4), ("tier_50", 7), ("tier_20", 20)):
+            for index in range(count):
+                if index == 0 and size_class != "tier_20":
+                    add(source=builder.random_source(), size_class=size_class, lifecycle="signs_in_fourth_quarter",
+                        signed=dt.date(year, 12, 20), event=EVENT_CEREMONY, tag="in_talks")
+                elif size_class == "tier_20" and index < 3:
+                    add(source=builder.random_source(), size_class=size_class, lifecycle="signs_in_fourth_quarter",
+                        signed=dt.date(year, 11, 10), event=EVENT_YANGTZE_DELTA, tag="in_talks")
+                elif size_class == "tier_20" and index < 6:
+                    add(source=builder.random_source(), size_class=size_class, lifecycle="signs_in_fourth_quarter",
+                        signed=dt.date(year, 12, 20), event=EVENT_CEREMONY, tag="in_talks")
                 else:
-                    add(src=b._srcmix(), tcls=cls, life="talk", tag="talk")
+                    add(source=builder.random_source(), size_class=size_class, lifecycle="in_talks", tag="in_talks")
         # 瑞昌市 signed in the window: 3 “50”, 6 “20”
-        for cls, n in (("t50", 3), ("t20", 6)):
-            for i in range(n):
-                src = ["省外", "省内市外", "本市"][i % 3]
-                grp = {"省外": "B_O", "省内市外": "B_P"}.get(src)
-                ev, sig = (EV_CPPCC, _d(y, 9, 16)) if (cls == "t20" and i == 0) else (None, "W")
-                add(src=src, tcls=cls, life="signed", sig=sig, rec="Y" if grp else None, F=0, fgroup=grp,
-                    county="瑞昌市", event=ev, tag="wsig",
-                    industry="电子信息" if i % 2 == 0 else None, chain="LED" if i % 2 == 0 else "auto")
+        for size_class, count in (("tier_50", 3), ("tier_20", 6)):
+            for index in range(count):
+                source = ["省外", "省内市外", "本市"][index % 3]
+                group = UNFUNDED_NEW_100M_GROUP.get(source)
+                event, signed = ((EVENT_CPPCC, dt.date(year, 9, 16)) if (size_class == "tier_20" and index == 0)
+                                 else (None, "window"))
+                add(source=source, size_class=size_class, lifecycle="signed", signed=signed,
+                    recognized="this_year" if group else None, funds=0, funding_group=group, county="瑞昌市",
+                    event=event, tag="window_signing", industry="电子信息" if index % 2 == 0 else None,
+                    chain="LED" if index % 2 == 0 else "auto")
         # 彭泽县 signed in the window: 7, of which 6 emerging, 1 digital
-        for i in range(7):
-            cls = "t50" if i == 0 else "t20"
-            src = ["省外", "省内市外", "省外", "本市", "省外", "省内市外", "境外"][i]
-            grp = {"省外": "B_O", "省内市外": "B_P"}.get(src)
-            ind = ["新能源", "新材料", "电子信息", "高端装备制造", "生物医药", "新能源汽车", "绿色食品"][i]
-            add(src=src, tcls=cls, life="signed", sig="W", rec="Y" if grp else None, F=0, fgroup=grp,
-                county="彭泽县", industry=ind, digital=(i == 2), tag="wsig")
+        for index in range(7):
+            size_class = "tier_50" if index == 0 else "tier_20"
+            source = ["省外", "省内市外", "省外", "本市", "省外", "省内市外", "境外"][index]
+            group = UNFUNDED_NEW_100M_GROUP.get(source)
+            industry = ["新能源", "新材料", "电子信息", "高端装备制造", "生物医药", "新能源汽车", "绿色食品"][index]
+            add(source=source, size_class=size_class, lifecycle="signed", signed="window",
+                recognized="this_year" if group else None, funds=0, funding_group=group, county="彭泽县",
+                industry=industry, digital=(index == 2), tag="window_signing")
         # other signings in the window: 8 “50”, 42 “20”
-        for cls, n in (("t50", 8), ("t20", 42)):
-            for i in range(n):
-                src = b._srcmix((("省外", 38), ("省内市外", 37), ("本市", 20), ("境外", 5)))
-                grp = {"省外": "B_O", "省内市外": "B_P"}.get(src)
-                ev, sig = None, "W"
-                if cls == "t20" and i < 6:
-                    ev, sig = EV_ACAD, _d(y, 7, 28)
-                elif cls == "t20" and i < 14:
-                    ev, sig = EV_CPPCC, _d(y, 9, 16)
-                add(src=src, tcls=cls, life="signed", sig=sig, rec="Y" if grp else None, F=0, fgroup=grp,
-                    event=ev, tag="wsig", exclude_counties=excl)
+        for size_class, count in (("tier_50", 8), ("tier_20", 42)):
+            for index in range(count):
+                source = builder.random_source((("省外", 38), ("省内市外", 37), ("本市", 20), ("境外", 5)))
+                group = UNFUNDED_NEW_100M_GROUP.get(source)
+                event, signed = None, "window"
+                if size_class == "tier_20" and index < 6:
+                    event, signed = EVENT_ACADEMICIANS, dt.date(year, 7, 28)
+                elif size_class == "tier_20" and index < 14:
+                    event, signed = EVENT_CPPCC, dt.date(year, 9, 16)
+                add(source=source, size_class=size_class, lifecycle="signed", signed=signed,
+                    recognized="this_year" if group else None, funds=0, funding_group=group, event=event,
+                    tag="window_signing", exclude_counties=PINNED_CAMPAIGN_COUNTIES)
         # “50” signed before the window and not started: 3 at the summit, 3 in 2021
-        for i in range(6):
-            src = ["省外", "省内市外", "本市", "省外", "本市", "境外"][i]
-            if i < 3:
-                grp = {"省外": "B_O", "省内市外": "B_P"}.get(src)
-                add(src=src, tcls="t50", life="signed", sig=_d(y, 5, 19), event=EV_SUMMIT, rec="Y" if grp else None,
-                    F=0, fgroup=grp, tag="sns_t50")
+        for index in range(6):
+            source = ["省外", "省内市外", "本市", "省外", "本市", "境外"][index]
+            if index < 3:
+                group = UNFUNDED_NEW_100M_GROUP.get(source)
+                add(source=source, size_class="tier_50", lifecycle="signed", signed=dt.date(year, 5, 19),
+                    event=EVENT_SUMMIT, recognized="this_year" if group else None, funds=0, funding_group=group,
+                    tag="signed_not_started_50")
             else:
-                add(src=src, tcls="t50", life="signed", sig="prev", F=0, tag="sns_t50")
+                add(source=source, size_class="tier_50", lifecycle="signed", signed="previous_year", funds=0,
+                    tag="signed_not_started_50")
         # terminated big ones and talks entered after the window (not reserves)
-        for i in range(2):
-            add(src=b._srcmix(), tcls="t20", life="terminated", tag="term")
-        for i in range(3):
-            add(src=b._srcmix(), tcls="t20", life="talk_late", tag="talk_late")
+        for _ in range(2):
+            add(source=builder.random_source(), size_class="tier_20", lifecycle="terminated", tag="terminated")
+        for _ in range(3):
+            add(source=builder.random_source(), size_class="tier_20", lifecycle="in_talks_late", tag="in_talks_late")
     else:
-        for cls, n in (("t100", 1), ("t50", 6), ("t20", 35)):
-            for i in range(n):
-                src = b._srcmix()
-                grp = {"省外": "B_O", "省内市外": "B_P"}.get(src)
-                add(src=src, tcls=cls, life="signed", sig="Y", rec="Y" if grp else None, F=0, fgroup=grp,
-                    tag="bigsig")
-        for cls, n in (("t100", 2), ("t50", 5), ("t20", 18)):
-            for i in range(n):
-                add(src=b._srcmix(), tcls=cls, life="talk", tag="talk")
-        for i in range(3):
-            add(src=b._srcmix(), tcls="t20", life="terminated", tag="term")
-    # ---------------------------------------------------- new-started big ones
-    k4_30, k4_l = plan["ns_k4"]
-    lf_n, lf_30, lf_l = plan["ns_lf"]
-    have_k4_30 = sum(1 for p in b.projects if p["tag"] == "ft" and p["started_on"] and p["started_on"].year == y
-                     and p["source"] == "省外" and p["total_investment"] >= 300_000)
-    for i in range(k4_30 - have_k4_30):
-        add(src="省外", tcls="t20lo" if False else "t30", life="newstart", sig=(_d(y, 1, 5), _d(y, 3, 31)),
-            start=(_d(y, 4, 1), _d(y, 5, 25)), rec="Y", fgroup="AB_O", tag="ns_30", prod=None)
-    have_k4_l = sum(1 for p in b.projects if p["tag"] == "ns_l")
-    for i in range(k4_l - have_k4_l):
-        add(src="省外", tcls="l", life="newstart", rec="Y", fgroup="AB_O", tag="ns_l",
-            prod="postW" if rng.random() < 0.2 else None)
-    for i in range(lf_30):
-        add(src="本市", tcls="t30", life="newstart", sig=(_d(y, 1, 5), _d(y, 3, 31)),
-            start=(_d(y, 4, 1), _d(y, 5, 25)), rec="Y", tag="ns_30")
-    for i in range(lf_l):
-        add(src="本市" if i % 3 else "境外", tcls="l", life="newstart", rec="Y", tag="ns_l",
-            prod="postW" if rng.random() < 0.2 else None)
+        for size_class, count in (("tier_100", 1), ("tier_50", 6), ("tier_20", 35)):
+            for _ in range(count):
+                source = builder.random_source()
+                group = UNFUNDED_NEW_100M_GROUP.get(source)
+                add(source=source, size_class=size_class, lifecycle="signed", signed="year",
+                    recognized="this_year" if group else None, funds=0, funding_group=group, tag="big_signing")
+        for size_class, count in (("tier_100", 2), ("tier_50", 5), ("tier_20", 18)):
+            for _ in range(count):
+                add(source=builder.random_source(), size_class=size_class, lifecycle="in_talks", tag="in_talks")
+        for _ in range(3):
+            add(source=builder.random_source(), size_class="tier_20", lifecycle="terminated", tag="terminated")
+    # ---------------------------------------------------- new-started big ones (30亿+ and 10–20亿)
+    outside_province_new_started = plan["new_started_outside_province"]
+    local_foreign_new_started = plan["new_started_local_foreign"]
+    started_tier_30_applications = sum(
+        1 for p in builder.projects if p["tag"] == "fifty_twenty" and p["started_on"]
+        and p["started_on"].year == year and p["source"] == "省外" and p["total_investment"] >= 300_000)
+    for _ in range(outside_province_new_started["tier_30"] - started_tier_30_applications):
+        add(source="省外", size_class="tier_30", lifecycle="new_start",
+            signed=(dt.date(year, 1, 5), dt.date(year, 3, 31)), started=(dt.date(year, 4, 1), dt.date(year, 5, 25)),
+            recognized="this_year", funding_group=OUTSIDE_PROVINCE_FUNDED_NEW_100M, tag="new_start_tier_30")
+    named_large = sum(1 for p in builder.projects if p["tag"] == "new_start_large")
+    for _ in range(outside_province_new_started["large"] - named_large):
+        add(source="省外", size_class="large", lifecycle="new_start", recognized="this_year",
+            funding_group=OUTSIDE_PROVINCE_FUNDED_NEW_100M, tag="new_start_large",
+            producing="after_window" if rng.random() < 0.2 else None)
+    for _ in range(local_foreign_new_started["tier_30"]):
+        add(source="本市", size_class="tier_30", lifecycle="new_start",
+            signed=(dt.date(year, 1, 5), dt.date(year, 3, 31)), started=(dt.date(year, 4, 1), dt.date(year, 5, 25)),
+            recognized="this_year", tag="new_start_tier_30")
+    for index in range(local_foreign_new_started["large"]):
+        add(source="本市" if index % 3 else "境外", size_class="large", lifecycle="new_start", recognized="this_year",
+            tag="new_start_large", producing="after_window" if rng.random() < 0.2 else None)
     # ---------------------------------------------------- produced within the window (2022: exactly 4)
-    nprodw = 4 if b.campaign else 3
-    for i in range(nprodw):
-        src = ["省外", "省内市外", "省外", "省内市外"][i % 4]
-        grp = "AB_O" if src == "省外" else "AB_P"
-        add(src=src, tcls="t20", life="ongoing", prod="W", rec="Y", fgroup=grp, tag="ongoing")
+    producing_in_window = 4 if builder.has_campaign else 3
+    for index in range(producing_in_window):
+        source = ["省外", "省内市外", "省外", "省内市外"][index % 4]
+        group = OUTSIDE_PROVINCE_FUNDED_NEW_100M if source == "省外" else REST_OF_PROVINCE_FUNDED_NEW_100M
+        add(source=source, size_class="tier_20", lifecycle="ongoing", producing="window", recognized="this_year",
+            funding_group=group, tag="ongoing")
     # ---------------------------------------------------- event fillers (2022)
-    if b.events:
-        targets = {EV_SUMMIT: 78, EV_ACAD: 48, EV_CPPCC: 30, EV_YRD: 14, EV_CEREMONY: 22}
-        for ev, n in targets.items():
-            have = sum(1 for p in b.projects if p["event"] == ev and p["signed_on"] and p["signed_on"].year == y)
-            m, d = EVENT_DATES[ev]
-            for i in range(n - have):
-                src = b._srcmix((("省外", 40), ("省内市外", 25), ("本市", 28), ("境外", 7)))
-                if ev in (EV_YRD, EV_CEREMONY) or rng.random() < 0.7 or src == "省内市外":
-                    add(src=src, tcls="ml", life="signed", sig=_d(y, m, d), event=ev, rec=None, F=0,
-                        tag="evfill", t_bounds=(10_000, 199_900), channel="活动招商")
+    if builder.has_events:
+        event_sizes = {EVENT_SUMMIT: 78, EVENT_ACADEMICIANS: 48, EVENT_CPPCC: 30, EVENT_YANGTZE_DELTA: 14,
+                       EVENT_CEREMONY: 22}
+        for event, size in event_sizes.items():
+            pinned = sum(1 for p in builder.projects
+                         if p["event"] == event and p["signed_on"] and p["signed_on"].year == year)
+            month, day = EVENT_DATES[event]
+            for _ in range(size - pinned):
+                source = builder.random_source((("省外", 40), ("省内市外", 25), ("本市", 28), ("境外", 7)))
+                if event in (EVENT_YANGTZE_DELTA, EVENT_CEREMONY) or rng.random() < 0.7 or source == "省内市外":
+                    add(source=source, size_class="medium_large", lifecycle="signed",
+                        signed=dt.date(year, month, day), event=event, recognized=None, funds=0, tag="event_filler",
+                        total_bounds=(10_000, 199_900), channel="活动招商")
                 else:  # started after the event, recognized and funded
-                    grp = "AB_O" if src == "省外" else None
-                    add(src=src, tcls="m", life="newstart", sig=_d(y, m, d), rec="Y", fgroup=grp,
-                        event=ev, tag="evfill_ns", t_bounds=(10_000, 99_900), channel="活动招商")
+                    group = OUTSIDE_PROVINCE_FUNDED_NEW_100M if source == "省外" else None
+                    add(source=source, size_class="medium", lifecycle="new_start", signed=dt.date(year, month, day),
+                        recognized="this_year", funding_group=group, event=event, tag="event_filler_started",
+                        total_bounds=(10_000, 99_900), channel="活动招商")
     # ---------------------------------------------------- fillers for the funded/unfunded groups
-    def count(pred):
-        return sum(1 for p in b.projects if pred(p))
+    def count_projects(predicate) -> int:
+        """How many projects so far satisfy ``predicate``."""
+        return sum(1 for p in builder.projects if predicate(p))
 
-    ab_p_n, ab_p_funds = plan["ab_p"]
-    k4_n, k5_n, ab_o_funds = plan["ab_o"]
-    is_k4 = lambda p: p["fgroup"] == "AB_O" and p["started_on"] is not None and p["started_on"].year == y  # noqa: E731
-    is_k5 = lambda p: p["fgroup"] == "AB_O" and not is_k4(p)  # noqa: E731
-    for i in range(ab_p_n - count(lambda p: p["fgroup"] == "AB_P")):
-        add(src="省内市外", T=0, life="ongoing", rec="Y", fgroup="AB_P", tag="ffirst",
-            prod=rng.choice([None, None, "preW", "postW", "prev"]))
-    for i in range(plan["a_p_only"][0] - count(lambda p: p["fgroup"] == "A_P")):
-        add(src="省内市外", T=0, life="ongoing", rec=rng.choice(["prev", "older"]), fgroup="A_P", tag="ffirst",
-            prod=rng.choice([None, "preW", "postW", "prev"]))
-    for i in range(k4_n - count(is_k4)):
-        add(src="省外", tcls="m", life="newstart", rec="Y", fgroup="AB_O", tag="k4",
-            prod="postW" if rng.random() < 0.15 else None)
-    for i in range(k5_n - count(is_k5)):
-        add(src="省外", T=0, life="ongoing", rec="Y", fgroup="AB_O", tag="ffirst",
-            prod=rng.choice([None, None, "preW", "postW", "prev"]))
-    for i in range(plan["b_o_unf"] - count(lambda p: p["fgroup"] == "B_O")):
-        add(src="省外", tcls="ml", life="signed", sig=rng.choice(["preW", "W", "postW"]), rec="Y", F=0,
-            fgroup="B_O", tag="bunf", t_bounds=(10_000, 199_900))
-    for i in range(plan["b_p_unf"] - count(lambda p: p["fgroup"] == "B_P")):
-        add(src="省内市外", tcls="ml", life="signed", sig=rng.choice(["preW", "W", "postW"]), rec="Y", F=0,
-            fgroup="B_P", tag="bunf", t_bounds=(10_000, 199_900))
-    a_o_n, a_o_funds = plan["a_o_only"]
-    need = a_o_n - count(lambda p: p["fgroup"] == "A_O")
-    for i in range(need):
-        if i % 4 == 3:  # older, recognized before the year
-            add(src="省外", T=0, life="ongoing", rec=rng.choice(["prev", "older"]), fgroup="A_O", tag="ffirst_small",
-                prod=rng.choice([None, "preW", "postW", "prev"]))
+    def in_group(group):
+        """A predicate: the project belongs to funding ``group``."""
+        return lambda p: p["funding_group"] == group
+
+    def new_100m_started_this_year(p) -> bool:
+        """Whether ``p`` is a funded new-100m 省外 project that started this year."""
+        return (p["funding_group"] == OUTSIDE_PROVINCE_FUNDED_NEW_100M and p["started_on"] is not None
+                and p["started_on"].year == year)
+
+    def new_100m_started_earlier(p) -> bool:
+        """Whether ``p`` is a funded new-100m 省外 project that started before this year."""
+        return p["funding_group"] == OUTSIDE_PROVINCE_FUNDED_NEW_100M and not new_100m_started_this_year(p)
+
+    # tag prefix `funds_first`: funds are drawn first and 总投资 follows from them (see sample_fit)
+    both_rest_of_province = plan[REST_OF_PROVINCE_FUNDED_NEW_100M]
+    both_outside_province = plan[OUTSIDE_PROVINCE_FUNDED_NEW_100M]
+    for _ in range(both_rest_of_province["count"] - count_projects(in_group(REST_OF_PROVINCE_FUNDED_NEW_100M))):
+        add(source="省内市外", total=0, lifecycle="ongoing", recognized="this_year",
+            funding_group=REST_OF_PROVINCE_FUNDED_NEW_100M, tag="funds_first",
+            producing=rng.choice([None, None, "before_window", "after_window", "previous_year"]))
+    for _ in range(plan[REST_OF_PROVINCE_FUNDED_ONLY]["count"]
+                   - count_projects(in_group(REST_OF_PROVINCE_FUNDED_ONLY))):
+        add(source="省内市外", total=0, lifecycle="ongoing", recognized=rng.choice(["previous_year", "earlier"]),
+            funding_group=REST_OF_PROVINCE_FUNDED_ONLY, tag="funds_first",
+            producing=rng.choice([None, "before_window", "after_window", "previous_year"]))
+    for _ in range(both_outside_province["started_in_year"] - count_projects(new_100m_started_this_year)):
+        add(source="省外", size_class="medium", lifecycle="new_start", recognized="this_year",
+            funding_group=OUTSIDE_PROVINCE_FUNDED_NEW_100M, tag="outside_province_new_start",
+            producing="after_window" if rng.random() < 0.15 else None)
+    for _ in range(both_outside_province["started_earlier"] - count_projects(new_100m_started_earlier)):
+        add(source="省外", total=0, lifecycle="ongoing", recognized="this_year",
+            funding_group=OUTSIDE_PROVINCE_FUNDED_NEW_100M, tag="funds_first",
+            producing=rng.choice([None, None, "before_window", "after_window", "previous_year"]))
+    for _ in range(plan[OUTSIDE_PROVINCE_NEW_100M_UNFUNDED]
+                   - count_projects(in_group(OUTSIDE_PROVINCE_NEW_100M_UNFUNDED))):
+        add(source="省外", size_class="medium_large", lifecycle="signed",
+            signed=rng.choice(["before_window", "window", "after_window"]), recognized="this_year", funds=0,
+            funding_group=OUTSIDE_PROVINCE_NEW_100M_UNFUNDED, tag="new_100m_unfunded", total_bounds=(10_000, 199_900))
+    for _ in range(plan[REST_OF_PROVINCE_NEW_100M_UNFUNDED]
+                   - count_projects(in_group(REST_OF_PROVINCE_NEW_100M_UNFUNDED))):
+        add(source="省内市外", size_class="medium_large", lifecycle="signed",
+            signed=rng.choice(["before_window", "window", "after_window"]), recognized="this_year", funds=0,
+            funding_group=REST_OF_PROVINCE_NEW_100M_UNFUNDED, tag="new_100m_unfunded", total_bounds=(10_000, 199_900))
+    missing = plan[OUTSIDE_PROVINCE_FUNDED_ONLY]["count"] - count_projects(in_group(OUTSIDE_PROVINCE_FUNDED_ONLY))
+    for index in range(missing):
+        if index % 4 == 3:  # older, recognized before the year
+            add(source="省外", total=0, lifecycle="ongoing", recognized=rng.choice(["previous_year", "earlier"]),
+                funding_group=OUTSIDE_PROVINCE_FUNDED_ONLY, tag="funds_first_small",
+                producing=rng.choice([None, "before_window", "after_window", "previous_year"]))
         else:
-            add(src="省外", tcls="s", life=rng.choice(["newstart", "ongoing"]), rec=rng.choice(["Y", None, "prev"]),
-                fgroup="A_O", tag="small", prod=rng.choice([None, None, "postW"]))
-    # L/F new-started
-    for i in range(lf_n - count(lambda p: p["source"] in ("本市", "境外") and p["started_on"] is not None
-                                and p["started_on"].year == y and p["recognized_on"] is not None
-                                and p["recognized_on"].year == y and p["total_investment"] >= 10000)):
-        add(src="本市" if rng.random() < 0.78 else "境外", tcls="m", life="newstart", rec="Y", tag="lf_ns",
-            F=None, prod="postW" if rng.random() < 0.15 else None)
-    # local / foreign ongoing and old projects, small 市外 projects outside every set, talks, terminated
-    for i in range(60 * plan["scale"]):
-        add(src="本市" if rng.random() < 0.75 else "境外", tcls=rng.choice(["s", "m", "m"]), life="ongoing",
-            rec=rng.choice(["prev", "older", None]), tag="lf_on", prod=rng.choice([None, "prev", "preW", "postW"]))
-    for i in range(40 * plan["scale"]):
-        add(src=b._srcmix(), tcls=rng.choice(["s", "m"]), life="old", rec=rng.choice(["older", None]), F=0, tag="old")
-    for i in range(25 * plan["scale"]):
-        add(src=b._srcmix(), tcls="xs", life=rng.choice(["newstart", "ongoing"]), rec=None, tag="xs")
-    for i in range(45 * plan["scale"]):
-        add(src=b._srcmix(), tcls="ml", life=rng.choice(["talk", "talk", "talk_late"]), tag="talkfill",
-            t_bounds=(10_000, 199_900), T=20_000 if i == 0 else None)  # one “两亿” project
-    for i in range(12 * plan["scale"]):
-        add(src=b._srcmix(), tcls=rng.choice(["s", "m"]), life="terminated", tag="term")
-    for i in range(30 * plan["scale"]):  # small signings of the year, not recognized (not new 1亿+)
-        add(src=b._srcmix(), tcls=rng.choice(["s", "m"]), life="signed", sig="Y", rec=None, F=0, tag="sigfill")
-    _amounts(b, plan)
-    _attributes(b, plan)
-    return b.projects
+            add(source="省外", size_class="small", lifecycle=rng.choice(["new_start", "ongoing"]),
+                recognized=rng.choice(["this_year", None, "previous_year"]), funding_group=OUTSIDE_PROVINCE_FUNDED_ONLY,
+                tag="small_funded", producing=rng.choice([None, None, "after_window"]))
+    # 本市/境外 new-started 1亿+ projects recognized this year
+    def local_foreign_new_start(p) -> bool:
+        """Whether ``p`` counts towards the 本市/境外 part of the published new-started 1亿+ projects."""
+        return (p["source"] in ("本市", "境外") and p["started_on"] is not None and p["started_on"].year == year
+                and p["recognized_on"] is not None and p["recognized_on"].year == year
+                and p["total_investment"] >= 10000)
 
-
+    for _ in range(local_foreign_new_started["count"] - count_projects(local_foreign_new_start)):
+        add(source="本市" if rng.random() < 0.78 else "境外", size_class="medium", lifecycle="new_start",
+            recognized="this_year", tag="local_foreign_new_start",
+            producing="after_window" if rng.random() < 0.15 else None)
+    # the rest stays outside every pinned set: local/foreign ongoing and old projects, small 市外
+    # projects, talks, terminated ones and unrecognized signings
+    scale = plan["scale"]
+    for _ in range(60 * scale):
+        add(source="本市" if rng.random() < 0.75 else "境外", size_class=rng.choice(["small", "medium", "medium"]),
+            lifecycle="ongoing", recognized=rng.choice(["previous_year", "earlier", None]), tag="local_foreign_ongoing",
+            producing=rng.choice([None, "previous_year", "before_window", "after_window"]))
+    for _ in range(40 * scale):
+        add(source=builder.random_source(), size_class=rng.choice(["small", "medium"]), lifecycle="old",
+            recognized=rng.choice(["earlier", None]), funds=0, tag="old")
+    for _ in range(25 * scale):
+        add(source=builder.random_source(), size_class="tiny", lifecycle=rng.choice(["new_start", "ongoing"]),
+            recognized=None, tag="tiny")
+    for index in range(45 * scale):
+        add(source=builder.random_source(), size_class="medium_large",
+            lifecycle=rng.choice(["in_talks", "in_talks", "in_talks_late"]), tag="in_talks_filler",
+            total_bounds=(10_000, 199_900), total=20_000 if index == 0 else None)  # one “两亿” project
+    for _ in range(12 * scale):
+        add(source=builder.random_source(), size_class=rng.choice(["small", "medium"]), lifecycle="terminated",
+            tag="terminated")
+    for _ in range(30 * scale):  # small signings of the year, not recognized (not new 1亿+)
+        add(source=builder.random_source(), size_class=rng.choice(["small", "medium"]), lifecycle="signed",
+            signed="year", recognized=None, funds=0, tag="signing_filler")
+    _fit_amounts(builder, plan)
+    _assign_attributes(builder, plan)
+    return builder.projects

@@ -16,6 +16,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.styles import Alignment, Font
 
+from helpers.sample_tables import AMOUNT_INDICATORS
 from helpers.xlsx_zip import normalize_xlsx
 
 COUNTY_BOOKS = ("瑞昌市", "永修县", "湖口县")
@@ -72,11 +73,12 @@ LAYOUTS = {
                                     "认定日期", "\"50·20\"申报日期", "项目状态", "企业性质", "数字经济", "招商方式", "签约活动",
                                     "引进单位", "备注"], unit="万元", total_unit="亿元", months=False),
 }
-MONTHS = [f"{m}月" for m in range(1, 13)]
-FW = str.maketrans("0123456789.", "０１２３４５６７８９．")
+MONTHS = [f"{month}月" for month in range(1, 13)]
+FULLWIDTH_DIGITS = str.maketrans("0123456789.", "０１２３４５６７８９．")
 CN_DIGITS = "零壹贰叁肆伍陆柒捌玖"
-
-
+# city workbook order of the reporting units
+COUNTY_ORDER = ["濂溪区", "浔阳区", "柴桑区", "武宁县", "修水县", "永修县", "德安县", "都昌县", "湖口县", "彭泽县", "瑞昌市",
+                "共青城市", "庐山市", "九江经济技术开发区", "八里湖新区", "庐山西海风景名胜区"]
 MONTHLY_BOOKS_EXCLUDE = ("永修县", "湖口县")  # these county workbooks have no 1月…12月 columns
 
 
@@ -85,31 +87,33 @@ def city_project_ids(projects: list[dict]) -> list[str]:
     return [p["project_id"] for p in projects if p["county"] not in MONTHLY_BOOKS_EXCLUDE]
 
 
-def _duplicates(projects: list[dict]) -> list[dict]:
-    rc = sorted((p for p in projects if p["county"] == "瑞昌市" and p["F"] > 0), key=lambda p: p["project_id"])
-    return rc[:N_DUPLICATES]
+def _duplicated_projects(projects: list[dict]) -> list[dict]:
+    """The funded 瑞昌市 projects (first by id) that the city workbook lists again."""
+    ruichang_funded = sorted((p for p in projects if p["county"] == "瑞昌市" and p["funds_year"] > 0),
+                             key=lambda p: p["project_id"])
+    return ruichang_funded[:N_DUPLICATES]
 
 
 # ------------------------------------------------------------------ formatting
 
-def _num_text(x: float) -> str:
-    s = f"{x:.4f}".rstrip("0").rstrip(".")
-    return s
+def _plain_number(value: float) -> str:
+    """``value`` with up to four decimals and no trailing zeros."""
+    return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
-def _cn_under_10000(n: int) -> str:
-    units = ["仟", "佰", "拾", ""]
-    digits = f"{n:04d}"
-    out, zero = "", False
+def _cn_under_10000(number: int) -> str:
+    """Chinese financial numerals for 1…9999 (仟/佰/拾 places, 零 for inner gaps)."""
+    places = ["仟", "佰", "拾", ""]
+    out, pending_zero = "", False
     started = False
-    for d, u in zip(digits, units):
-        if d == "0":
-            zero = started
+    for digit, place in zip(f"{number:04d}", places):
+        if digit == "0":
+            pending_zero = started
             continue
-        if zero:
+        if pending_zero:
             out += "零"
-            zero = False
-        out += CN_DIGITS[int(d)] + u
+            pending_zero = False
+        out += CN_DIGITS[int(digit)] + place
         started = True
     return out
 
@@ -121,34 +125,34 @@ def cn_amount(wan: int) -> str | None:
     yi, rest = divmod(wan, 10000)
     if yi == 2 and rest == 0:
         return "两亿"
-    s = (_cn_under_10000(yi) + "亿") if yi else ""
+    text = (_cn_under_10000(yi) + "亿") if yi else ""
     if rest:
-        s += _cn_under_10000(rest) + "万"
-    return s
+        text += _cn_under_10000(rest) + "万"
+    return text
 
 
 def messy_amount(wan: float, unit: str, rng: random.Random, style: int | None = None):
     """A cell for an amount given in 万元, in a column whose unit is ``unit`` (万元 or 亿元)."""
-    wan_i = int(round(wan))
-    base = wan_i if unit == "万元" else round(wan_i / 10000, 4)
+    wan_int = int(round(wan))
+    in_unit = wan_int if unit == "万元" else round(wan_int / 10000, 4)
     if style is None:
         style = rng.choices(range(8), [55, 8, 8, 7, 6, 5, 6, 5])[0]
-    yi = _num_text(wan_i / 10000)
+    yi_text = _plain_number(wan_int / 10000)
     if style == 0:
-        return base
+        return in_unit
     if style == 1:
-        return f"{wan_i:,}" if unit == "万元" else _num_text(base)
+        return f"{wan_int:,}" if unit == "万元" else _plain_number(in_unit)
     if style == 2:
-        return f"{yi}亿"
+        return f"{yi_text}亿"
     if style == 3:
-        return f"{wan_i}万元"
+        return f"{wan_int}万元"
     if style == 4:
-        return f"{yi} 亿元"
+        return f"{yi_text} 亿元"
     if style == 5:
-        return f"{yi}亿".translate(FW)
+        return f"{yi_text}亿".translate(FULLWIDTH_DIGITS)
     if style == 6:
-        return cn_amount(wan_i) or base
-    return float(base)
+        return cn_amount(wan_int) or in_unit
+    return float(in_unit)
 
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -163,7 +167,8 @@ def messy_date(d: dt.date | None, rng: random.Random, style: str | None = None, 
         if month_only and d.day == 1 and rng.random() < 0.6:
             style = rng.choice(["month_cn", "month_iso"])
         else:
-            style = rng.choices(["excel", "serial", "iso", "slash", "dot", "cn", "compact"], [40, 10, 14, 12, 8, 10, 6])[0]
+            style = rng.choices(["excel", "serial", "iso", "slash", "dot", "cn", "compact"],
+                                [40, 10, 14, 12, 8, 10, 6])[0]
     if style in ("month_cn", "month_iso") and d.day != 1:
         style = "iso"
     if style == "excel":
@@ -178,334 +183,355 @@ def messy_date(d: dt.date | None, rng: random.Random, style: str | None = None, 
     }[style]
 
 
-def _alias(value, table: dict, rng: random.Random, p: float = 0.25):
+def _alias(value, aliases: dict, rng: random.Random, probability: float = 0.25):
+    """``value`` or, with ``probability``, one of its aliases."""
     if value is None:
         return None
-    if value in table and rng.random() < p:
-        return rng.choice(table[value])
+    if value in aliases and rng.random() < probability:
+        return rng.choice(aliases[value])
     return value
 
 
-def _flags(flags: list[str], rng: random.Random):
+def _flags_cell(flags: list[str], rng: random.Random):
+    """The 企业性质 cell: the flags (some aliased, maybe reversed) joined by a random separator."""
     if not flags:
         return None
-    parts = [_alias(f, FLAG_ALIASES, rng, 0.3) for f in flags]
+    parts = [_alias(flag, FLAG_ALIASES, rng, 0.3) for flag in flags]
     if rng.random() < 0.3:
         parts = parts[::-1]
     return rng.choice(["、", "、", ";", "，", "/"]).join(parts)
 
 
-def _yes(v: bool, rng: random.Random, allow_blank: bool = True):
+def _yes_no_cell(value: bool, rng: random.Random, allow_blank: bool = True):
     """是/√/Y for True; 否/×/blank for False (blank only where ``allow_blank``)."""
-    if v:
+    if value:
         return rng.choice(["是", "是", "√", "Y"])
     return rng.choice(["否", "否", None, "×"] if allow_blank else ["否", "×"])
 
 
+def _is_present(value) -> bool:
+    """False for None and for NaN/NaT (which are unequal to themselves)."""
+    return value is not None and value == value
+
+
 # ------------------------------------------------------------------ rows
 
-def _project_cells(p: dict, layout: dict, rng: random.Random, row_no: int) -> list:
-    src = p["source"]
-    if src == "境外" and p["origin"] in ("香港", "澳门", "台湾地区") and rng.random() < 0.6:
-        src_cell = "港澳台"
+def _project_cells(project: dict, layout: dict, rng: random.Random, row_number: int) -> list:
+    """The cells of one project row in ``layout`` (FIELDS order, without 序号 and months)."""
+    source = project["source"]
+    if source == "境外" and project["origin"] in ("香港", "澳门", "台湾地区") and rng.random() < 0.6:
+        source_cell = "港澳台"
     else:
-        src_cell = _alias(src, SOURCE_ALIASES, rng, 0.2)
-    county = p["county"]
-    if p.get("notes") == "鄱阳湖生态科技城" and rng.random() < 0.5:
+        source_cell = _alias(source, SOURCE_ALIASES, rng, 0.2)
+    county = project["county"]
+    if project.get("notes") == "鄱阳湖生态科技城" and rng.random() < 0.5:
         county_cell = "鄱阳湖生态科技城"
     else:
         county_cell = _alias(county, UNIT_ALIASES, rng, 0.3)
-    style = row_no % 13 if row_no % 13 < 7 else None  # every amount style appears regularly
-    if p["total_investment"] == 20_000:
+    style = row_number % 13 if row_number % 13 < 7 else None  # every amount style appears regularly
+    if project["total_investment"] == 20_000:
         style = 6  # written 两亿
-    mo = not p.get("_dup")  # duplicated rows keep full-precision dates in both copies
-    funds = p["F"]
+    is_duplicate = project.get("is_duplicate")
+    month_only = not is_duplicate  # duplicated rows keep full-precision dates in both copies
+    funds = project["funds_year"]
     funds_cell = None if funds == 0 and rng.random() < 0.6 else (
         funds if rng.random() < 0.85 else f"{funds:,}")
     if layout is LAYOUTS["瑞昌市"] and funds and rng.random() < 0.1:
-        funds_cell = f"{_num_text(funds / 10000)}亿"
+        funds_cell = f"{_plain_number(funds / 10000)}亿"
     cells = {
-        "project_id": p["project_id"], "name": p["name"], "investor": p["investor"], "origin": p["origin"],
-        "source": src_cell, "county": county_cell, "industry": _alias(p["industry"], INDUSTRY_ALIASES, rng, 0.2),
-        "chain": _alias(p["chain"], CHAIN_ALIASES, rng, 0.25),
-        "total": messy_amount(p["total_investment"], layout["total_unit"], rng, style),
+        "project_id": project["project_id"], "name": project["name"], "investor": project["investor"],
+        "origin": project["origin"], "source": source_cell, "county": county_cell,
+        "industry": _alias(project["industry"], INDUSTRY_ALIASES, rng, 0.2),
+        "chain": _alias(project["chain"], CHAIN_ALIASES, rng, 0.25),
+        "total": messy_amount(project["total_investment"], layout["total_unit"], rng, style),
         "funds": funds_cell,
-        "entered_on": messy_date(p["entered_on"], rng, month_only=mo), "signed_on": messy_date(p["signed_on"], rng, month_only=mo),
-        "started_on": messy_date(p["started_on"], rng, month_only=mo), "producing_on": messy_date(p["producing_on"], rng, month_only=mo),
-        "recognized_on": messy_date(p["recognized_on"], rng, month_only=mo),
-        "applied_on": messy_date(p["fifty_twenty_applied_on"], rng, month_only=mo),
-        "status": _alias(p["status"], STATUS_ALIASES, rng, 0.2), "flags": _flags(p["flags"], rng),
-        "digital": _yes(p["digital"], rng, allow_blank=not p.get("_dup")), "channel": _alias(p["channel"], CHANNEL_ALIASES, rng, 0.15),
-        "event": _alias(p["event"], EVENT_ALIASES, rng, 0.35), "sourcing_unit": p["sourcing_unit"],
-        "notes": p["notes"],
+        "entered_on": messy_date(project["entered_on"], rng, month_only=month_only),
+        "signed_on": messy_date(project["signed_on"], rng, month_only=month_only),
+        "started_on": messy_date(project["started_on"], rng, month_only=month_only),
+        "producing_on": messy_date(project["producing_on"], rng, month_only=month_only),
+        "recognized_on": messy_date(project["recognized_on"], rng, month_only=month_only),
+        "applied_on": messy_date(project["fifty_twenty_applied_on"], rng, month_only=month_only),
+        "status": _alias(project["status"], STATUS_ALIASES, rng, 0.2), "flags": _flags_cell(project["flags"], rng),
+        "digital": _yes_no_cell(project["digital"], rng, allow_blank=not is_duplicate),
+        "channel": _alias(project["channel"], CHANNEL_ALIASES, rng, 0.15),
+        "event": _alias(project["event"], EVENT_ALIASES, rng, 0.35), "sourcing_unit": project["sourcing_unit"],
+        "notes": project["notes"],
     }
-    return [cells[f] for f in FIELDS]
+    return [cells[field] for field in FIELDS]
 
 
-def _fake(pid: str, name: str | None, y: int, county: str, total, source="省外") -> dict:
-    return dict(project_id=pid, name=name, investor="某投资有限公司", origin="广东省深圳市", source=source,
-                county=county, industry="新材料", chain=None, total_investment=total, F=0,
-                entered_on=dt.date(y, 4, 12), signed_on=dt.date(y, 6, 8), started_on=None, producing_on=None,
+def _bad_project(project_id: str, name: str | None, year: int, county: str, total, source="省外") -> dict:
+    """A plausible project for an intentionally bad row (not in the truth)."""
+    return dict(project_id=project_id, name=name, investor="某投资有限公司", origin="广东省深圳市", source=source,
+                county=county, industry="新材料", chain=None, total_investment=total, funds_year=0,
+                entered_on=dt.date(year, 4, 12), signed_on=dt.date(year, 6, 8), started_on=None, producing_on=None,
                 recognized_on=None, fifty_twenty_applied_on=None, status="已签约", flags=[], digital=False,
                 channel="以商招商", event=None, sourcing_unit=f"{county}商务局", notes=None)
 
 
-def _title(ws, text: str, ncols: int, row: int = 1, size: int = 14) -> None:
-    ws.cell(row=row, column=1, value=text).font = Font(bold=True, size=size)
-    ws.cell(row=row, column=1).alignment = Alignment(horizontal="center")
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=max(2, ncols))
+def _title(sheet, text: str, column_count: int, row: int = 1, size: int = 14) -> None:
+    """A bold centred title merged across the table's width."""
+    sheet.cell(row=row, column=1, value=text).font = Font(bold=True, size=size)
+    sheet.cell(row=row, column=1).alignment = Alignment(horizontal="center")
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=max(2, column_count))
 
 
-def _write_rows(ws, start: int, rows: list[list]) -> int:
-    r = start
+def _write_rows(sheet, start: int, rows: list[list]) -> int:
+    """Write ``rows`` from row ``start`` (skipping blank cells); returns the next free row."""
+    row_number = start
     for row in rows:
-        for c, v in enumerate(row, 1):
-            if v is not None:
-                cell = ws.cell(row=r, column=c, value=v)
-                if isinstance(v, dt.datetime):
+        for column, value in enumerate(row, 1):
+            if value is not None:
+                cell = sheet.cell(row=row_number, column=column, value=value)
+                if isinstance(value, dt.datetime):
                     cell.number_format = "yyyy-mm-dd"
-        r += 1
-    return r
+        row_number += 1
+    return row_number
 
 
-def _project_sheet(wb, sheet: str, title: list[str], layout: dict, blocks: list[tuple[str | None, list]],
+def _total_row(layout: dict, column_count: int, label: str, total: int, funds: int, months: list[int],
+               name_label: str | None = None) -> list:
+    """A 小计/合计 row: ``label`` in the 序号 column, ``name_label`` in the name column (alone without 序号)."""
+    row = [None] * column_count
+    if layout["seq"]:
+        row[0] = label
+        if name_label:
+            row[2] = name_label
+    else:
+        row[1] = name_label or label
+    offset = 1 if layout["seq"] else 0
+    row[offset + 8] = total if layout["total_unit"] == "万元" else round(total / 10000, 4)
+    row[offset + 9] = funds
+    if layout["months"]:
+        for month in range(12):
+            row[offset + 10 + month] = months[month] if layout["unit"] == "万元" else round(months[month] / 10000, 4)
+    return row
+
+
+def _project_sheet(workbook, sheet_name: str, title: list[str], layout: dict, blocks: list[tuple[str | None, list]],
                    rng: random.Random, monthly: dict, notes: list[str], subtotals: bool, grand_total: bool,
-                   warn: dict | None = None, extra_rows: list[list] | None = None) -> None:
-    ws = wb.create_sheet(sheet)
+                   unparseable: dict | None = None, extra_rows: list[list] | None = None) -> None:
+    """A project ledger sheet: titles, unit, headers, one block of rows per county (with 小计), 合计, notes.
+
+    ``unparseable`` maps project ids to ``(field, text)`` written instead of the true (empty) value.
+    """
+    sheet = workbook.create_sheet(sheet_name)
     headers = ([layout["seq"]] if layout["seq"] else []) + layout["headers"][:10] + \
         (MONTHS if layout["months"] else []) + layout["headers"][10:]
-    n = len(headers)
-    r = 1
-    for t in title:
-        _title(ws, t, n, r, 14 if r == 1 else 11)
-        r += 1
-    ws.cell(row=r, column=n - 2, value=f"单位：{layout['unit']}")
-    r += 1
-    for c, h in enumerate(headers, 1):
-        ws.cell(row=r, column=c, value=h).font = Font(bold=True)
-    r += 1
+    column_count = len(headers)
+    row_number = 1
+    for text in title:
+        _title(sheet, text, column_count, row_number, 14 if row_number == 1 else 11)
+        row_number += 1
+    sheet.cell(row=row_number, column=column_count - 2, value=f"单位：{layout['unit']}")
+    row_number += 1
+    for column, header in enumerate(headers, 1):
+        sheet.cell(row=row_number, column=column, value=header).font = Font(bold=True)
+    row_number += 1
     seq = 0
     all_rows: list[list] = []
-    tot_t = tot_f = 0
-    tot_m = [0] * 12
+    grand_investment = grand_funds = 0
+    grand_months = [0] * 12
     for label, projects in blocks:
-        sub_t = sub_f = 0
-        sub_m = [0] * 12
-        for p in projects:
+        block_investment = block_funds = 0
+        block_months = [0] * 12
+        for project in projects:
             seq += 1
-            cells = _project_cells(p, layout, rng, seq)
-            if warn and p["project_id"] in warn:
-                field, text = warn[p["project_id"]]
+            cells = _project_cells(project, layout, rng, seq)
+            if unparseable and project["project_id"] in unparseable:
+                field, text = unparseable[project["project_id"]]
                 cells[FIELDS.index(field)] = text
             months = []
             if layout["months"]:
-                mv = monthly[p["project_id"]]
-                months = [None if v == 0 else (v if layout["unit"] == "万元" else round(v / 10000, 4)) for v in mv]
-                sub_m = [a + b for a, b in zip(sub_m, mv)]
-            row = ([seq] if layout["seq"] else []) + cells[:10] + months + cells[10:]
-            all_rows.append(row)
-            sub_t += p["total_investment"]
-            sub_f += p["F"]
-        tot_t += sub_t
-        tot_f += sub_f
-        tot_m = [a + b for a, b in zip(tot_m, sub_m)]
+                month_values = monthly[project["project_id"]]
+                months = [None if value == 0 else (value if layout["unit"] == "万元" else round(value / 10000, 4))
+                          for value in month_values]
+                block_months = [a + b for a, b in zip(block_months, month_values)]
+            all_rows.append(([seq] if layout["seq"] else []) + cells[:10] + months + cells[10:])
+            block_investment += project["total_investment"]
+            block_funds += project["funds_year"]
+        grand_investment += block_investment
+        grand_funds += block_funds
+        grand_months = [a + b for a, b in zip(grand_months, block_months)]
         if subtotals and label:
-            row = [None] * n
-            if layout["seq"]:
-                row[0] = "小计"
-                row[2] = f"{label}小计"
-            else:
-                row[1] = f"{label}小计"
-            off = 1 if layout["seq"] else 0
-            row[off + 8] = sub_t if layout["total_unit"] == "万元" else round(sub_t / 10000, 4)
-            row[off + 9] = sub_f
-            if layout["months"]:
-                for i in range(12):
-                    row[off + 10 + i] = sub_m[i] if layout["unit"] == "万元" else round(sub_m[i] / 10000, 4)
-            all_rows.append(row)
+            all_rows.append(_total_row(layout, column_count, "小计", block_investment, block_funds, block_months,
+                                       name_label=f"{label}小计"))
             if rng.random() < 0.4:
-                all_rows.append([None] * n)  # blank row between blocks
+                all_rows.append([None] * column_count)  # blank row between blocks
     if extra_rows:
         all_rows.extend(extra_rows)
     if grand_total:
-        row = [None] * n
-        off = 1 if layout["seq"] else 0
-        if layout["seq"]:
-            row[0] = "合计"
-        else:
-            row[1] = "合计"
-        row[off + 8] = tot_t if layout["total_unit"] == "万元" else round(tot_t / 10000, 4)
-        row[off + 9] = tot_f
-        if layout["months"]:
-            for i in range(12):
-                row[off + 10 + i] = tot_m[i] if layout["unit"] == "万元" else round(tot_m[i] / 10000, 4)
-        all_rows.append(row)
-    r = _write_rows(ws, r, all_rows)
-    r += 1
+        all_rows.append(_total_row(layout, column_count, "合计", grand_investment, grand_funds, grand_months))
+    row_number = _write_rows(sheet, row_number, all_rows)
+    row_number += 1
     for note in notes:
-        ws.cell(row=r, column=1, value=note)
-        r += 1
-    ws.freeze_panes = ws.cell(row=len(title) + 3, column=3)
-    for c in range(1, n + 1):
-        ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width = 12
+        sheet.cell(row=row_number, column=1, value=note)
+        row_number += 1
+    sheet.freeze_panes = sheet.cell(row=len(title) + 3, column=3)
+    for column in range(1, column_count + 1):
+        sheet.column_dimensions[openpyxl.utils.get_column_letter(column)].width = 12
 
 
-def _bad_project_row(layout: dict, p: dict, rng: random.Random, overrides: dict) -> list:
-    cells = _project_cells(p, layout, rng, 0)
-    for k, v in overrides.items():
-        cells[FIELDS.index(k)] = v
-    return ([None] if layout["seq"] else []) + cells[:10] + cells[10:]
+def _bad_project_row(layout: dict, project: dict, rng: random.Random, overrides: dict) -> list:
+    """A row for ``project`` with some cells replaced by ``overrides`` (field → text)."""
+    cells = _project_cells(project, layout, rng, 0)
+    for field, value in overrides.items():
+        cells[FIELDS.index(field)] = value
+    return ([None] if layout["seq"] else []) + cells
 
 
-def _simple_sheet(wb, name: str, title: str | None, unit: str | None, headers: list[str], rows: list[list],
+def _simple_sheet(workbook, name: str, title: str | None, unit: str | None, headers: list[str], rows: list[list],
                   notes: list[str] = ()) -> None:
-    ws = wb.create_sheet(name)
-    r = 1
+    """A plain table sheet: optional title and unit, headers, rows, notes."""
+    sheet = workbook.create_sheet(name)
+    row_number = 1
     if title:
-        _title(ws, title, len(headers), 1, 13)
-        r += 1
+        _title(sheet, title, len(headers), 1, 13)
+        row_number += 1
     if unit:
-        ws.cell(row=r, column=len(headers), value=unit)
-        r += 1
-    for c, h in enumerate(headers, 1):
-        ws.cell(row=r, column=c, value=h).font = Font(bold=True)
-    r = _write_rows(ws, r + 1, rows)
+        sheet.cell(row=row_number, column=len(headers), value=unit)
+        row_number += 1
+    for column, header in enumerate(headers, 1):
+        sheet.cell(row=row_number, column=column, value=header).font = Font(bold=True)
+    row_number = _write_rows(sheet, row_number + 1, rows)
     for note in notes:
-        r += 1
-        ws.cell(row=r, column=1, value=note)
+        row_number += 1
+        sheet.cell(row=row_number, column=1, value=note)
 
 
-def _save(wb, path: Path) -> Path:
-    wb.properties.creator = "九江市商务局"
-    wb.properties.lastModifiedBy = "九江市商务局"
-    wb.properties.created = dt.datetime(2000, 1, 1)
-    wb.properties.modified = dt.datetime(2000, 1, 1)
+def _save(workbook, path: Path) -> Path:
+    """Save with fixed metadata and normalize the zip so the bytes are deterministic."""
+    workbook.properties.creator = "九江市商务局"
+    workbook.properties.lastModifiedBy = "九江市商务局"
+    workbook.properties.created = dt.datetime(2000, 1, 1)
+    workbook.properties.modified = dt.datetime(2000, 1, 1)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    workbook.save(path)
     return normalize_xlsx(path)
 
 
-def _new_wb():
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    return wb
+def _new_workbook():
+    """An empty workbook (without the default sheet)."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    return workbook
 
 
 # ------------------------------------------------------------------ the year
 
-def write_year(data_dir: Path, y: int, tables: dict, projects: list[dict], monthly: dict, *, seed: int) -> list[Path]:
-    rng = random.Random(seed * 3 + y)
-    folder = Path(data_dir) / "raw" / str(y)
+def write_year(data_dir: Path, year: int, tables: dict, projects: list[dict], monthly: dict, *,
+               seed: int) -> list[Path]:
+    """Write the city workbook and the three county workbooks of ``year``; returns their paths."""
+    rng = random.Random(seed * 3 + year)
+    folder = Path(data_dir) / "raw" / str(year)
     folder.mkdir(parents=True, exist_ok=True)
     out: list[Path] = []
-    order = list(dict.fromkeys(["濂溪区", "浔阳区", "柴桑区", "武宁县", "修水县", "永修县", "德安县", "都昌县", "湖口县",
-                                "彭泽县", "瑞昌市", "共青城市", "庐山市", "九江经济技术开发区", "八里湖新区",
-                                "庐山西海风景名胜区"]))
-    dups = _duplicates(projects)
-    for p in projects:
-        p["_dup"] = False
-    for p in dups:
-        p["_dup"] = True  # written in two workbooks: keep both copies parse-identical
-    by_county = {c: sorted([p for p in projects if p["county"] == c], key=lambda p: p["project_id"]) for c in order}
+    duplicates = _duplicated_projects(projects)
+    for project in projects:
+        project["is_duplicate"] = False
+    for project in duplicates:
+        project["is_duplicate"] = True  # written in two workbooks: keep both copies parse-identical
+    by_county = {county: sorted([p for p in projects if p["county"] == county], key=lambda p: p["project_id"])
+                 for county in COUNTY_ORDER}
     # warnings: optional dates that cannot be parsed, on projects whose truth date is empty
-    city_ps = [p for c in order if c not in COUNTY_BOOKS for p in by_county[c]]
-    warn = {}
-    talk = next(p for p in city_ps if p["status"] == "在谈")
-    warn[talk["project_id"]] = ("signed_on", "待定")
-    signed = next(p for p in city_ps if p["status"] == "已签约" and p["project_id"] not in warn)
-    warn[signed["project_id"]] = ("started_on", "待定")
-    started = next(p for p in city_ps if p["status"] == "已开工" and p["project_id"] not in warn)
-    warn[started["project_id"]] = ("producing_on", "年内投产")
+    city_projects = [p for county in COUNTY_ORDER if county not in COUNTY_BOOKS for p in by_county[county]]
+    unparseable = {}
+    in_talks = next(p for p in city_projects if p["status"] == "在谈")
+    unparseable[in_talks["project_id"]] = ("signed_on", "待定")
+    signed = next(p for p in city_projects if p["status"] == "已签约" and p["project_id"] not in unparseable)
+    unparseable[signed["project_id"]] = ("started_on", "待定")
+    started = next(p for p in city_projects if p["status"] == "已开工" and p["project_id"] not in unparseable)
+    unparseable[started["project_id"]] = ("producing_on", "年内投产")
 
     # ---- city workbook
-    wb = _new_wb()
+    workbook = _new_workbook()
     blocks = []
-    for c in order:
-        if c in COUNTY_BOOKS:
-            if c == "瑞昌市":
-                blocks.append((c, dups))
+    for county in COUNTY_ORDER:
+        if county in COUNTY_BOOKS:
+            if county == "瑞昌市":
+                blocks.append((county, duplicates))
             continue
-        blocks.append((c, by_county[c]))
+        blocks.append((county, by_county[county]))
     notes = ["填报说明：1. 金额单位为万元（另有注明的除外）；2. 日期按“年-月-日”填写；3. “50·20”项目指总投资20亿元以上的工业项目；"
              "4. 瑞昌市、永修县、湖口县项目见各县（市、区）报送台账。",
              "填表人：李敏　　审核人：王建国　　联系电话：0792-8123456"]
-    _project_sheet(wb, "项目台账", [f"{y}年九江市招商引资项目台账"], LAYOUTS["city"], blocks, rng, monthly, notes,
-                   subtotals=True, grand_total=True, warn=warn)
+    _project_sheet(workbook, "项目台账", [f"{year}年九江市招商引资项目台账"], LAYOUTS["city"], blocks, rng, monthly, notes,
+                   subtotals=True, grand_total=True, unparseable=unparseable)
     # trips
-    tr = tables["trips"]
     rows = []
-    for i, t in enumerate(tr.itertuples(index=False), 1):
-        rows.append([i, messy_date(t.departed_on.date(), rng), t.unit, _alias(t.unit_kind, KIND_ALIASES, rng, 0.25),
-                     t.leader, rng.choice(["是", "√", "是"]) if t.is_principal else rng.choice(["否", "否", "×"]),
-                     t.destination, int(t.companies_met)])
-    bad_trip_at = len(rows) // 2
-    rows.insert(bad_trip_at, [None, None, "市商务局", "市直单位", "刘洋（副局长）", "否", "广东省深圳市", 3])
-    _simple_sheet(wb, "外出招商", f"{y}年九江市外出招商情况登记表", None,
+    for number, trip in enumerate(tables["trips"].itertuples(index=False), 1):
+        rows.append([number, messy_date(trip.departed_on.date(), rng), trip.unit,
+                     _alias(trip.unit_kind, KIND_ALIASES, rng, 0.25), trip.leader,
+                     rng.choice(["是", "√", "是"]) if trip.is_principal else rng.choice(["否", "否", "×"]),
+                     trip.destination, int(trip.companies_met)])
+    rows.insert(len(rows) // 2, [None, None, "市商务局", "市直单位", "刘洋（副局长）", "否", "广东省深圳市", 3])
+    _simple_sheet(workbook, "外出招商", f"{year}年九江市外出招商情况登记表", None,
                   ["序号", "出发日期", "单位", "单位类别", "带队领导", "是否主要领导", "目的地", "对接企业数"], rows,
                   ["说明：主要领导指各单位一把手、各县（市、区）党政主官。"])
     # leads
-    ld = tables["leads"]
     rows = []
-    for r in ld.itertuples(index=False):
-        rows.append([r.lead_id, r.team, r.name,
-                     messy_amount(r.planned_investment, "万元", rng) if r.planned_investment == r.planned_investment else None,
-                     messy_date(r.found_on.date(), rng), _alias(r.progress, PROGRESS_ALIASES, rng, 0.25),
-                     messy_date(r.signed_on.date(), rng) if r.signed_on is not None and r.signed_on == r.signed_on else None,
-                     messy_amount(r.signed_amount, "万元", rng) if r.signed_amount == r.signed_amount else None,
-                     r.project_id])
+    for lead in tables["leads"].itertuples(index=False):
+        rows.append([lead.lead_id, lead.team, lead.name,
+                     messy_amount(lead.planned_investment, "万元", rng) if _is_present(lead.planned_investment) else None,
+                     messy_date(lead.found_on.date(), rng), _alias(lead.progress, PROGRESS_ALIASES, rng, 0.25),
+                     messy_date(lead.signed_on.date(), rng) if _is_present(lead.signed_on) else None,
+                     messy_amount(lead.signed_amount, "万元", rng) if _is_present(lead.signed_amount) else None,
+                     lead.project_id])
     if rows:
-        rows.insert(len(rows) // 3, [None, "新能源产业链招商小分队", "储能电站项目", 50000, f"{y}-08-12", "对接中",
+        rows.insert(len(rows) // 3, [None, "新能源产业链招商小分队", "储能电站项目", 50000, f"{year}-08-12", "对接中",
                                      None, None, None])
-    _simple_sheet(wb, "项目信息", f"{y}年产业链招商小分队项目信息台账", "单位：万元",
+    _simple_sheet(workbook, "项目信息", f"{year}年产业链招商小分队项目信息台账", "单位：万元",
                   ["信息编号", "小分队", "项目名称", "拟投资额", "获取日期", "进展", "签约日期", "签约金额", "关联项目编号"], rows)
     # chain map
-    cm = tables["chain_map"]
-    rows = [[r.county if rng.random() > 0.2 else _alias(r.county, UNIT_ALIASES, rng, 1.0), r.chain, r.link, r.item,
-             rng.choice(["√", "是"]) if r.present else rng.choice(["×", "否"])] for r in cm.itertuples(index=False)]
-    _simple_sheet(wb, "产业链图谱", "重点产业链“四图五清单”——产业链图谱", None,
+    rows = [[item.county if rng.random() > 0.2 else _alias(item.county, UNIT_ALIASES, rng, 1.0), item.chain, item.link,
+             item.item, rng.choice(["√", "是"]) if item.present else rng.choice(["×", "否"])]
+            for item in tables["chain_map"].itertuples(index=False)]
+    _simple_sheet(workbook, "产业链图谱", "重点产业链“四图五清单”——产业链图谱", None,
                   ["所属地区", "产业链", "环节", "子项", "是否具备"], rows)
     # province peers (amounts in 亿元, the sheet's default)
-    pr = tables["province_peers"]
-    amount_inds = {"市外2000万元以上项目实际进资", "省外2000万元以上项目实际进资", "新认定省外亿元以上项目实际进资", "境外资金实际进资"}
-    rows = [[r.city, r.indicator, round(r.value / 10000, 2) if r.indicator in amount_inds else int(r.value)]
-            for r in pr.itertuples(index=False)]
-    _simple_sheet(wb, "全省对比", f"{y}年全省各设区市招商引资主要指标", None, ["设区市", "指标", "数值"], rows,
+    rows = [[peer.city, peer.indicator,
+             round(peer.value / 10000, 2) if peer.indicator in AMOUNT_INDICATORS else int(peer.value)]
+            for peer in tables["province_peers"].itertuples(index=False)]
+    _simple_sheet(workbook, "全省对比", f"{year}年全省各设区市招商引资主要指标", None, ["设区市", "指标", "数值"], rows,
                   ["注：金额单位为亿元，个数单位为个。"])
-    tg = tables["targets"]
-    rows = [[_alias(r.county, UNIT_ALIASES, rng, 0.15), r.indicator, int(r.target)] for r in tg.itertuples(index=False)]
-    _simple_sheet(wb, "目标任务", f"{y}年各县（市、区）招商引资目标任务", "单位：万元", ["所属地区", "指标", "年度目标"], rows)
-    out.append(_save(wb, folder / f"{y}年九江市招商引资工作台账.xlsx"))
+    rows = [[_alias(target.county, UNIT_ALIASES, rng, 0.15), target.indicator, int(target.target)]
+            for target in tables["targets"].itertuples(index=False)]
+    _simple_sheet(workbook, "目标任务", f"{year}年各县（市、区）招商引资目标任务", "单位：万元", ["所属地区", "指标", "年度目标"], rows)
+    out.append(_save(workbook, folder / f"{year}年九江市招商引资工作台账.xlsx"))
 
     # ---- county workbooks
-    conflict_id = f"JJZS{y}9901"
-    lay = LAYOUTS["瑞昌市"]
-    wb = _new_wb()
-    _project_sheet(wb, "招商项目台账", [f"瑞昌市{y}年招商引资项目台账"], lay, [(None, by_county["瑞昌市"])], rng, monthly,
-                   ["注：总投资单位为亿元，实际进资单位为万元。", "填表人：陈静　　联系电话：0792-4212345"],
+    conflict_id = f"JJZS{year}9901"
+    layout = LAYOUTS["瑞昌市"]
+    workbook = _new_workbook()
+    _project_sheet(workbook, "招商项目台账", [f"瑞昌市{year}年招商引资项目台账"], layout, [(None, by_county["瑞昌市"])], rng,
+                   monthly, ["注：总投资单位为亿元，实际进资单位为万元。", "填表人：陈静　　联系电话：0792-4212345"],
                    subtotals=False, grand_total=True)
-    out.append(_save(wb, folder / f"瑞昌市{y}年招商项目台账.xlsx"))
+    out.append(_save(workbook, folder / f"瑞昌市{year}年招商项目台账.xlsx"))
 
-    lay = LAYOUTS["永修县"]
-    wb = _new_wb()
-    bad = [
-        _bad_project_row(lay, _fake(f"JJZS{y}9801", "有机硅密封胶扩能项目", y, "永修县", 0), rng, {"total": "待定"}),
-        _bad_project_row(lay, _fake(f"JJZS{y}9802", None, y, "永修县", 35000), rng, {}),
-        _bad_project_row(lay, _fake(conflict_id, "硅基新材料产业园项目", y, "永修县", 120000), rng, {}),
+    layout = LAYOUTS["永修县"]
+    workbook = _new_workbook()
+    bad_rows = [
+        _bad_project_row(layout, _bad_project(f"JJZS{year}9801", "有机硅密封胶扩能项目", year, "永修县", 0), rng,
+                         {"total": "待定"}),
+        _bad_project_row(layout, _bad_project(f"JJZS{year}9802", None, year, "永修县", 35000), rng, {}),
+        _bad_project_row(layout, _bad_project(conflict_id, "硅基新材料产业园项目", year, "永修县", 120000), rng, {}),
     ]
-    _project_sheet(wb, "项目库", [f"永修县{y}年招商引资项目库", f"（截至{y}年12月31日）"], lay,
+    _project_sheet(workbook, "项目库", [f"永修县{year}年招商引资项目库", f"（截至{year}年12月31日）"], layout,
                    [(None, by_county["永修县"])], rng, monthly, ["填报说明：金额单位为万元。"],
-                   subtotals=False, grand_total=False, extra_rows=[[None] * 23] + bad)
-    out.append(_save(wb, folder / f"永修县{y}年项目库.xlsx"))
+                   subtotals=False, grand_total=False, extra_rows=[[None] * len(FIELDS)] + bad_rows)
+    out.append(_save(workbook, folder / f"永修县{year}年项目库.xlsx"))
 
-    lay = LAYOUTS["湖口县"]
-    wb = _new_wb()
-    bad = [
-        _bad_project_row(lay, _fake(f"JJZS{y}9803", "临港物流仓储项目", y, "湖口县", 18000), rng, {"county": "九江新区"}),
-        _bad_project_row(lay, _fake(f"JJZS{y}9804", "锂电池回收利用项目", y, "湖口县", 26000), rng, {"source": "待核实"}),
-        _bad_project_row(lay, _fake(conflict_id, "硅基新材料产业园项目", y, "湖口县", 150000), rng, {}),
+    layout = LAYOUTS["湖口县"]
+    workbook = _new_workbook()
+    bad_rows = [
+        _bad_project_row(layout, _bad_project(f"JJZS{year}9803", "临港物流仓储项目", year, "湖口县", 18000), rng,
+                         {"county": "九江新区"}),
+        _bad_project_row(layout, _bad_project(f"JJZS{year}9804", "锂电池回收利用项目", year, "湖口县", 26000), rng,
+                         {"source": "待核实"}),
+        _bad_project_row(layout, _bad_project(conflict_id, "硅基新材料产业园项目", year, "湖口县", 150000), rng, {}),
     ]
-    _project_sheet(wb, "项目台账", [f"湖口县{y}年招商引资项目台账"], lay, [(None, by_county["湖口县"])], rng, monthly,
-                   ["填报说明：总投资单位为亿元，其余金额单位为万元。", "填表人：周丽"],
-                   subtotals=False, grand_total=False, extra_rows=bad)
-    out.append(_save(wb, folder / f"湖口县{y}年招商引资项目台账.xlsx"))
+    _project_sheet(workbook, "项目台账", [f"湖口县{year}年招商引资项目台账"], layout, [(None, by_county["湖口县"])], rng,
+                   monthly, ["填报说明：总投资单位为亿元，其余金额单位为万元。", "填表人：周丽"],
+                   subtotals=False, grand_total=False, extra_rows=bad_rows)
+    out.append(_save(workbook, folder / f"湖口县{year}年招商引资项目台账.xlsx"))
     return out
