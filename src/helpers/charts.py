@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import io
 import math
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from helpers.parsers import display_width
 from helpers.style import ACCENT_COLOR, MUTED_COLOR, PALETTE, figure_metadata
 
 __all__ = [
@@ -53,20 +53,15 @@ def _require_columns(df: pd.DataFrame, *columns: str | None) -> None:
         )
 
 
-def _text_width(text: str) -> int:
-    """Display width of ``text``: East Asian wide/full-width characters count 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _wrap_label(text: object, max_width: int) -> str:
     """Wrap a (Chinese) label into lines of at most ``max_width`` display columns."""
     label = str(text)
-    if _text_width(label) <= max_width:
+    if display_width(label) <= max_width:
         return label
     lines: list[str] = []
     current = ""
     for ch in label:
-        if current and _text_width(current + ch) > max_width and ch not in _NO_LINE_START:
+        if current and display_width(current + ch) > max_width and ch not in _NO_LINE_START:
             lines.append(current)
             current = ""
         current += ch
@@ -118,7 +113,7 @@ def _legend_columns(fig: Figure, labels: Sequence[str], max_cols: int = 6) -> in
         return 1
     # ~12 half-width columns per inch at legend font size, plus handle/padding.
     budget = fig.get_figwidth() * 12.0
-    widest = max(_text_width(line) for label in labels for line in label.split("\n"))
+    widest = max(display_width(line) for label in labels for line in label.split("\n"))
     per_column = widest + 7
     return int(max(1, min(len(labels), max_cols, budget // per_column)))
 

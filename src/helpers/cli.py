@@ -9,12 +9,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import unicodedata
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
+from helpers.parsers import display_width
 from helpers.paths import default_data_dir, default_reference_dir, reports_dir
 from helpers.reporting import UsageError
+
+if TYPE_CHECKING:
+    from helpers.reference import Reference
 
 EXIT_BAD_INPUT = 2
 
@@ -24,7 +27,7 @@ def _add_dirs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reference-dir", type=Path, default=None, help="参考数据目录（默认：数据目录下的 reference/，否则项目的 data/reference/）")
 
 
-def _year_data(args: argparse.Namespace) -> tuple[Path, "object"]:
+def _year_data(args: argparse.Namespace) -> tuple[Path, Reference]:
     from helpers.reference import load_reference
 
     data_dir = args.data_dir or default_data_dir()
@@ -34,14 +37,9 @@ def _year_data(args: argparse.Namespace) -> tuple[Path, "object"]:
     return data_dir, load_reference(reference_dir)
 
 
-def _display_width(text: str) -> int:
-    """Terminal columns: CJK characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _cell(text: object, width: int, *, left: bool = False) -> str:
     text = str(text)
-    padding = " " * max(width - _display_width(text), 0)
+    padding = " " * max(width - display_width(text), 0)
     return text + padding if left else padding + text
 
 
@@ -75,7 +73,7 @@ def command_clean(args: argparse.Namespace) -> int:
     return 0
 
 
-def year_metrics(year: int, data_dir: Path, reference: "object", *, progress: bool = False) -> dict:
+def year_metrics(year: int, data_dir: Path, reference: Reference, *, progress: bool = False) -> dict:
     """Clean (or read from the cache) ``year`` and the previous year, then compute the metrics."""
     from helpers.cache import load_year, load_year_if_available
     from helpers.metrics import compute_metrics

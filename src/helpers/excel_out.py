@@ -11,18 +11,18 @@ import datetime as dt
 import io
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-from helpers.paths import write_atomic
-from helpers.xlsx_zip import normalized_xlsx_bytes
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from helpers.parsers import display_width
+from helpers.paths import write_atomic
+from helpers.xlsx_zip import normalized_xlsx_bytes
 
 __all__ = [
     "AMOUNT_FORMAT",
@@ -104,11 +104,6 @@ def cell_number_format(value: object) -> str | None:
     return None
 
 
-def _display_width(text: str) -> int:
-    """Width in Excel character units: East Asian wide characters count double."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _header_text(column: object) -> str:
     """Flatten a (possibly MultiIndex) column label to text."""
     if isinstance(column, tuple):
@@ -171,7 +166,7 @@ def _write_sheet(ws, df: pd.DataFrame, amount_columns: set[str]) -> None:
         cell.alignment = header_alignment
         fmt = column_number_format(header, df[column].dtype,
                                    is_amount=header in amount_columns or str(column) in amount_columns)
-        width = _display_width(header)
+        width = display_width(header)
         for i, raw in enumerate(df[column].tolist(), start=2):
             value = _cell_value(raw)
             cell = ws.cell(row=i, column=j, value=value)
@@ -182,7 +177,7 @@ def _write_sheet(ws, df: pd.DataFrame, amount_columns: set[str]) -> None:
             elif fmt is None and cell_number_format(value) is not None:
                 cell.number_format = cell_number_format(value)
             text = _shown_text(value, fmt or cell_number_format(value))
-            width = max(width, max((_display_width(line) for line in text.split("\n")), default=0))
+            width = max(width, max((display_width(line) for line in text.split("\n")), default=0))
         widths.append(width)
     for j, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = float(min(_MAX_WIDTH, max(_MIN_WIDTH, width + 2)))

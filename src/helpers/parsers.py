@@ -616,6 +616,15 @@ _NAME_JUNK = re.compile(
 _ADMIN_SUFFIXES = ("县", "市", "区")
 
 
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal, a chart label or an Excel cell: CJK counts double.
+
+    >>> display_width("瑞昌市 LED")
+    10
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def name_key(text: str) -> str:
     """Comparison key: normalized, casefolded, without spaces, quotes, middle dots, hyphens.
 
