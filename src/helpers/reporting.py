@@ -15,6 +15,7 @@ from typing import Any
 
 from helpers.paths import available_years, notebooks_dir, reports_dir
 
+ANNUAL_REVIEW = "annual_review"
 TRUE_WORDS = {"true", "1", "yes", "是"}
 FALSE_WORDS = {"false", "0", "no", "否"}
 
@@ -126,15 +127,21 @@ def run_report(
     out_dir: Path,
     progress: bool = True,
 ) -> Path:
-    """Execute and publish one report (the notebook gets ``parameters`` as given)."""
+    """Execute and publish one report (the notebook gets ``parameters`` as given).
+
+    The annual review also gets ``metrics.json`` and ``tables.xlsx``; other notebooks (such as
+    ``explore``) publish their HTML and executed notebook only.
+    """
     from helpers.render import run_notebook_report
 
-    full = {"year": parameters["year"], **parameters}
+    def annual_review_outputs(folder: Path) -> None:
+        write_outputs(folder, parameters, data_dir, reference_dir)
+
     return run_notebook_report(
         notebook,
         out_dir,
         parameters,
-        extra_files=lambda folder: write_outputs(folder, full, data_dir, reference_dir) if notebook.stem == "annual_review" else None,
+        extra_files=annual_review_outputs if notebook.stem == ANNUAL_REVIEW else None,
         progress=progress,
     )
 
