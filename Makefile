@@ -23,8 +23,9 @@ report: install
 test: install
 	$(BIN)/python -m pytest
 
+# JupyterLab on the project; the venv's python3 kernel imports helpers (editable install).
 lab: install
-	$(BIN)/jupyter lab --notebook-dir=.
+	$(BIN)/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 sample: install
 	$(BIN)/zhaoshang sample
