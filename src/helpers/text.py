@@ -6,6 +6,8 @@ is not available is left out whole — never filled with zeros.
 
 >>> draft_sentences([["全市项目{a/count|int}个", "同比{a/yoy|growth}"]], {"a": {"count": 5, "yoy": None}})
 ['全市项目5个。']
+>>> draft_sentences([["小分队外出{t/count|count}次"]], {"t": {"count": 0}})
+[]
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ def _signed(value: float, up: str, down: str, suffix: str = "", digits: int = 2)
 FORMATS: dict[str, Callable[[Any], str]] = {
     "yi": lambda v: format_yi(float(v)),
     "int": lambda v: f"{int(v)}",
+    "count": lambda v: f"{int(v)}",
     "pct": lambda v: f"{float(v):.2f}",
     "rank": lambda v: chinese_ordinal(int(v)),
     "growth": lambda v: _signed(float(v), "增长", "下降", "%"),
@@ -56,11 +59,12 @@ FORMATS: dict[str, Callable[[Any], str]] = {
 
 
 def fill_clause(clause: str, context: dict[str, Any]) -> str | None:
-    """The clause with its placeholders filled, or None when a value is missing."""
+    """The clause with its placeholders filled, or None when a value is missing
+    (or zero for the ``count`` format: "外出招商0次" reports nothing)."""
     values = []
     for path, fmt in PLACEHOLDER.findall(clause):
         value = get_path(context, path)
-        if value is None or value == "":
+        if value is None or value == "" or (fmt == "count" and value == 0):
             return None
         values.append(FORMATS[fmt](value))
     iterator = iter(values)
