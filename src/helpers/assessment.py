@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from helpers.indicators import round_half_up
 from helpers.reference import Reference
+
+
+def _round2(value: float) -> float:
+    """Half up to 2 decimals, as the city rounds; missing stays missing."""
+    return value if pd.isna(value) else round_half_up(value, 2)
 
 
 def efficacy_scores(values: pd.Series) -> pd.Series:
@@ -27,7 +33,7 @@ def efficacy_scores(values: pd.Series) -> pd.Series:
     low, high = present.min(), present.max()
     if high == low:
         return values.where(values.isna(), 100.0).astype(float)
-    return (60.0 + 40.0 * (values - low) / (high - low)).round(2)
+    return (60.0 + 40.0 * (values - low) / (high - low)).map(_round2)
 
 
 def shared_rank(values: pd.Series) -> pd.Series:
@@ -53,10 +59,10 @@ def county_assessment(breakdown: pd.DataFrame, targets: pd.DataFrame, reference:
         score = efficacy_scores(completion)
         result[f"{indicator}|actual"] = actual
         result[f"{indicator}|target"] = target
-        result[f"{indicator}|completion_pct"] = (completion * 100).round(2)
+        result[f"{indicator}|completion_pct"] = (completion * 100).map(_round2)
         result[f"{indicator}|score"] = score
         weighted += score.fillna(0.0) * float(weight)
         weight_sum += score.notna() * float(weight)
-    result["total_score"] = (weighted / weight_sum.where(weight_sum > 0)).round(2)
+    result["total_score"] = (weighted / weight_sum.where(weight_sum > 0)).map(_round2)
     result["rank"] = shared_rank(result["total_score"])
     return result.sort_values(["rank", "county"], kind="stable", ignore_index=True)

@@ -30,6 +30,7 @@ from helpers.parsers import (
     suggest_names,
 )
 from helpers.reference import Reference
+from helpers.schema import validate_tables
 
 TABLES = ("projects", "trips", "leads", "chain_map", "province_peers", "targets")
 OUTPUT_TABLES = ("projects", "monthly_funds", "trips", "leads", "chain_map", "province_peers", "targets")
@@ -457,6 +458,7 @@ def clean_raw_sheets(year: int, sheets: Iterable[RawSheet], reference: Reference
     sheet_counts = pd.DataFrame.from_records(
         [c for t in TABLES for c in parts[t].counts], columns=["file", "sheet", "table", *COUNT_KEYS]
     )
+    validate_tables(tables, reference)  # guaranteed by construction; a failure is a bug, said loudly
     return CleanYear(year=year, tables=tables, quarantine=quarantine, warnings=warnings, sheet_counts=sheet_counts)
 
 

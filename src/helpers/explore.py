@@ -1,7 +1,8 @@
 """The analyst's starting point: one call for a year's clean tables, the data dictionary, pivots.
 
->>> year = open_year(2022)                                  # doctest: +SKIP
->>> pivot_amounts(year.tables["projects"], "county")        # doctest: +SKIP
+>>> year = open_year(2022)
+>>> pivot_amounts(year.tables["projects"], "county").loc[["永修县", "合计"], "金额（亿元）"].tolist()
+[441.35, 2821.58]
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pandas as pd
 
 from helpers.cache import load_year
 from helpers.cleaning import CleanYear
+from helpers.indicators import to_yi
 from helpers.paths import resolve
 from helpers.reference import Reference, load_reference
 
@@ -86,8 +88,8 @@ def pivot_amounts(projects: pd.DataFrame, rows: str, columns: str | None = None,
     else:
         table = frame.pivot_table(index=rows, columns=columns, values=value, aggfunc="sum", fill_value=0.0)
         table = table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index]
-    table.loc["合计"] = table.sum()  # summed in 万元, rounded once below
-    table = (table / 10_000).round(2)
+    table.loc["合计"] = table.sum()  # summed in 万元, rounded once below (half up, as the city rounds)
+    table = table.map(to_yi)
     table.index.name = FIELD_LABELS.get(rows, rows)
     return table
 
@@ -95,7 +97,7 @@ def pivot_amounts(projects: pd.DataFrame, rows: str, columns: str | None = None,
 def monthly_pivot(monthly_funds: pd.DataFrame, projects: pd.DataFrame, rows: str = "county") -> pd.DataFrame:
     """Monthly funds (亿元) by ``rows`` × month, for the projects that report monthly columns."""
     joined = monthly_funds.merge(projects[["project_id", rows]], on="project_id", how="left")
-    table = (joined.pivot_table(index=rows, columns="month", values="funds", aggfunc="sum", fill_value=0.0) / 10_000).round(2)
+    table = joined.pivot_table(index=rows, columns="month", values="funds", aggfunc="sum", fill_value=0.0).map(to_yi)
     table.columns = [f"{m}月" for m in table.columns]
     table.index.name = FIELD_LABELS.get(rows, rows)
     return table

@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 import yaml
 
+from helpers.indicators import round_half_up
 from helpers.metrics import get_path
 from helpers.reference import Reference
 
@@ -91,7 +92,7 @@ def derived_values(metrics: dict[str, Any]) -> dict[str, Any]:
     if top:
         derived["event_names"] = "、".join(name for name, _ in top)
         derived["event_counts"] = "、".join(f"{value['count']}个" for _, value in top)
-        derived["event_total"] = round(sum(value["total_investment"] for _, value in top), 2)
+        derived["event_total"] = round_half_up(sum(value["total_investment"] for _, value in top), 2)
     campaign = metrics.get("campaign")
     if campaign:
         start, end = (campaign[k].split("-") for k in ("start", "end"))
