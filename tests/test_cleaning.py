@@ -205,3 +205,11 @@ def test_year_without_project_sheet_is_an_error(tmp_path, reference):
     workbook.save(folder / "trips.xlsx")
     with pytest.raises(LedgerError, match="项目台账"):
         load_year(2022, tmp_path / "data", reference)
+
+
+def test_a_ledger_in_another_format_stops_the_run_instead_of_being_skipped(tmp_path, capsys):
+    folder = tmp_path / "data" / "raw" / "2022"
+    write_messy_year(folder)
+    (folder / "都昌县台账.xls").write_bytes(b"old excel")
+    assert main(["clean", "--year", "2022", "--data-dir", str(tmp_path / "data"), "--reference-dir", str(REFERENCE_DIR)]) == 2
+    assert "都昌县台账.xls" in capsys.readouterr().err

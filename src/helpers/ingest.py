@@ -22,6 +22,7 @@ HEADER_SCAN_ROWS = 20
 MONTH_HEADER = re.compile(r"^(1[0-2]|[1-9])月(?:份)?(?:实际进资|进资|到位资金)?$")
 UNIT_LINE = re.compile(r"(?:单位|金额单位)\s*[:：]\s*(千万元|万元|亿元|万|亿|元)")
 SEQUENCE_HEADERS = {"序号", "编码序号", "序"}
+UNSUPPORTED_SUFFIXES = {".xls", ".et", ".xlsm", ".xlsb", ".csv", ".ods"}
 MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 
 
@@ -218,6 +219,9 @@ def workbook_paths(folder: Path) -> list[Path]:
     if not folder.is_dir():
         raise LedgerError(f"找不到数据目录 {folder}")
     paths = sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith("~$"))
+    unread = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in UNSUPPORTED_SUFFIXES and not p.name.startswith("~$"))
+    if unread:  # never skip a ledger silently: its rows would be lost without a trace
+        raise LedgerError(f"{folder} 中有无法读取的台账文件 {'、'.join(unread)}：请在 Excel/WPS 中另存为 .xlsx 后重新运行")
     if not paths:
         raise LedgerError(f"{folder} 中没有 .xlsx 台账文件")
     return paths
