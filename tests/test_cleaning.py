@@ -213,3 +213,30 @@ def test_a_ledger_in_another_format_stops_the_run_instead_of_being_skipped(tmp_p
     (folder / "都昌县台账.xls").write_bytes(b"old excel")
     assert main(["clean", "--year", "2022", "--data-dir", str(tmp_path / "data"), "--reference-dir", str(REFERENCE_DIR)]) == 2
     assert "都昌县台账.xls" in capsys.readouterr().err
+
+
+def test_a_sheet_named_sheet1_is_recognized_by_its_headers(tmp_path, reference):
+    folder = tmp_path / "data" / "raw" / "2022"
+    folder.mkdir(parents=True)
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Sheet1"
+    workbook.active.append(["项目编号", "项目名称", "资金来源", "所属地区", "产业类别", "总投资（亿元）"])
+    workbook.active.append(["P1", "甲项目", "省外", "瑞昌市", "新材料", 3])
+    notes = workbook.create_sheet("Sheet2")
+    notes.append(["备注：本表由县商务局填报"])
+    workbook.save(folder / "瑞昌.xlsx")
+    result = load_year(2022, tmp_path / "data", reference)
+    assert result.tables["projects"]["total_investment"].tolist() == [30000.0]
+    assert result.sheet_counts["sheet"].tolist() == ["Sheet1"]
+
+
+def test_a_workbook_without_any_ledger_sheet_is_an_error(tmp_path, capsys):
+    folder = tmp_path / "data" / "raw" / "2022"
+    write_messy_year(folder)
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "汇总"
+    workbook.active.append(["县", "金额"])
+    workbook.save(folder / "汇总表.xlsx")
+    assert main(["clean", "--year", "2022", "--data-dir", str(tmp_path / "data"), "--reference-dir", str(REFERENCE_DIR)]) == 2
+    error = capsys.readouterr().err
+    assert "汇总表.xlsx" in error and "没有可识别的台账工作表" in error and "汇总" in error

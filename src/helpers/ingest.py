@@ -145,9 +145,23 @@ def _unit_line(matrix: list[list[Any]], header_index: int) -> str | None:
     return None
 
 
-def read_sheet(path: Path, worksheet: Any, table: str, spec: dict[str, Any]) -> RawSheet:
+def table_by_content(matrix: list[list[Any]], ledger_format: dict[str, Any]) -> str | None:
+    """The table whose every required header appears in one of the first rows (``Sheet1`` holding
+    a project ledger is still a project ledger); the one with most recognized headers wins."""
+    best, best_hits = None, 0
+    for table, spec in ledger_format.items():
+        lookup = header_lookup(spec)
+        required = {c["field"] for c in spec["columns"] if c.get("required")}
+        for row in matrix[:HEADER_SCAN_ROWS]:
+            fields = {_classify_header(v, lookup)[0] for v in row} - {None}
+            if required <= fields and len(fields) > best_hits:
+                best, best_hits = table, len(fields)
+    return best
+
+
+def read_sheet(path: Path, worksheet: Any, table: str, spec: dict[str, Any], matrix: list[list[Any]] | None = None) -> RawSheet:
     """Resolve the layout of one recognized sheet and collect its data rows."""
-    matrix = _sheet_matrix(worksheet)
+    matrix = _sheet_matrix(worksheet) if matrix is None else matrix
     lookup = header_lookup(spec)
     header_index = _find_header(matrix, lookup)
     if header_index is None:
@@ -198,7 +212,11 @@ def read_sheet(path: Path, worksheet: Any, table: str, spec: dict[str, Any]) -> 
 
 
 def read_workbook(path: Path, ledger_format: dict[str, Any]) -> list[RawSheet]:
-    """Every recognized sheet of one workbook (unrecognized sheets are skipped)."""
+    """Every ledger sheet of one workbook, recognized by its name or, failing that, by its headers.
+
+    Other sheets (notes, pivot tables) are skipped; a workbook without any ledger sheet is an
+    error, so a county's file is never dropped without a word.
+    """
     try:
         workbook = openpyxl.load_workbook(path, data_only=True, read_only=True)
     except Exception as error:  # openpyxl raises many kinds for a corrupt or non-xlsx file
@@ -207,8 +225,16 @@ def read_workbook(path: Path, ledger_format: dict[str, Any]) -> list[RawSheet]:
         sheets = []
         for worksheet in workbook.worksheets:
             table = match_sheet(worksheet.title, ledger_format)
+            matrix = None
+            if table is None:
+                matrix = _sheet_matrix(worksheet)
+                table = table_by_content(matrix, ledger_format)
             if table is not None:
-                sheets.append(read_sheet(path, worksheet, table, ledger_format[table]))
+                sheets.append(read_sheet(path, worksheet, table, ledger_format[table], matrix))
+        if not sheets:
+            names = "、".join(ws.title for ws in workbook.worksheets)
+            known = "、".join(spec["sheet"] for spec in ledger_format.values())
+            raise LedgerError(f"{path.name}: 没有可识别的台账工作表（找到：{names}；应为 {known} 之一，或含其必填列）")
         return sheets
     finally:
         workbook.close()
