@@ -42,6 +42,7 @@ class Review:
     current: CleanYear
     previous: CleanYear | None
     metrics: dict[str, Any]
+    previous_metrics: dict[str, Any] | None  # the comparison year's own figures (for the 对比 column)
     breakdown: pd.DataFrame
     published: dict[str, Any] | None
 
@@ -77,6 +78,7 @@ def build_review(
         current=current,
         previous=previous,
         metrics=metrics,
+        previous_metrics=compute_metrics(previous, None, reference) if previous is not None else None,
         breakdown=county_breakdown(current.tables["projects"], reference, year),
         published=published,
     )
@@ -115,11 +117,9 @@ def _yi(value: float | None) -> float | None:
 def headline_table(review: Review) -> pd.DataFrame:
     """主要指标 with year-on-year and province ranks."""
     m = review.metrics
-    previous = review.previous
-    prev_metrics = compute_metrics(previous, None, review.reference) if previous is not None else None
 
     def prev(section: str, measure: str) -> Any:
-        return None if prev_metrics is None else prev_metrics[section][measure]
+        return None if review.previous_metrics is None else review.previous_metrics[section][measure]
 
     rows = []
     for label, section, measure, unit in [
