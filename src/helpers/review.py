@@ -497,8 +497,9 @@ def events_chart(review: Review) -> Figure:
 
 
 def industry_chart(review: Review) -> Figure:
+    years = f"{review.compare_year}年与{review.year}年" if review.previous is not None else f"{review.year}年"
     return charts.grouped_bar_chart(
-        _industry_counts(review), "产业类别", "年度", "项目数（个）", "新认定省外亿元以上项目产业分布", "项目数（个）",
+        _industry_counts(review), "产业类别", "年度", "项目数（个）", f"{years}新认定省外亿元以上项目产业分布", "项目数（个）",
         horizontal=True, number_format="{:,.0f}",
     )
 
