@@ -1077,3 +1077,21 @@ def test_whole_year_by_county(whole_year):
 def test_to_yi_rounds_half_up(amount_wan, expected):
     # 2.675 亿 is 2.68 as the city rounds (Python's round(2.675, 2) gives 2.67)
     assert ind.to_yi(amount_wan) == expected
+
+
+def test_comparison_with_an_earlier_year_than_the_previous_one(reference):
+    # compare_year may be two years back: year-on-year figures use the comparison ledger's own year
+    def trip(day):
+        return {"departed_on": day, "unit": "瑞昌市", "unit_kind": "县（市、区）", "is_principal": True}
+
+    def started(day):
+        return {"total_investment": 20_000.0, "recognized_on": day, "started_on": day, "source": "省外", "county": "瑞昌市",
+                "industry": "新材料", "funds_year": 100.0}
+
+    current = tb.clean_year(2022, trips=tb.trips(trip("2022-03-01"), trip("2022-04-01"), trip("2022-05-01")),
+                            projects=tb.projects(started("2022-03-01"), started("2022-04-01")))
+    earlier = tb.clean_year(2020, trips=tb.trips(trip("2020-03-01")), projects=tb.projects(started("2020-06-01")))
+    metrics = compute_metrics(current, earlier, reference)
+    assert metrics["principal_trips"]["county_count_yoy_change"] == 2  # 3 − 1, not 3 − 0 (no 2021 trips in a 2020 ledger)
+    assert metrics["new_started_100m"]["count_yoy_change"] == 1  # 2 − 1
+    assert metrics["emerging_share"]["previous_share_pct"] == 100.0

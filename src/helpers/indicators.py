@@ -138,11 +138,17 @@ def _principal(trips: pd.DataFrame, year: int, unit_kind: str) -> pd.DataFrame:
     return selected[_flag(selected["is_principal"]) & (selected["unit_kind"] == unit_kind)]
 
 
-def principal_trips(trips: pd.DataFrame, year: int, previous_trips: pd.DataFrame | None) -> dict[str, Any]:
-    """Outreach trips led by principal leaders (主要领导): city departments and counties."""
+def principal_trips(
+    trips: pd.DataFrame, year: int, previous_trips: pd.DataFrame | None, previous_year: int | None = None
+) -> dict[str, Any]:
+    """Outreach trips led by principal leaders (主要领导): city departments and counties.
+
+    The change is against ``previous_year`` (default: the year before) in ``previous_trips``.
+    """
     city = _principal(trips, year, "市直单位")
     county = _principal(trips, year, "县（市、区）")
-    previous_county = None if previous_trips is None else len(_principal(previous_trips, year - 1, "县（市、区）"))
+    compared = previous_year if previous_year is not None else year - 1
+    previous_county = None if previous_trips is None else len(_principal(previous_trips, compared, "县（市、区）"))
     return {
         "city_unit_count": int(len(city)),
         "city_units": int(city["unit"].nunique()),

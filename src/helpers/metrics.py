@@ -121,17 +121,21 @@ def compute_metrics(
     new_province = ind.new_100m_projects(projects, reference, year, province_sources)
     metrics["outside_province_new_100m"] = ind.count_and_funds(new_province)
 
-    previous_applied = ind.fifty_twenty_applied(previous_projects, reference, year - 1) if previous_projects is not None else None
+    # the comparison year is the previous ledger's own year (compare_year may be any earlier year)
+    previous_year = previous.year if previous is not None else year - 1
+    previous_applied = ind.fifty_twenty_applied(previous_projects, reference, previous_year) if previous_projects is not None else None
     metrics["fifty_twenty_applied"] = ind.fifty_twenty_summary(ind.fifty_twenty_applied(projects, reference, year), previous_applied)
     metrics["team_trips"] = ind.team_trips(trips, year)
     metrics["team_leads"] = ind.team_leads(leads, reference)
-    metrics["principal_trips"] = ind.principal_trips(trips, year, previous.tables["trips"] if previous is not None else None)
+    metrics["principal_trips"] = ind.principal_trips(
+        trips, year, previous.tables["trips"] if previous is not None else None, previous_year
+    )
     metrics["event_signings"] = ind.event_signings(projects, reference, year)
     started = ind.new_started_100m(projects, reference, year)
-    previous_started = ind.new_started_100m(previous_projects, reference, year - 1) if previous_projects is not None else None
+    previous_started = ind.new_started_100m(previous_projects, reference, previous_year) if previous_projects is not None else None
     metrics["new_started_100m"] = ind.new_started_summary(started, previous_started, reference)
     previous_new = (
-        ind.new_100m_projects(previous_projects, reference, year - 1, province_sources) if previous_projects is not None else None
+        ind.new_100m_projects(previous_projects, reference, previous_year, province_sources) if previous_projects is not None else None
     )
     metrics["emerging_share"] = ind.emerging_share(new_province, previous_new, reference)
 
