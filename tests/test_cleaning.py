@@ -240,3 +240,39 @@ def test_a_workbook_without_any_ledger_sheet_is_an_error(tmp_path, capsys):
     assert main(["clean", "--year", "2022", "--data-dir", str(tmp_path / "data"), "--reference-dir", str(REFERENCE_DIR)]) == 2
     error = capsys.readouterr().err
     assert "汇总表.xlsx" in error and "没有可识别的台账工作表" in error and "汇总" in error
+
+
+def test_two_columns_for_one_field_is_an_error_not_a_silent_choice(tmp_path, capsys):
+    folder = tmp_path / "data" / "raw" / "2022"
+    folder.mkdir(parents=True)
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "项目台账"
+    workbook.active.append(["项目编号", "项目名称", "资金来源", "所属地区", "产业类别", "合同金额（万元）", "总投资（亿元）"])
+    workbook.active.append(["P1", "甲", "省外", "瑞昌市", "新材料", 5000, 30])
+    workbook.save(folder / "台账.xlsx")
+    assert main(["clean", "--year", "2022", "--data-dir", str(tmp_path / "data"), "--reference-dir", str(REFERENCE_DIR)]) == 2
+    error = capsys.readouterr().err
+    assert "合同金额" in error and "总投资" in error and "台账.xlsx" in error
+
+
+def test_upper_case_extension_is_read(tmp_path, reference):
+    folder = tmp_path / "data" / "raw" / "2022"
+    write_messy_year(folder)
+    (folder / CITY_FILE).rename(folder / CITY_FILE.replace(".xlsx", ".XLSX"))
+    result = load_year(2022, tmp_path / "data", reference)
+    assert result.counts() == EXPECTED_COUNTS
+
+
+def test_names_that_start_with_a_subtotal_word_are_projects(tmp_path, reference):
+    folder = tmp_path / "data" / "raw" / "2022"
+    folder.mkdir(parents=True)
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "项目台账"
+    workbook.active.append(["序号", "项目编号", "项目名称", "投资方", "资金来源", "所属地区", "产业类别", "总投资（亿元）"])
+    workbook.active.append([1, "P1", "总计算中心项目", "合计科技有限公司", "省外", "瑞昌市", "电子信息", 3])
+    workbook.active.append([2, "P2", "智算中心合计", None, "省外", "瑞昌市", "电子信息", 2])  # odd name, but it has an id
+    workbook.active.append(["合计", None, None, None, None, None, None, 5])
+    workbook.save(folder / "台账.xlsx")
+    result = load_year(2022, tmp_path / "data", reference)
+    assert result.tables["projects"]["project_id"].tolist() == ["P1", "P2"]
+    assert result.counts()["projects"]["subtotal"] == 1

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import shutil
+import warnings
 
 import pytest
 
 from conftest import REFERENCE_DIR
-from helpers.reference import ReferenceError, alias_map, load_reference
+from helpers.reference import INDICATOR_KEYS, ReferenceError, alias_map, load_reference
 
 
 def test_shipped_reference_is_valid(reference):
@@ -44,16 +45,74 @@ def _copy(tmp_path):
         ("assessment_weights.csv", lambda t: t + "外资到位率,5\n", "不在 indicators.csv 中"),
         ("chains.csv", lambda t: t.replace("name,scope", "名称,scope"), "chains.csv: 缺少列 ['name']"),
         ("cities.csv", lambda t: t.replace("九江市,九江\n", ""), "未列出本市 九江市"),
+        # Conversions: a cell that does not convert names file, row (header = row 1) and column.
+        ("campaigns.csv", lambda t: t.replace("2022,", "2022年,"), "campaigns.csv 第 2 行: 列 year 应为整数，实为 '2022年'"),
+        ("assessment_weights.csv", lambda t: t.replace(",30\n", ",三十\n", 1), "assessment_weights.csv 第 2 行: 列 weight 应为数字，实为 '三十'"),
+        ("assessment_weights.csv", lambda t: t.replace(",10\n", ",10%\n", 1), "assessment_weights.csv 第 4 行: 列 weight 应为数字"),
+        ("indicators.csv", lambda t: t.replace("foreign_funds.funds", "foreign.funds"), "indicators.csv 第 9 行: 列 key 的值 'foreign.funds' 不是本工具计算的指标；可用：outside_city_projects.count, "),
+        ("units.csv", lambda t: t.replace("浔阳区,360403,区,浔阳", "浔阳区,360403,区,浔阳,多余"), "units.csv 第 3 行: 有 5 个字段，表头只有 4 列"),
+        ("units.csv", lambda t: "", "units.csv: 文件为空"),
+        # Encodings: GB18030 is read (and its rows still reported); bytes that are neither are a one-line error.
+        ("units.csv", lambda t: (t + "瑞昌市,360481,县级市,\n").encode("gb18030"), "units.csv: 列 name 有重复值 ['瑞昌市']"),
+        ("units.csv", lambda t: b"\xff\xfe\xff" + t.encode("utf-8"), "units.csv: 无法识别文件编码"),
+        # YAML: syntax errors name line and column; the top level must be a mapping.
+        ("categories.yaml", lambda t: t.replace("source:", "source: [", 1), "categories.yaml 第 4 行第 3 列: YAML 格式错误"),
+        ("settings.yaml", lambda t: t.replace("city: 九江市", "city: 九江市: 濂溪区"), "settings.yaml 第 2 行第 10 列: YAML 格式错误"),
+        ("ledger_format.yaml", lambda t: "\t" + t, "ledger_format.yaml 第 1 行第 1 列: YAML 格式错误"),
+        ("thresholds.yaml", lambda t: "- 0.2\n- 1\n", "thresholds.yaml: 顶层应为“键: 值”映射，实为 列表"),
+        ("settings.yaml", lambda t: "# 全部被注释掉\n", "settings.yaml: 顶层应为“键: 值”映射，实为 空内容"),
+        ("categories.yaml", lambda t: "九江市\n", "categories.yaml: 顶层应为“键: 值”映射，实为 str '九江市'"),
+        ("settings.yaml", lambda t: t.replace("default_year: 2022", "default_year: 2022年"), "settings.yaml: default_year 应为整数，实为 '2022年'"),
+        ("thresholds.yaml", lambda t: t.replace("outside_projects_min: 0.2", "outside_projects_min: 两千万"), "thresholds.yaml: outside_projects_min 应为数字"),
+        ("categories.yaml", lambda t: "source: 本市\n", "categories.yaml: source 应为“规范值: [别名…]”映射"),
     ],
-    ids=["duplicate-unit", "bad-flag", "alias-collision", "reversed-window", "bad-date", "unknown-weight", "missing-column", "city-missing"],
+    ids=[
+        "duplicate-unit", "bad-flag", "alias-collision", "reversed-window", "bad-date", "unknown-weight", "missing-column", "city-missing",
+        "year-with-suffix", "weight-in-words", "weight-percent", "unknown-indicator-key", "extra-field", "empty-csv",
+        "gb18030-duplicate", "undecodable-csv",
+        "yaml-syntax", "yaml-mapping-in-value", "yaml-tab", "yaml-top-list", "yaml-empty", "yaml-top-scalar",
+        "default-year-text", "threshold-text", "category-not-mapping",
+    ],
 )
 def test_broken_tables_are_reported(tmp_path, file, edit, message):
     folder = _copy(tmp_path)
     path = folder / file
-    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    broken = edit(path.read_text(encoding="utf-8"))
+    if isinstance(broken, bytes):  # a file saved in another encoding
+        path.write_bytes(broken)
+    else:
+        path.write_text(broken, encoding="utf-8")
     with pytest.raises(ReferenceError) as error:
         load_reference(folder).lookups  # lookups are built lazily; build them too
     assert message in str(error.value)
+    assert "\n" not in str(error.value)  # the CLI prints it as one line
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "gbk", "utf-8-sig"])
+def test_excel_encodings_load_silently(tmp_path, capsys, reference, encoding):
+    """units.csv saved by Excel/WPS on Chinese Windows (GBK/GB18030) or as "CSV UTF-8" (BOM) loads as the UTF-8 one."""
+    folder = _copy(tmp_path)
+    path = folder / "units.csv"
+    encoded = path.read_text(encoding="utf-8").encode(encoding)
+    if encoding != "utf-8-sig":
+        with pytest.raises(UnicodeDecodeError):
+            encoded.decode("utf-8")  # the test really exercises the fallback
+    path.write_bytes(encoded)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loaded = load_reference(folder)
+    assert capsys.readouterr() == ("", "")  # the fallback says nothing
+    assert list(loaded.units.columns) == list(reference.units.columns)
+    assert loaded.units.equals(reference.units)
+    assert loaded.lookups == reference.lookups
+    assert loaded.lookups["county"]["庐山区"] == "濂溪区"
+
+
+def test_indicator_keys_are_computed():
+    from helpers.metrics import BREAKDOWN_LABELS
+
+    assert set(INDICATOR_KEYS) <= set(BREAKDOWN_LABELS)
+    assert set(load_reference(REFERENCE_DIR).indicators["key"]) <= set(INDICATOR_KEYS)
 
 
 def test_missing_folder_and_file(tmp_path):

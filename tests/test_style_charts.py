@@ -187,3 +187,35 @@ def test_style_keeps_seaborn_figure_level_plots_warning_free(family: str, tmp_pa
         grid = sns.catplot(_industries(), x="产业", y="签约金额（亿元）", kind="bar")
         grid.savefig(tmp_path / "catplot.png")
     plt.close(grid.figure)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("line", ["2021年：126.00", "2022年：147.00"]),  # last values live only in the legend
+        ("grouped", ["2021", "2022"]),
+        ("share_bar", ["濂溪区", "柴桑区"]),
+    ],
+)
+def test_figure_text_includes_figure_level_legends(family: str, name: str, expected: list[str]) -> None:
+    fig = CHARTS[name]()
+    assert fig.legends and fig.axes[0].get_legend() is None  # legend is figure-level
+    charts.figure_png_bytes(fig)
+    text = charts.figure_text(fig)
+    legend_line = " | ".join(t.get_text() for t in fig.legends[0].get_texts())
+    assert text.splitlines()[-1] == legend_line
+    for label in expected:
+        assert label in legend_line
+    assert charts.figure_text(fig) == text  # deterministic
+
+
+def test_figure_text_includes_figure_texts_once(family: str) -> None:
+    fig = Figure()
+    fig.add_subplot().set_title("子图")
+    fig.suptitle("总标题")
+    fig.text(0.01, 0.01, "数据来源：招商台账")
+    fig.supxlabel("月份")
+    text = charts.figure_text(fig)
+    assert text.count("总标题") == 1
+    assert text.splitlines()[0] == "[图表] 总标题"
+    assert text.splitlines()[-1] == "数据来源：招商台账 | 月份"

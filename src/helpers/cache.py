@@ -9,6 +9,7 @@ half a cache behind.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
 import shutil
@@ -18,13 +19,15 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import cleaning, ingest, parsers, schema
+from helpers import reference as reference_module
 from helpers.cleaning import OUTPUT_TABLES, CleanYear, clean_year
 from helpers.ingest import LedgerError, workbook_paths
-from helpers.paths import default_data_dir, processed_dir, raw_dir
+from helpers.paths import default_data_dir, ledger_files, processed_dir, raw_dir
 from helpers.reference import Reference, load_reference
 from helpers.schema import validate_tables
 
-CODE_FILES = (cleaning.__file__, ingest.__file__, parsers.__file__, schema.__file__)
+CODE_FILES = (cleaning.__file__, ingest.__file__, parsers.__file__, schema.__file__, reference_module.__file__)
+LIBRARIES = ("pandas", "openpyxl", "pyarrow")  # how cells are read and tables stored
 
 
 def file_sha256(path: Path) -> str:
@@ -44,7 +47,8 @@ def input_table(folder: Path) -> pd.DataFrame:
 
 
 def cache_key(inputs: pd.DataFrame, reference: Reference) -> str:
-    """SHA-256 over the raw workbooks, the reference tables and the cleaning code."""
+    """SHA-256 over the raw workbooks, the reference tables, the cleaning code and the versions
+    of the libraries that read and store the tables."""
     digest = hashlib.sha256()
     for name, sha in zip(inputs["file"], inputs["sha256"]):
         digest.update(f"raw/{name}:{sha}\n".encode())
@@ -53,6 +57,8 @@ def cache_key(inputs: pd.DataFrame, reference: Reference) -> str:
             digest.update(f"reference/{path.name}:{file_sha256(path)}\n".encode())
     for code in CODE_FILES:
         digest.update(f"code/{Path(code).name}:{file_sha256(Path(code))}\n".encode())
+    for library in LIBRARIES:
+        digest.update(f"library/{library}:{importlib.metadata.version(library)}\n".encode())
     return digest.hexdigest()
 
 
@@ -130,9 +136,11 @@ def load_year(
 
 
 def load_year_if_available(year: int, data_dir: Path | None = None, reference: Reference | None = None) -> CleanYear | None:
-    """Like ``load_year`` but None when the year has no ledger folder (e.g. no previous year)."""
+    """Like ``load_year`` but None when the year has no ledger files (e.g. no previous year).
+
+    A folder with ledgers that cannot be read is an error, not "not available".
+    """
     data_dir = Path(data_dir) if data_dir else default_data_dir()
-    folder = raw_dir(data_dir, year)
-    if not folder.is_dir() or not any(folder.glob("*.xlsx")):
+    if not ledger_files(raw_dir(data_dir, year)):
         return None
     return load_year(year, data_dir, reference)

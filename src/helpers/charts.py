@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 
 from helpers.parsers import display_width
 from helpers.style import ACCENT_COLOR, MUTED_COLOR, PALETTE, figure_metadata
@@ -524,19 +525,33 @@ def figure_text(fig: Figure) -> str:
     """A plain-text twin of a drawn chart: titles, axis labels, tick labels and value labels.
 
     Shown as the chart's ``text/plain`` output so that nbval (which skips images) still
-    notices when a plotted number or category changes.
+    notices when a plotted number or category changes. Order (deterministic): the
+    suptitle, one line per axes (title, labels, ticks, texts, axes legend), one line per
+    figure-level legend (``fig.legend``, which carries e.g. the line chart's values), then
+    the remaining figure-level texts (``fig.text``, ``supxlabel``/``supylabel``).
     """
+
+    def joined(parts: Sequence[str]) -> str:
+        return " | ".join(p.replace("\n", "") for p in parts if p)
+
+    def legend_parts(legend: Legend | None) -> list[str]:
+        if legend is None:
+            return []
+        return [legend.get_title().get_text()] + [t.get_text() for t in legend.get_texts()]
+
     lines: list[str] = []
-    if fig._suptitle is not None and fig._suptitle.get_text():  # noqa: SLF001 - public getter missing
-        lines.append(fig._suptitle.get_text())
+    suptitle = fig._suptitle  # noqa: SLF001 - public getter missing
+    if suptitle is not None and suptitle.get_text():
+        lines.append(suptitle.get_text())
     for ax in fig.axes:
         parts = [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
         parts += [t.get_text() for t in ax.get_yticklabels() + ax.get_xticklabels()]
         parts += [t.get_text() for t in ax.texts]
-        legend = ax.get_legend()
-        if legend is not None:
-            parts += [t.get_text() for t in legend.get_texts()]
-        lines.append(" | ".join(p.replace("\n", "") for p in parts if p))
+        parts += legend_parts(ax.get_legend())
+        lines.append(joined(parts))
+    for legend in fig.legends:
+        lines.append(joined(legend_parts(legend)))
+    lines.append(joined([t.get_text() for t in fig.texts if t is not suptitle]))
     return "[图表] " + "\n".join(line for line in lines if line)
 
 

@@ -37,6 +37,8 @@ OUTPUT_TABLES = ("projects", "monthly_funds", "trips", "leads", "chain_map", "pr
 COUNT_KEYS = ("rows_read", "clean", "quarantined", "subtotal", "blank", "duplicates_merged")
 PROVENANCE = ("source_file", "source_sheet", "source_row")
 SUBTOTAL_WORDS = ("合计", "小计", "总计")
+SUBTOTAL_LABEL_MAX = 12  # "庐山西海风景名胜区小计" is 11 characters; project names run longer
+ID_FIELDS = ("project_id", "lead_id")
 NOTE_ROW = re.compile(r"^(注|说明|填报说明|填表说明|填表人|填报人|制表|制表人|审核|审核人|联系人|联系电话|备注|数据来源)\s*\d*\s*[:：.、]")
 FLAG_SEPARATORS = re.compile(r"[、;；，,/／\s]+")
 AMOUNT_TOLERANCE_WAN = 0.5  # subtotal check: half a 万元 absorbs rounding of 亿元 cells to 4 decimals
@@ -85,10 +87,25 @@ def _raw_text(value: Any) -> str:
     return "" if is_blank(value) else str(value)
 
 
-def is_subtotal_row(values: tuple[Any, ...]) -> bool:
-    """A 合计/小计/总计 row: one of its first non-blank cells says so."""
-    texts = [name_key(str(v)) for v in values if not is_blank(v)][:4]
-    return any(text.endswith(SUBTOTAL_WORDS) or text.startswith(SUBTOTAL_WORDS) for text in texts if len(text) <= 16)
+def is_subtotal_row(values: tuple[Any, ...], id_cells: tuple[Any, ...] = ()) -> bool:
+    """A 合计/小计/总计 row: one of its first non-blank cells is such a label (``合 计``,
+    ``瑞昌市小计``) — never a row that carries a record id (项目编号, 信息编号), and never a
+    name that merely starts with the word (``合计科技有限公司``, ``总计算中心``).
+
+    >>> is_subtotal_row((None, "瑞昌市小计", None, 12.5)), is_subtotal_row(("合 计",))
+    (True, True)
+    >>> is_subtotal_row((1, "JJ-001", "合计科技有限公司")), is_subtotal_row(("小计", "P9"), id_cells=("P9",))
+    (False, False)
+    >>> is_subtotal_row(("总计", None, 27.7), id_cells=("总计",))
+    True
+    """
+    def is_label(value: Any) -> bool:
+        text = name_key(str(value))
+        return text.endswith(SUBTOTAL_WORDS) and len(text) <= SUBTOTAL_LABEL_MAX
+
+    if any(not is_blank(v) and not is_label(v) for v in id_cells):
+        return False  # a real record id (the label itself may stand in the id column: "总计")
+    return any(is_label(v) for v in [v for v in values if not is_blank(v)][:4])
 
 
 def is_note_row(values: tuple[Any, ...]) -> bool:
@@ -320,6 +337,7 @@ def clean_sheet(sheet: RawSheet, reference: Reference, parts: _TableParts) -> No
     headers = {c.field: c.header for c in sheet.columns}
     counts = dict.fromkeys(COUNT_KEYS, 0)
     kinds: list[tuple[int, tuple[Any, ...], str]] = []
+    id_columns = [c for c in sheet.columns if c.field in ID_FIELDS]
     for number, values in sheet.rows:
         counts["rows_read"] += 1
         mapped = [_cell(values, c) for c in sheet.columns if c.field != "sequence"]
@@ -327,7 +345,7 @@ def clean_sheet(sheet: RawSheet, reference: Reference, parts: _TableParts) -> No
             counts["blank"] += 1
             kinds.append((number, values, "blank"))
             continue
-        if is_subtotal_row(values):
+        if is_subtotal_row(values, tuple(_cell(values, c) for c in id_columns)):
             counts["subtotal"] += 1
             kinds.append((number, values, "subtotal"))
             continue

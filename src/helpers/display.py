@@ -1,12 +1,14 @@
 """Notebook display: one style for tables, text and charts, with deterministic outputs.
 
-Tables are shown as HTML with fixed ids (a Styler's default random ids would break
-byte-identical reruns) plus a plain-text twin, with amounts at 2 decimals; text as Markdown;
+Tables are shown as HTML with ids derived from the table's content and caption (a Styler's
+default random ids would break byte-identical reruns; one shared id would let one table's
+``<style>`` block restyle another and duplicate ids in the page) plus a plain-text twin, with amounts at 2 decimals; text as Markdown;
 charts through ``charts.show``.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Iterable
 
 import pandas as pd
@@ -25,6 +27,12 @@ def setup_notebook() -> None:
     pd.set_option("display.max_colwidth", 120)
 
 
+def table_uuid(table: pd.DataFrame, caption: str | None = None) -> str:
+    """A deterministic id for ``table``'s HTML: first 10 hex chars of sha256(caption + CSV)."""
+    content = (caption or "") + "\n" + table.to_csv(index=False, lineterminator="\n")
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()[:10]
+
+
 def show_table(table: pd.DataFrame, caption: str | None = None) -> None:
     """A table without its index; empty values shown as "—" (not available), never as 0."""
     if caption:
@@ -34,7 +42,8 @@ def show_table(table: pd.DataFrame, caption: str | None = None) -> None:
         return
     shown = table.astype(object).where(table.notna(), "—")
     text_columns = [c for c in table.columns if all(isinstance(v, str) for v in table[c].dropna())]
-    styler = shown.style.hide(axis="index").format(precision=2, thousands=",").set_uuid("t")
+    styler = shown.style.hide(axis="index").format(precision=2, thousands=",")
+    styler = styler.set_uuid(table_uuid(table, caption))
     number_columns = [c for c in table.columns if c not in text_columns]
     styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})
     styler = styler.set_properties(subset=number_columns, **{"text-align": "right"})

@@ -17,12 +17,12 @@ import openpyxl
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from helpers.parsers import is_blank, name_key, normalize_text, normalize_unit, split_header
+from helpers.paths import ledger_files
 
 HEADER_SCAN_ROWS = 20
 MONTH_HEADER = re.compile(r"^(1[0-2]|[1-9])月(?:份)?(?:实际进资|进资|到位资金)?$")
 UNIT_LINE = re.compile(r"(?:单位|金额单位)\s*[:：]\s*(千万元|万元|亿元|万|亿|元)")
 SEQUENCE_HEADERS = {"序号", "编码序号", "序"}
-UNSUPPORTED_SUFFIXES = {".xls", ".et", ".xlsm", ".xlsb", ".csv", ".ods"}
 MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 
 
@@ -181,10 +181,19 @@ def read_sheet(path: Path, worksheet: Any, table: str, spec: dict[str, Any], mat
         header_index += 1
     columns: list[Column] = []
     seen: dict[str, int] = {}
+    canonical = {column["field"]: column["header"] for column in spec["columns"]}
     for index, raw in enumerate(header):
         field_name, unit, shown = _classify_header(raw, lookup)
-        if field_name is None or field_name in seen:
-            continue  # unknown or repeated (merged) header: not read
+        if field_name is None:
+            continue  # a column the kit does not use (counties add their own)
+        if field_name in seen:
+            first = columns[[c.field for c in columns].index(field_name)]
+            if name_key(first.header) == name_key(shown) and first.unit == unit:
+                continue  # the same header repeated by a merged cell
+            raise LedgerError(
+                f"{path.name} / 工作表「{worksheet.title}」: 列「{first.header}」与列「{shown}」都是「{canonical.get(field_name, field_name)}」，无法判断用哪一列"
+                f"（第 {header_index + 1} 行为表头）；请删除或改名其中一列"
+            )
         seen[field_name] = index
         columns.append(Column(index=index, header=shown, field=field_name, unit=unit))
     headers_found = [normalize_text(v) or "" for v in header if not is_blank(v)]
@@ -244,8 +253,9 @@ def workbook_paths(folder: Path) -> list[Path]:
     """The year's workbooks in a stable order (Excel lock files ``~$…`` skipped)."""
     if not folder.is_dir():
         raise LedgerError(f"找不到数据目录 {folder}")
-    paths = sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith("~$"))
-    unread = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in UNSUPPORTED_SUFFIXES and not p.name.startswith("~$"))
+    files = ledger_files(folder)
+    paths = [p for p in files if p.suffix.lower() == ".xlsx"]
+    unread = [p.name for p in files if p.suffix.lower() != ".xlsx"]
     if unread:  # never skip a ledger silently: its rows would be lost without a trace
         raise LedgerError(f"{folder} 中有无法读取的台账文件 {'、'.join(unread)}：请在 Excel/WPS 中另存为 .xlsx 后重新运行")
     if not paths:

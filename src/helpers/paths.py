@@ -56,13 +56,27 @@ def reports_dir() -> Path:
     return project_root() / "reports"
 
 
+LEDGER_SUFFIXES = {".xlsx", ".xls", ".et", ".xlsm", ".xlsb", ".csv", ".ods"}
+
+
+def ledger_files(folder: Path) -> list[Path]:
+    """Files of a year folder that look like ledgers (any case: ``.XLSX`` too), sorted by name;
+    Excel's lock files (``~$…``) and hidden files are not ledgers."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() in LEDGER_SUFFIXES and not p.name.startswith(("~$", "."))
+    )
+
+
 def available_years(data_dir: Path) -> list[int]:
-    """Years that have a ``raw/<year>/`` folder with at least one workbook, ascending."""
+    """Years that have a ``raw/<year>/`` folder with at least one ledger file, ascending."""
     base = data_dir / "raw"
     if not base.is_dir():
         return []
     return sorted(
-        int(p.name) for p in base.iterdir() if p.is_dir() and p.name.isdigit() and any(p.glob("*.xlsx"))
+        int(p.name) for p in base.iterdir() if p.is_dir() and p.name.isdigit() and ledger_files(p)
     )
 
 

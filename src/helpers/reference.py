@@ -7,6 +7,8 @@ so the cleaning code never carries a name of its own.
 
 from __future__ import annotations
 
+import io
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -20,15 +22,56 @@ from helpers.paths import default_reference_dir
 
 ALIAS_SEPARATOR = "|"
 
+# The indicator keys the kit computes; every ``key`` of indicators.csv must be one of them.
+INDICATOR_KEYS = (
+    "outside_city_projects.count",
+    "outside_city_projects.funds",
+    "outside_province_projects.count",
+    "outside_province_projects.funds",
+    "outside_province_new_100m.count",
+    "outside_province_new_100m.funds",
+    "signed_100m.count",
+    "foreign_funds.funds",
+)
+
+# Analysts save the CSVs from Excel/WPS: UTF-8 (with or without BOM) or, on Chinese Windows, GB18030/GBK.
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+
 
 class ReferenceError(ValueError):
     """A reference table is missing or malformed."""
 
 
+def _decode(path: Path) -> str:
+    """The text of ``path``: UTF-8 (BOM or not), else GB18030 (Excel's default on Chinese Windows)."""
+    data = path.read_bytes()
+    for encoding in CSV_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ReferenceError(f"{path.name}: 无法识别文件编码（应为 UTF-8 或 GB18030/GBK），请在 Excel 中另存为“CSV UTF-8”")
+
+
 def _read_csv(path: Path, required: list[str]) -> pd.DataFrame:
     if not path.is_file():
         raise ReferenceError(f"参考数据缺失：{path}")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False).map(str.strip)
+    text = _decode(path)
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise ReferenceError(f"{path.name}: 文件为空") from None
+    except pd.errors.ParserError as error:
+        fields = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
+        if fields:  # pandas counts file lines from 1 with the header as line 1, as Excel does
+            expected, line, saw = fields.groups()
+            raise ReferenceError(
+                f"{path.name} 第 {line} 行: 有 {saw} 个字段，表头只有 {expected} 列（多了逗号？含逗号的值需加英文双引号）"
+            ) from None
+        detail = " ".join(str(error).split())
+        raise ReferenceError(f"{path.name}: 不是有效的 CSV（{detail}）") from None
+    frame = frame.map(str.strip)
+    frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise ReferenceError(f"{path.name}: 缺少列 {missing}；现有列 {list(frame.columns)}")
@@ -41,11 +84,32 @@ def _read_csv(path: Path, required: list[str]) -> pd.DataFrame:
     return frame
 
 
-def _read_yaml(path: Path) -> Any:
+def _read_yaml(path: Path) -> dict[str, Any]:
+    """A YAML file whose top level is a mapping; any other content is a ReferenceError."""
     if not path.is_file():
         raise ReferenceError(f"参考数据缺失：{path}")
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ReferenceError(f"{path.name}: 不是 UTF-8 编码（第 {error.start} 字节）") from None
+    try:
+        content = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        where = f" 第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark is not None else ""
+        problem = getattr(error, "problem", None) or getattr(error, "context", None) or type(error).__name__
+        raise ReferenceError(f"{path.name}{where}: YAML 格式错误（{' '.join(str(problem).split())}）") from None
+    if not isinstance(content, dict):
+        raise ReferenceError(f"{path.name}: 顶层应为“键: 值”映射，实为 {_yaml_type(content)}")
+    return content
+
+
+def _yaml_type(value: Any) -> str:
+    if value is None:
+        return "空内容"
+    if isinstance(value, list):
+        return "列表"
+    return f"{type(value).__name__} {str(value)[:30]!r}"
 
 
 def _unique(frame: pd.DataFrame, column: str, file: str) -> None:
@@ -67,6 +131,26 @@ def _dates(frame: pd.DataFrame, column: str, file: str) -> pd.Series:
     bad = frame.index[parsed.isna() & (frame[column] != "")].tolist()
     if bad:
         raise ReferenceError(f"{file} 第 {bad[0] + 2} 行: 列 {column} 不是 YYYY-MM-DD 日期：{frame.at[bad[0], column]!r}")
+    return parsed
+
+
+def _integers(frame: pd.DataFrame, column: str, file: str) -> pd.Series:
+    """``column`` as int; a cell that is not a whole number (e.g. ``2022年``) is a ReferenceError."""
+    values = []
+    for index, cell in frame[column].items():
+        try:
+            values.append(int(cell))
+        except ValueError:
+            raise ReferenceError(f"{file} 第 {index + 2} 行: 列 {column} 应为整数，实为 {cell!r}") from None
+    return pd.Series(values, index=frame.index, dtype="int64")
+
+
+def _numbers(frame: pd.DataFrame, column: str, file: str) -> pd.Series:
+    """``column`` as a finite number; a cell like ``三十`` or ``30%`` is a ReferenceError."""
+    parsed = pd.to_numeric(frame[column], errors="coerce")
+    bad = frame.index[parsed.isna() | parsed.isin([float("inf"), float("-inf")])].tolist()
+    if bad:
+        raise ReferenceError(f"{file} 第 {bad[0] + 2} 行: 列 {column} 应为数字，实为 {frame.at[bad[0], column]!r}")
     return parsed
 
 
@@ -167,8 +251,10 @@ def load_reference(reference_dir: Path | None = None) -> Reference:
         raise ReferenceError(f"参考数据目录不存在：{directory}")
     settings = _read_yaml(directory / "settings.yaml")
     for key in ("city", "province", "default_year"):
-        if key not in (settings or {}):
+        if key not in settings:
             raise ReferenceError(f"settings.yaml: 缺少 {key}")
+    if isinstance(settings["default_year"], bool) or not isinstance(settings["default_year"], int):
+        raise ReferenceError(f"settings.yaml: default_year 应为整数，实为 {settings['default_year']!r}")
 
     units = _read_csv(directory / "units.csv", ["name", "code", "kind", "aliases"])
     _unique(units, "name", "units.csv")
@@ -193,7 +279,7 @@ def load_reference(reference_dir: Path | None = None) -> Reference:
     events = events.assign(date=_dates(events, "date", "events.csv"))
     campaigns = _read_csv(directory / "campaigns.csv", ["year", "name", "start", "end"])
     campaigns = campaigns.assign(
-        year=campaigns["year"].astype(int),
+        year=_integers(campaigns, "year", "campaigns.csv"),
         start=_dates(campaigns, "start", "campaigns.csv"),
         end=_dates(campaigns, "end", "campaigns.csv"),
     )
@@ -205,21 +291,40 @@ def load_reference(reference_dir: Path | None = None) -> Reference:
     for key in ("outside_projects_min", "hundred_million_min", "fifty_twenty_min", "tier_50_min", "tier_100_min", "big_started_bands"):
         if key not in thresholds:
             raise ReferenceError(f"thresholds.yaml: 缺少 {key}")
+        values = thresholds[key] if key == "big_started_bands" else [thresholds[key]]
+        if not isinstance(values, list) or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in values
+        ):
+            raise ReferenceError(f"thresholds.yaml: {key} 应为数字（亿元），实为 {thresholds[key]!r}")
 
     indicators = _read_csv(directory / "indicators.csv", ["name", "key", "kind"])
     _unique(indicators, "name", "indicators.csv")
     bad_kind = indicators.index[~indicators["kind"].isin(["count", "amount"])].tolist()
     if bad_kind:
         raise ReferenceError(f"indicators.csv 第 {bad_kind[0] + 2} 行: kind 应为 count 或 amount")
+    bad_key = indicators.index[~indicators["key"].isin(INDICATOR_KEYS)].tolist()
+    if bad_key:
+        raise ReferenceError(
+            f"indicators.csv 第 {bad_key[0] + 2} 行: 列 key 的值 {indicators.at[bad_key[0], 'key']!r} 不是本工具计算的指标；"
+            f"可用：{', '.join(INDICATOR_KEYS)}"
+        )
     weights = _read_csv(directory / "assessment_weights.csv", ["indicator", "weight"])
-    weights = weights.assign(weight=pd.to_numeric(weights["weight"], errors="raise"))
+    weights = weights.assign(weight=_numbers(weights, "weight", "assessment_weights.csv"))
     unknown = sorted(set(weights["indicator"]) - set(indicators["name"]))
     if unknown:
         raise ReferenceError(f"assessment_weights.csv: 指标 {unknown} 不在 indicators.csv 中")
 
     categories = _read_yaml(directory / "categories.yaml")
+    for vocabulary, values in categories.items():
+        if not isinstance(values, dict):
+            raise ReferenceError(f"categories.yaml: {vocabulary} 应为“规范值: [别名…]”映射，实为 {_yaml_type(values)}")
+        for name, aliases in values.items():
+            if aliases is not None and not isinstance(aliases, list):
+                raise ReferenceError(f"categories.yaml: {vocabulary}/{name} 的别名应为列表，实为 {aliases!r}")
     ledger_format = _read_yaml(directory / "ledger_format.yaml")
     for sheet_key, spec in ledger_format.items():
+        if not isinstance(spec, dict):
+            raise ReferenceError(f"ledger_format.yaml: {sheet_key} 应为映射，实为 {_yaml_type(spec)}")
         for column in ("sheet", "columns"):
             if column not in spec:
                 raise ReferenceError(f"ledger_format.yaml: {sheet_key} 缺少 {column}")
