@@ -276,3 +276,45 @@ def test_names_that_start_with_a_subtotal_word_are_projects(tmp_path, reference)
     result = load_year(2022, tmp_path / "data", reference)
     assert result.tables["projects"]["project_id"].tolist() == ["P1", "P2"]
     assert result.counts()["projects"]["subtotal"] == 1
+
+
+@pytest.mark.parametrize(
+    "headers, row, expected_funds, warnings",
+    [
+        (["本年实际进资", "1月", "2月"], [None, 100, 50], 150.0, 0),  # blank year total: the months say it
+        (["本年实际进资", "1月", "2月"], [0, 100, 50], 0.0, 1),  # an explicit 0 is kept, and the mismatch reported
+        (["1月", "2月"], [100, 50], 150.0, 0),  # no year column at all
+        ([], [], 0.0, 0),  # neither: 0 (the ledger format's default)
+    ],
+    ids=["blank-total", "explicit-zero", "no-total-column", "nothing"],
+)
+def test_year_funds_and_monthly_columns(tmp_path, reference, headers, row, expected_funds, warnings):
+    folder = tmp_path / "data" / "raw" / "2022"
+    folder.mkdir(parents=True)
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "项目台账"
+    workbook.active.append(["项目编号", "项目名称", "资金来源", "所属地区", "产业类别", "总投资", *headers])
+    workbook.active.append(["P1", "甲", "省外", "瑞昌市", "新材料", 30000, *row])
+    workbook.save(folder / "台账.xlsx")
+    result = load_year(2022, tmp_path / "data", reference)
+    assert result.tables["projects"]["funds_year"].tolist() == [expected_funds]
+    assert len(result.warnings) == warnings
+
+
+def test_an_amount_merged_over_two_rows_counts_once_and_a_merged_county_fills_both(tmp_path, reference):
+    folder = tmp_path / "data" / "raw" / "2022"
+    folder.mkdir(parents=True)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "项目台账"
+    sheet.append(["项目编号", "项目名称", "资金来源", "所属地区", "产业类别", "总投资", "本年实际进资"])
+    sheet.append(["P1", "一期", "省外", "瑞昌市", "新材料", 30000, 5000])
+    sheet.append(["P2", "二期", "省外", None, "新材料", 20000, None])
+    sheet.merge_cells("D2:D3")  # 所属地区 shared by both rows: belongs to each
+    sheet.merge_cells("G2:G3")  # 本年实际进资 shared: counted once
+    workbook.save(folder / "台账.xlsx")
+    result = load_year(2022, tmp_path / "data", reference)
+    projects = result.tables["projects"].set_index("project_id")
+    assert projects["county"].tolist() == ["瑞昌市", "瑞昌市"]
+    assert projects["funds_year"].tolist() == [5000.0, 0.0]
+    assert result.warnings[["row", "column"]].values.tolist() == [[3, "本年实际进资"]]

@@ -77,6 +77,7 @@ class _RowOutcome:
     reasons: list[str]
     warnings: list[dict[str, Any]]
     months: dict[int, float]
+    defaulted: set[str] = field(default_factory=set)  # fields whose cell was blank (default used)
 
 
 def _cell(values: tuple[Any, ...], column: Column) -> Any:
@@ -223,8 +224,11 @@ class _RowParser:
             value = parse_amount(raw, self.unit_for(column)) if kind == "amount" else parse_amount(raw, "万元")
             self._store(outcome, column, self.specs[column.field], raw, value, warn)
 
-        for spec in self.specs.values():  # required columns absent from this sheet cannot happen (ingest checks)
-            outcome.values.setdefault(spec["field"], None)
+        for spec in self.specs.values():  # optional columns this sheet lacks (required ones: ingest checks)
+            if spec["field"] not in outcome.values:
+                outcome.values[spec["field"]] = spec.get("default")
+                if "default" in spec:
+                    outcome.defaulted.add(spec["field"])
         outcome.values["month_precision"] = "、".join(month_only) or None
         return outcome
 
@@ -242,6 +246,7 @@ class _RowParser:
             outcome.reasons.append(f"{column.header}：必填项为空")
         if value is None and "default" in spec:
             value = spec["default"]
+            outcome.defaulted.add(spec["field"])
         outcome.values[spec["field"]] = value
 
 
@@ -253,7 +258,7 @@ def _check_project(outcome: _RowOutcome, headers: dict[str, str]) -> None:
         outcome.reasons.append(f"{headers.get('total_investment', '总投资')}：须大于0（原值 {total:g}）")
     if outcome.months:
         month_sum = round(sum(outcome.months.values()), 6)
-        if values.get("funds_year") in (None, 0) and month_sum:
+        if "funds_year" in outcome.defaulted and month_sum:  # blank year total: the months say it
             values["funds_year"] = month_sum
         elif abs(month_sum - (values.get("funds_year") or 0)) > 0.005:
             outcome.warnings.append(
@@ -366,6 +371,11 @@ def clean_sheet(sheet: RawSheet, reference: Reference, parts: _TableParts) -> No
             parts.months[(sheet.file, sheet.sheet, number)] = outcome.months
     if sheet.table == "projects":
         parts.warnings.extend({**w, "table": sheet.table} for w in _subtotal_warnings(sheet, parser, kinds))
+    for row, header in sheet.merged_amounts:
+        parts.warnings.append(
+            {"file": sheet.file, "sheet": sheet.sheet, "row": row, "table": sheet.table, "column": header, "field": "",
+             "raw": "", "reason": "合并单元格跨多行：金额只计入第一行，本行按空值处理"}
+        )
     parts.counts.append({"file": sheet.file, "sheet": sheet.sheet, "table": sheet.table, **counts})
 
 

@@ -52,6 +52,8 @@ class RawSheet:
     columns: list[Column]
     headers_found: list[str]
     rows: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)  # (excel row, values)
+    # (excel row, header) of amount cells left empty because a merged cell spans several rows
+    merged_amounts: list[tuple[int, str]] = field(default_factory=list)
 
 
 def merged_ranges(worksheet: Any) -> list[tuple[int, int, int, int]]:
@@ -87,6 +89,30 @@ def _sheet_matrix(worksheet: Any) -> list[list[Any]]:
             for col in range(min_col, max_col + 1):
                 line[col - 1] = value
     return matrix
+
+
+def _unmerge_amounts(
+    matrix: list[list[Any]], worksheet: Any, header_index: int, columns: list[Column], spec: dict[str, Any]
+) -> list[tuple[int, str]]:
+    """An amount merged over several data rows counts once: keep it in the first row only.
+
+    Text cells merged down (a county over its projects) belong to every row; an amount
+    copied into each row would be counted as many times. Returns the (row, header) emptied.
+    """
+    amount_fields = {c["field"] for c in spec["columns"] if c["type"] in ("amount", "measure")}
+    amount_columns = {c.index: c.header for c in columns if c.field in amount_fields or c.field.startswith("month:")}
+    emptied: list[tuple[int, str]] = []
+    for min_row, min_col, max_row, max_col in merged_ranges(worksheet):
+        if max_row == min_row or min_row <= header_index + 1:
+            continue  # one row, or part of the title/header block
+        for index in range(min_col - 1, max_col):
+            if index not in amount_columns:
+                continue
+            for row in range(min_row + 1, min(max_row, len(matrix)) + 1):
+                if index < len(matrix[row - 1]) and matrix[row - 1][index] is not None:
+                    matrix[row - 1][index] = None
+                    emptied.append((row, amount_columns[index]))
+    return emptied
 
 
 def header_lookup(spec: dict[str, Any]) -> dict[str, tuple[str, bool]]:
@@ -207,6 +233,7 @@ def read_sheet(path: Path, worksheet: Any, table: str, spec: dict[str, Any], mat
             f"{path.name} / 工作表「{worksheet.title}」: 缺少必填列 {'、'.join(missing)}"
             f"（第 {header_index + 1} 行为表头，找到的列：{'、'.join(headers_found)}）"
         )
+    merged_amounts = _unmerge_amounts(matrix, worksheet, header_index, columns, spec)
     rows = [(number, tuple(values)) for number, values in enumerate(matrix[header_index + 1 :], start=header_index + 2)]
     return RawSheet(
         file=path.name,
@@ -217,6 +244,7 @@ def read_sheet(path: Path, worksheet: Any, table: str, spec: dict[str, Any], mat
         columns=columns,
         headers_found=headers_found,
         rows=rows,
+        merged_amounts=merged_amounts,
     )
 
 
