@@ -85,13 +85,19 @@ def monthly_funds() -> pd.DataFrame:
     )
 
 
-def clean_year(year: int, **tables: pd.DataFrame) -> CleanYear:
-    """A ``CleanYear`` with the given tables; every other table is present and empty."""
+def clean_year(year: int, absent: tuple[str, ...] = (), **tables: pd.DataFrame) -> CleanYear:
+    """A ``CleanYear`` with the given tables; every other table is present (its sheet was read)
+    and empty, except the ``absent`` ones, whose sheet is missing from the year's workbooks."""
     names = ("projects", "trips", "leads", "chain_map", "province_peers", "targets")
-    unknown = set(tables) - set(names)
+    unknown = (set(tables) | set(absent)) - set(names)
     if unknown:
         raise KeyError(f"unknown tables {sorted(unknown)}")
     full = {name: tables[name] if name in tables else build(name) for name in names}
     full["monthly_funds"] = monthly_funds()
     empty = pd.DataFrame()
-    return CleanYear(year=year, tables=full, quarantine=empty, warnings=empty, sheet_counts=empty)
+    sheet_counts = pd.DataFrame(
+        [{"file": "test.xlsx", "sheet": LEDGER_FORMAT[name]["sheet"], "table": name, "rows_read": len(full[name]),
+          "clean": len(full[name]), "quarantined": 0, "subtotal": 0, "blank": 0, "duplicates_merged": 0}
+         for name in names if name not in absent]
+    )
+    return CleanYear(year=year, tables=full, quarantine=empty, warnings=empty, sheet_counts=sheet_counts)

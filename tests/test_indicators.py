@@ -1095,3 +1095,20 @@ def test_comparison_with_an_earlier_year_than_the_previous_one(reference):
     assert metrics["principal_trips"]["county_count_yoy_change"] == 2  # 3 − 1, not 3 − 0 (no 2021 trips in a 2020 ledger)
     assert metrics["new_started_100m"]["count_yoy_change"] == 1  # 2 − 1
     assert metrics["emerging_share"]["previous_share_pct"] == 100.0
+
+
+def test_an_absent_sheet_is_not_available_not_zero(reference):
+    year = tb.clean_year(2022, absent=("trips", "leads"))
+    metrics = compute_metrics(year, None, reference)
+    assert metrics["team_trips"] == {"count": None}
+    assert set(metrics["team_leads"].values()) == {None}
+    assert set(metrics["principal_trips"].values()) == {None}
+    present = compute_metrics(tb.clean_year(2022), None, reference)  # sheets there but empty: real zeros
+    assert present["team_trips"] == {"count": 0} and present["principal_trips"]["county_count"] == 0
+
+
+def test_previous_year_without_trip_sheet_gives_no_trip_change(reference):
+    trip = {"departed_on": "2022-03-01", "unit": "瑞昌市", "unit_kind": "县（市、区）", "is_principal": True}
+    metrics = compute_metrics(tb.clean_year(2022, trips=tb.trips(trip)), tb.clean_year(2021, absent=("trips",)), reference)
+    assert metrics["principal_trips"]["county_count"] == 1
+    assert metrics["principal_trips"]["county_count_yoy_change"] is None

@@ -109,9 +109,9 @@ def test_excel_encodings_load_silently(tmp_path, capsys, reference, encoding):
 
 
 def test_indicator_keys_are_computed():
-    from helpers.metrics import BREAKDOWN_LABELS
+    from helpers.metrics import BREAKDOWN_KEYS
 
-    assert set(INDICATOR_KEYS) <= set(BREAKDOWN_LABELS)
+    assert set(INDICATOR_KEYS) <= set(BREAKDOWN_KEYS)
     assert set(load_reference(REFERENCE_DIR).indicators["key"]) <= set(INDICATOR_KEYS)
 
 

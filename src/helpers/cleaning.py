@@ -65,6 +65,11 @@ class CleanYear:
     sheet_counts: pd.DataFrame  # one row per (file, sheet) with the COUNT_KEYS
     inputs: pd.DataFrame = field(default_factory=pd.DataFrame)  # file, size, sha256
 
+    def has_sheet(self, table: str) -> bool:
+        """Whether the year's workbooks have this sheet at all (an absent sheet is "not
+        available", not a sheet of zeros)."""
+        return "table" in self.sheet_counts.columns and table in set(self.sheet_counts["table"])
+
     def counts(self) -> dict[str, dict[str, int]]:
         """Per table: rows_read = clean + quarantined + subtotal + blank + duplicates_merged."""
         summed = self.sheet_counts.groupby("table", sort=False)[list(COUNT_KEYS)].sum()

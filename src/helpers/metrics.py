@@ -17,25 +17,52 @@ from helpers import indicators as ind
 from helpers.cleaning import CleanYear
 from helpers.reference import Reference
 
-# County breakdown columns: indicator key (as in indicators.csv) → how it is computed.
-BREAKDOWN_LABELS = {
-    "outside_city_projects.count": "市外2000万元以上项目（个）",
-    "outside_city_projects.funds": "市外2000万元以上项目实际进资（亿元）",
-    "outside_province_projects.count": "省外2000万元以上项目（个）",
-    "outside_province_projects.funds": "省外2000万元以上项目实际进资（亿元）",
-    "outside_province_new_100m.count": "新认定省外亿元以上项目（个）",
-    "outside_province_new_100m.funds": "新认定省外亿元以上项目实际进资（亿元）",
-    "signed_100m.count": "新签约亿元以上项目（个）",
+# County breakdown columns: indicator key (as in indicators.csv) → Chinese label ({small}/{big}: thresholds).
+BREAKDOWN_LABEL_TEMPLATES = {
+    "outside_city_projects.count": "市外{small}以上项目（个）",
+    "outside_city_projects.funds": "市外{small}以上项目实际进资（亿元）",
+    "outside_province_projects.count": "省外{small}以上项目（个）",
+    "outside_province_projects.funds": "省外{small}以上项目实际进资（亿元）",
+    "outside_province_new_100m.count": "新认定省外{big}以上项目（个）",
+    "outside_province_new_100m.funds": "新认定省外{big}以上项目实际进资（亿元）",
+    "signed_100m.count": "新签约{big}以上项目（个）",
     "foreign_funds.funds": "境外资金实际进资（亿元）",
     "fifty_twenty_applied.count": "申报“50·20”项目（个）",
-    "new_started_100m.count": "新开工亿元以上项目（个）",
+    "new_started_100m.count": "新开工{big}以上项目（个）",
 }
+BREAKDOWN_KEYS = tuple(BREAKDOWN_LABEL_TEMPLATES)
+
+
+def size_words(reference: Reference) -> dict[str, str]:
+    """How the size thresholds read in labels: 0.2 亿 → "2000万元", 1 亿 → "亿元", 20 亿 → "20亿元"."""
+
+    def words(yi: float) -> str:
+        if yi == 1:
+            return "亿元"
+        return f"{yi * 10_000:g}万元" if yi < 1 else f"{yi:g}亿元"
+
+    thresholds = reference.thresholds
+    return {
+        "small": words(float(thresholds["outside_projects_min"])),
+        "big": words(float(thresholds["hundred_million_min"])),
+        "large": words(float(thresholds["fifty_twenty_min"])),
+    }
+
+
+def breakdown_labels(reference: Reference) -> dict[str, str]:
+    """Chinese column labels of the county breakdown, with the reference thresholds in them."""
+    words = size_words(reference)
+    return {key: template.format(**words) for key, template in BREAKDOWN_LABEL_TEMPLATES.items()}
+
+
+LEAD_KEYS = ("count", "planned_20b_plus", "signed", "signed_20b_plus", "signed_amount")
+PRINCIPAL_KEYS = ("city_unit_count", "city_units", "county_count", "county_count_yoy_change")
 
 
 def county_breakdown(projects: pd.DataFrame, reference: Reference, year: int) -> pd.DataFrame:
     """One row per reporting unit (reference order, units without projects included, zeros there).
 
-    Amount columns are in 万元; the column names are the indicator keys of ``BREAKDOWN_LABELS``.
+    Amount columns are in 万元; the column names are the indicator keys of ``BREAKDOWN_KEYS``.
     """
     selections = {
         "outside_city_projects": ind.outside_projects(projects, reference, ind.OUTSIDE_CITY_SOURCES),
@@ -48,7 +75,7 @@ def county_breakdown(projects: pd.DataFrame, reference: Reference, year: int) ->
     rows = []
     for county in reference.units["name"]:
         row: dict[str, Any] = {"county": county}
-        for key in BREAKDOWN_LABELS:
+        for key in BREAKDOWN_KEYS:
             section, measure = key.split(".")
             if section == "foreign_funds":
                 row[key] = ind.foreign_funds(projects[projects["county"] == county])
@@ -125,10 +152,14 @@ def compute_metrics(
     previous_year = previous.year if previous is not None else year - 1
     previous_applied = ind.fifty_twenty_applied(previous_projects, reference, previous_year) if previous_projects is not None else None
     metrics["fifty_twenty_applied"] = ind.fifty_twenty_summary(ind.fifty_twenty_applied(projects, reference, year), previous_applied)
-    metrics["team_trips"] = ind.team_trips(trips, year)
-    metrics["team_leads"] = ind.team_leads(leads, reference)
-    metrics["principal_trips"] = ind.principal_trips(
-        trips, year, previous.tables["trips"] if previous is not None else None, previous_year
+    has_trips = current.has_sheet("trips")  # no 外出招商 sheet: not available, not zero trips
+    metrics["team_trips"] = ind.team_trips(trips, year) if has_trips else {"count": None}
+    metrics["team_leads"] = (
+        ind.team_leads(leads, reference) if current.has_sheet("leads") else dict.fromkeys(LEAD_KEYS)
+    )
+    previous_trips = previous.tables["trips"] if previous is not None and previous.has_sheet("trips") else None
+    metrics["principal_trips"] = (
+        ind.principal_trips(trips, year, previous_trips, previous_year) if has_trips else dict.fromkeys(PRINCIPAL_KEYS)
     )
     metrics["event_signings"] = ind.event_signings(projects, reference, year)
     started = ind.new_started_100m(projects, reference, year)
@@ -170,7 +201,7 @@ def compute_metrics(
     breakdown = county_breakdown(projects, reference, year)
     metrics["by_county"] = {
         row["county"]: {
-            key.replace(".", "_"): (ind.to_yi(row[key]) if key.endswith(".funds") else int(row[key])) for key in BREAKDOWN_LABELS
+            key.replace(".", "_"): (ind.to_yi(row[key]) if key.endswith(".funds") else int(row[key])) for key in BREAKDOWN_KEYS
         }
         for row in breakdown.to_dict("records")
     }

@@ -23,12 +23,20 @@ from helpers import indicators as ind
 from helpers.assessment import county_assessment
 from helpers.cache import load_year, load_year_if_available
 from helpers.cleaning import CleanYear
-from helpers.metrics import BREAKDOWN_LABELS, compute_metrics, county_breakdown, load_published, province_comparison, reconcile
+from helpers.metrics import (
+    BREAKDOWN_KEYS,
+    breakdown_labels,
+    compute_metrics,
+    county_breakdown,
+    load_published,
+    province_comparison,
+    reconcile,
+    size_words,
+)
 from helpers.paths import resolve
 from helpers.reference import Reference, load_reference
 from helpers.text import draft_highlights
 
-TIER_LABELS = {"tier_100": "“100”项目（100亿元以上）", "tier_50": "“50”项目（50–100亿元）", "tier_20": "“20”项目（20–50亿元）"}
 PACKAGES = ("helpers", "pandas", "matplotlib", "seaborn", "papermill", "nbconvert", "openpyxl")
 
 
@@ -110,6 +118,13 @@ def provenance_table(review: Review, parameters: dict[str, Any]) -> pd.DataFrame
 # ------------------------------------------------------------------------------------ tables
 
 
+def tier_labels(reference: Reference) -> dict[str, str]:
+    """“50·20” tiers with their bounds from the reference thresholds."""
+    t = reference.thresholds
+    t20, t50, t100 = (f"{float(t[k]):g}" for k in ("fifty_twenty_min", "tier_50_min", "tier_100_min"))
+    return {"tier_100": f"“100”项目（{t100}亿元以上）", "tier_50": f"“50”项目（{t50}–{t100}亿元）", "tier_20": f"“20”项目（{t20}–{t50}亿元）"}
+
+
 def _yi(value: float | None) -> float | None:
     return None if value is None else ind.to_yi(value)
 
@@ -117,21 +132,22 @@ def _yi(value: float | None) -> float | None:
 def headline_table(review: Review) -> pd.DataFrame:
     """主要指标 with year-on-year and province ranks."""
     m = review.metrics
+    small, big = size_words(review.reference)["small"], size_words(review.reference)["big"]
 
     def prev(section: str, measure: str) -> Any:
         return None if review.previous_metrics is None else review.previous_metrics[section][measure]
 
     rows = []
     for label, section, measure, unit in [
-        ("市外2000万元以上项目", "outside_city_projects", "count", "个"),
-        ("市外2000万元以上项目实际进资", "outside_city_projects", "funds", "亿元"),
-        ("新认定市外亿元以上项目", "outside_city_new_100m", "count", "个"),
-        ("新认定市外亿元以上项目实际进资", "outside_city_new_100m", "funds", "亿元"),
-        ("省外2000万元以上项目", "outside_province_projects", "count", "个"),
-        ("省外2000万元以上项目实际进资", "outside_province_projects", "funds", "亿元"),
-        ("新认定省外亿元以上项目", "outside_province_new_100m", "count", "个"),
-        ("新认定省外亿元以上项目实际进资", "outside_province_new_100m", "funds", "亿元"),
-        ("新签约亿元以上项目", "signed_100m", "count", "个"),
+        (f"市外{small}以上项目", "outside_city_projects", "count", "个"),
+        (f"市外{small}以上项目实际进资", "outside_city_projects", "funds", "亿元"),
+        (f"新认定市外{big}以上项目", "outside_city_new_100m", "count", "个"),
+        (f"新认定市外{big}以上项目实际进资", "outside_city_new_100m", "funds", "亿元"),
+        (f"省外{small}以上项目", "outside_province_projects", "count", "个"),
+        (f"省外{small}以上项目实际进资", "outside_province_projects", "funds", "亿元"),
+        (f"新认定省外{big}以上项目", "outside_province_new_100m", "count", "个"),
+        (f"新认定省外{big}以上项目实际进资", "outside_province_new_100m", "funds", "亿元"),
+        (f"新签约{big}以上项目", "signed_100m", "count", "个"),
         ("境外资金实际进资", "foreign_funds", "funds", "亿元"),
     ]:
         value = m[section][measure]
@@ -156,7 +172,7 @@ def fifty_twenty_table(review: Review) -> pd.DataFrame:
     """“50·20” applications by tier: count, total investment, average."""
     applied = ind.fifty_twenty_applied(review.current.tables["projects"], review.reference, review.year)
     rows = []
-    for tier, label in TIER_LABELS.items():
+    for tier, label in tier_labels(review.reference).items():
         here = applied[applied["tier"] == tier]
         rows.append({"档次": label, "项目数（个）": len(here), "总投资（亿元）": ind.to_yi(here["total_investment"].sum())})
     rows.append({"档次": "合计", "项目数（个）": len(applied), "总投资（亿元）": ind.to_yi(applied["total_investment"].sum())})
@@ -174,7 +190,7 @@ def fifty_twenty_projects(review: Review) -> pd.DataFrame:
             "所属地区": table["county"],
             "产业类别": table["industry"],
             "总投资（亿元）": [ind.to_yi(v) for v in table["total_investment"]],
-            "档次": table["tier"].map({k: v.split("（")[0] for k, v in TIER_LABELS.items()}),
+            "档次": table["tier"].map({k: v.split("（")[0] for k, v in tier_labels(review.reference).items()}),
             "企业性质": table["investor_flags"].fillna(""),
             "数字经济": table["is_digital"].map({True: "是", False: "否"}).fillna(""),
             "申报日期": table["fifty_twenty_applied_on"].dt.strftime("%Y-%m-%d"),
@@ -183,26 +199,25 @@ def fifty_twenty_projects(review: Review) -> pd.DataFrame:
 
 
 def teams_table(review: Review) -> pd.DataFrame:
-    """Industry-chain teams: trips and leads per team."""
+    """Industry-chain teams: trips and leads per team (the city-wide figures, team by team)."""
     trips = ind.trips_in_year(review.current.tables["trips"], review.year)
     team_trips = trips[trips["unit_kind"] == "产业链招商小分队"].groupby("unit").size()
     leads = review.current.tables["leads"]
-    big = review.reference.threshold_wan("fifty_twenty_min")
+    big = f"其中{review.reference.thresholds['fifty_twenty_min']:g}亿元以上（个）"
     rows = []
     for team in sorted(set(team_trips.index) | set(leads["team"].dropna())):
-        mine = leads[leads["team"] == team]
-        signed = mine[mine["progress"] == "已签约"]
+        figures = ind.team_leads(leads[leads["team"] == team], review.reference)
         rows.append(
             {
                 "小分队": team,
                 "外出招商（次）": int(team_trips.get(team, 0)),
-                "对接项目信息（个）": len(mine),
-                "其中20亿元以上（个）": int((mine["planned_investment"] >= big).sum()),
-                "已签约（个）": len(signed),
-                "签约金额（亿元）": ind.to_yi(signed["signed_amount"].sum()),
+                "对接项目信息（个）": figures["count"],
+                big: figures["planned_20b_plus"],
+                "已签约（个）": figures["signed"],
+                "签约金额（亿元）": figures["signed_amount"],
             }
         )
-    columns = ["小分队", "外出招商（次）", "对接项目信息（个）", "其中20亿元以上（个）", "已签约（个）", "签约金额（亿元）"]
+    columns = ["小分队", "外出招商（次）", "对接项目信息（个）", big, "已签约（个）", "签约金额（亿元）"]
     table = pd.DataFrame(rows, columns=columns)  # a year before the teams existed has no rows
     return table.sort_values(["外出招商（次）", "小分队"], ascending=[False, True], ignore_index=True)
 
@@ -232,17 +247,18 @@ def events_table(review: Review) -> pd.DataFrame:
 def campaign_table(review: Review) -> pd.DataFrame:
     """The campaign's results and reserves by tier."""
     c = review.metrics.get("campaign")
+    labels = tier_labels(review.reference)
     if not c:
-        return pd.DataFrame(columns=["事项", "合计", *TIER_LABELS.values()])
+        return pd.DataFrame(columns=["事项", "合计", *labels.values()])
     rows = [
-        ("新申请认定“50·20”项目", c["applied"], [c[f"applied_{t}"] for t in TIER_LABELS]),
-        ("新签约“50·20”项目", c["signed"], [c[f"signed_{t}"] for t in TIER_LABELS]),
+        ("新申请认定“50·20”项目", c["applied"], [c[f"applied_{t}"] for t in labels]),
+        ("新签约“50·20”项目", c["signed"], [c[f"signed_{t}"] for t in labels]),
         ("攻坚期末已签约未开工（储备）", sum(c["signed_not_started_at_end"].values()), list(c["signed_not_started_at_end"].values())),
         ("攻坚期末在谈（储备）", c["in_talks_at_end"], list(c["in_talks_at_end_by_tier"].values())),
     ]
-    table = pd.DataFrame([{"事项": label, "合计": total, **dict(zip(TIER_LABELS.values(), tiers))} for label, total, tiers in rows])
+    table = pd.DataFrame([{"事项": label, "合计": total, **dict(zip(labels.values(), tiers))} for label, total, tiers in rows])
     producing = pd.DataFrame([{"事项": "新增投产“50·20”项目", "合计": c["producing"]}])
-    return pd.concat([table, producing], ignore_index=True).astype({v: "Int64" for v in TIER_LABELS.values()})
+    return pd.concat([table, producing], ignore_index=True).astype({v: "Int64" for v in labels.values()})
 
 
 def campaign_county_table(review: Review) -> pd.DataFrame:
@@ -271,7 +287,7 @@ def started_table(review: Review) -> pd.DataFrame:
         started["total_investment"] / 10_000,
         bins=[0, low, high, float("inf")],
         right=False,
-        labels=[f"1–{low:g}亿元", f"{low:g}–{high:g}亿元", f"{high:g}亿元以上"],
+        labels=[f"{review.reference.thresholds['hundred_million_min']:g}–{low:g}亿元", f"{low:g}–{high:g}亿元", f"{high:g}亿元以上"],
     )
     grouped = started.assign(band=bands).groupby("band", observed=False)
     return pd.DataFrame(
@@ -320,11 +336,11 @@ def industry_table(review: Review) -> pd.DataFrame:
 def county_table(review: Review) -> pd.DataFrame:
     """Every count and amount per reporting unit (amounts in 亿元), with a total row."""
     # the total is summed in 万元 before rounding, so it equals the city-wide figure exactly
-    total = {"county": "全市合计", **{k: review.breakdown[k].sum() for k in BREAKDOWN_LABELS}}
+    total = {"county": "全市合计", **{k: review.breakdown[k].sum() for k in BREAKDOWN_KEYS}}
     table = pd.concat([review.breakdown, pd.DataFrame([total])], ignore_index=True)
-    for key in BREAKDOWN_LABELS:
+    for key in BREAKDOWN_KEYS:
         table[key] = [ind.to_yi(v) for v in table[key]] if key.endswith(".funds") else table[key].astype(int)
-    return table.rename(columns={"county": "县（市、区）", **BREAKDOWN_LABELS})
+    return table.rename(columns={"county": "县（市、区）", **breakdown_labels(review.reference)})
 
 
 def assessment_table(review: Review) -> pd.DataFrame:
@@ -480,8 +496,9 @@ def report_tables(review: Review) -> dict[str, pd.DataFrame]:
 def county_funds_chart(review: Review) -> Figure:
     table = county_table(review)
     table = table[table["县（市、区）"] != "全市合计"]
-    column = BREAKDOWN_LABELS["outside_province_projects.funds"]
-    return charts.bar_chart(table, "县（市、区）", column, f"{review.year}年各县（市、区）省外2000万元以上项目实际进资", "实际进资（亿元）")
+    column = breakdown_labels(review.reference)["outside_province_projects.funds"]
+    small = size_words(review.reference)["small"]
+    return charts.bar_chart(table, "县（市、区）", column, f"{review.year}年各县（市、区）省外{small}以上项目实际进资", "实际进资（亿元）")
 
 
 def fifty_twenty_chart(review: Review) -> Figure:
