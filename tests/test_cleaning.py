@@ -117,7 +117,10 @@ def test_warnings_keep_raw_text(messy):
     assert [6, "企业性质", "高新技术企业;上市企业;独角兽", "未识别的企业性质「独角兽」"] in warnings
     # the 合计 row's funds do not add up (34300 in the detail rows); the 小计 row does
     assert [16, "本年实际进资", "99999", "合计行与明细不符：明细合计 34300 万元，合计行 99999 万元"] in warnings
-    assert len(warnings) == 3
+    # a status past a stage without that stage's date (the campaign cannot time such a project)
+    assert [14, "签约日期", "", "项目状态为已签约，但签约日期为空"] in warnings  # P008
+    assert [6, "开工日期", "", "项目状态为已开工，但开工日期为空"] in warnings  # P010: the sheet has no 开工日期 column
+    assert len(warnings) == 7
 
 
 def test_other_sheets(messy):

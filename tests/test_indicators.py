@@ -841,7 +841,7 @@ FUNNEL_ROWS = [
     P(entered_on="2022-12-01"),
     # 5: entered next year → not in the cohort
     P(entered_on="2023-01-02", signed_on="2023-01-03"),
-    # 6: no 入库 date → not in the cohort
+    # 6: no 入库 date but signed in 2022 → it was entered: in the cohort, counted as a missing 入库 date
     P(signed_on="2022-05-05"),
 ]
 
@@ -852,19 +852,20 @@ FUNNEL_ROWS = [
         (
             FUNNEL_ROWS,
             [
-                {"stage": "入库", "count": 4, "conversion_pct": None, "median_days_from_previous": None},
-                {"stage": "签约", "count": 3, "conversion_pct": 75.0, "median_days_from_previous": 20.0},  # median(10, 20, 365)
-                {"stage": "开工", "count": 2, "conversion_pct": 66.67, "median_days_from_previous": 30.0},  # 2 / 3
-                {"stage": "投产", "count": 1, "conversion_pct": 50.0, "median_days_from_previous": 324.0},
+                {"stage": "入库", "count": 5, "date_missing": 1, "conversion_pct": None, "median_days_from_previous": None},
+                # rows 1, 2, 3, 6 → 4 / 5; median of the gaps of the rows with both dates (10, 20, 365)
+                {"stage": "签约", "count": 4, "date_missing": 0, "conversion_pct": 80.0, "median_days_from_previous": 20.0},
+                {"stage": "开工", "count": 2, "date_missing": 0, "conversion_pct": 50.0, "median_days_from_previous": 30.0},  # 2 / 4
+                {"stage": "投产", "count": 1, "date_missing": 0, "conversion_pct": 50.0, "median_days_from_previous": 324.0},
             ],
         ),
         (
             [],
             [
-                {"stage": "入库", "count": 0, "conversion_pct": None, "median_days_from_previous": None},
-                {"stage": "签约", "count": 0, "conversion_pct": None, "median_days_from_previous": None},
-                {"stage": "开工", "count": 0, "conversion_pct": None, "median_days_from_previous": None},
-                {"stage": "投产", "count": 0, "conversion_pct": None, "median_days_from_previous": None},
+                {"stage": "入库", "count": 0, "date_missing": 0, "conversion_pct": None, "median_days_from_previous": None},
+                {"stage": "签约", "count": 0, "date_missing": 0, "conversion_pct": None, "median_days_from_previous": None},
+                {"stage": "开工", "count": 0, "date_missing": 0, "conversion_pct": None, "median_days_from_previous": None},
+                {"stage": "投产", "count": 0, "date_missing": 0, "conversion_pct": None, "median_days_from_previous": None},
             ],
         ),
     ],
@@ -1112,3 +1113,14 @@ def test_previous_year_without_trip_sheet_gives_no_trip_change(reference):
     metrics = compute_metrics(tb.clean_year(2022, trips=tb.trips(trip)), tb.clean_year(2021, absent=("trips",)), reference)
     assert metrics["principal_trips"]["county_count"] == 1
     assert metrics["principal_trips"]["county_count_yoy_change"] is None
+
+
+def test_campaign_a_signed_status_without_a_date_is_no_in_talks_reserve(reference):
+    projects = tb.projects(
+        P(total=500_000.0, entered_on="2022-01-01", status="已签约"),  # signed, date missing: timing unknown
+        P(total=500_000.0, entered_on="2022-01-01", signed_on="2022-03-01", status="已开工"),  # started, date missing
+        P(total=500_000.0, entered_on="2022-01-01", status="在谈"),  # really in talks
+    )
+    result = ind.campaign(projects, reference, *WINDOW)
+    assert result["in_talks_at_end_by_tier"]["tier_50"] == 1
+    assert result["signed_not_started_at_end"]["tier_50"] == 0

@@ -150,8 +150,8 @@ def test_bar_chart_unknown_highlight_is_an_error(family: str) -> None:
 def test_funnel_shows_conversion_rates(family: str) -> None:
     fig = CHARTS["funnel"]()
     texts = {t.get_text() for t in fig.axes[0].texts}
-    assert "转化率 42.9%" in texts and "420 个" in texts
-    assert "总体转化率 9.5%" in fig.axes[0].get_title()
+    assert "转化率 42.86%" in texts and "420 个" in texts
+    assert "总体转化率 9.52%" in fig.axes[0].get_title()
 
 
 def test_show_displays_png_and_text_twin_and_closes(family: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -22,6 +22,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 
+from helpers.indicators import pct
 from helpers.parsers import display_width
 from helpers.style import ACCENT_COLOR, MUTED_COLOR, PALETTE, figure_metadata
 
@@ -303,7 +304,7 @@ def funnel_chart(
     """Funnel of ``count`` per ``stage`` (in the given order) with conversion rates.
 
     Each row after the first shows the conversion from the previous stage
-    ("转化率 xx.x%") on the right, and the overall conversion is added to the title.
+    ("转化率 xx.xx%", rounded half up like every percentage of the report) on the right, and the overall conversion is added to the title.
     """
     _require_columns(stages, stage, count)
     names = [str(s) for s in stages[stage]]
@@ -325,7 +326,7 @@ def funnel_chart(
                     fontsize=10)
         if i > 0:
             prev = counts[i - 1]
-            rate = f"{c / prev * 100:.1f}%" if prev > 0 else _MISSING_LABEL
+            rate = f"{pct(c, prev):.2f}%" if prev > 0 else _MISSING_LABEL  # as in the funnel table
             ax.text(top * 0.62, pos, f"转化率 {rate}", ha="left", va="center",
                     color="#4A5560", fontsize=9.5)
     ax.set_yticks(positions, [_wrap_label(s, 16) for s in names])
@@ -337,7 +338,7 @@ def funnel_chart(
         ax.spines[side].set_visible(False)
     ax.tick_params(axis="y", length=0)
     if n > 1 and counts[0] > 0:
-        title = f"{title}（总体转化率 {counts[-1] / counts[0] * 100:.1f}%）"
+        title = f"{title}（总体转化率 {pct(counts[-1], counts[0]):.2f}%）"
     ax.set_title(title)
     return fig
 

@@ -52,6 +52,8 @@ TYPE_LABELS = {
     "indicator": "指标",
 }
 DATE_ORDER = (("entered_on", "signed_on"), ("signed_on", "started_on"), ("started_on", "producing_on"))
+# a status past a stage implies that stage's date (a blank one is reported: indicators cannot time it)
+STATUS_DATES = ((("已签约", "已开工", "已投产"), "signed_on"), (("已开工", "已投产"), "started_on"), (("已投产",), "producing_on"))
 
 
 @dataclass
@@ -276,6 +278,17 @@ def _check_project(outcome: _RowOutcome, headers: dict[str, str]) -> None:
             )
     if (values.get("funds_year") or 0) < 0:
         outcome.reasons.append(f"{headers.get('funds_year', '本年实际进资')}：不能为负数")
+    status = values.get("status")
+    for stage_statuses, date_field in STATUS_DATES:
+        if status in stage_statuses and values.get(date_field) is None:
+            outcome.warnings.append(
+                {
+                    "column": headers.get(date_field, date_field),
+                    "field": date_field,
+                    "raw": "",
+                    "reason": f"项目状态为{status}，但{headers.get(date_field, date_field)}为空",
+                }
+            )
     for earlier, later in DATE_ORDER:
         first, second = values.get(earlier), values.get(later)
         if first is not None and second is not None and second < first:
@@ -344,7 +357,8 @@ def clean_sheet(sheet: RawSheet, reference: Reference, parts: _TableParts) -> No
     """Classify and parse every row of one sheet into ``parts``."""
     spec = reference.ledger_format[sheet.table]
     parser = _RowParser(sheet, spec, reference)
-    headers = {c.field: c.header for c in sheet.columns}
+    # headers as found, else the canonical one (for messages about a column the sheet lacks)
+    headers = {**{c["field"]: c["header"] for c in spec["columns"]}, **{c.field: c.header for c in sheet.columns}}
     counts = dict.fromkeys(COUNT_KEYS, 0)
     kinds: list[tuple[int, tuple[Any, ...], str]] = []
     id_columns = [c for c in sheet.columns if c.field in ID_FIELDS]

@@ -22,6 +22,8 @@ OUTSIDE_CITY_SOURCES = ("省内市外", "省外")
 OUTSIDE_PROVINCE_SOURCES = ("省外",)
 FOREIGN_SOURCE = "境外"
 TIERS = ("tier_100", "tier_50", "tier_20")
+SIGNED_STATUSES = ("已签约", "已开工", "已投产")  # statuses that mean the project was signed
+STARTED_STATUSES = ("已开工", "已投产")
 LIFECYCLE = (("entered_on", "入库"), ("signed_on", "签约"), ("started_on", "开工"), ("producing_on", "投产"))
 
 
@@ -227,10 +229,14 @@ def campaign(projects: pd.DataFrame, reference: Reference, start: pd.Timestamp, 
     signed = big[in_window(big["signed_on"], start, end)]
     producing = big[in_window(big["producing_on"], start, end)]
     entered_by_end = (big["entered_on"] <= end).fillna(False).astype(bool)
-    not_signed_by_end = (big["signed_on"].isna() | (big["signed_on"] > end)).astype(bool)
+    # A blank date with a status past that stage is unknown timing, not "not yet": such a
+    # project is no reserve of that kind (cleaning warns about the missing date).
+    signed_date_missing = big["signed_on"].isna() & big["status"].isin(SIGNED_STATUSES).fillna(False).astype(bool)
+    started_date_missing = big["started_on"].isna() & big["status"].isin(STARTED_STATUSES).fillna(False).astype(bool)
+    not_signed_by_end = (big["signed_on"].isna() | (big["signed_on"] > end)).astype(bool) & ~signed_date_missing
     in_talks = big[active & entered_by_end & not_signed_by_end]
     signed_by_end = (big["signed_on"] <= end).fillna(False).astype(bool)
-    not_started_by_end = (big["started_on"].isna() | (big["started_on"] > end)).astype(bool)
+    not_started_by_end = (big["started_on"].isna() | (big["started_on"] > end)).astype(bool) & ~started_date_missing
     signed_not_started = big[active & signed_by_end & not_started_by_end]
 
     def by_tier(frame: pd.DataFrame) -> dict[str, int]:
@@ -299,29 +305,42 @@ def province_rank(own_value: float, peer_values: list[float]) -> int:
 
 
 def lifecycle_funnel(projects: pd.DataFrame, year: int) -> pd.DataFrame:
-    """入库 → 签约 → 开工 → 投产 for the projects that entered the ledger in ``year`` or earlier.
+    """入库 → 签约 → 开工 → 投产 for the projects that reached 入库 by the end of ``year``.
 
-    A project counts at a stage when it reached it by the end of the year. Conversion is to the
-    previous stage; the median days are between the previous stage's date and this one's.
+    A project counts at a stage when that stage's date is in or before ``year``, or when it
+    reached a later stage (a project in production was signed, even if its 签约日期 is blank);
+    ``date_missing`` counts those. Conversion is to the previous stage; the median days are
+    between the two stages' dates of the projects that have both.
+
+    >>> frame = pd.DataFrame({"entered_on": pd.to_datetime(["2022-01-01", None]), "signed_on": pd.to_datetime([None, None]),
+    ...                       "started_on": pd.to_datetime(["2022-05-01", "2022-02-01"]), "producing_on": pd.to_datetime([None, None])})
+    >>> lifecycle_funnel(frame, 2022)[["stage", "count", "date_missing"]].values.tolist()
+    [['入库', 2, 1], ['签约', 2, 2], ['开工', 2, 0], ['投产', 0, 0]]
     """
     end = pd.Timestamp(year=year, month=12, day=31)
-    cohort = projects[(projects["entered_on"] <= end).fillna(False).astype(bool)]
+    by_date = {field: (projects[field] <= end).fillna(False).astype(bool) for field, _ in LIFECYCLE}
+    reached: dict[str, pd.Series] = {}
+    later = pd.Series(False, index=projects.index)
+    for field, _ in reversed(LIFECYCLE):  # a later stage implies every earlier one
+        later = later | by_date[field]
+        reached[field] = later
     rows = []
     previous_field, previous_count = None, None
     for field, label in LIFECYCLE:
-        reached = cohort[(cohort[field] <= end).fillna(False).astype(bool)]
+        here = projects[reached[field]]
         median_days = None
         if previous_field is not None:
-            both = reached[reached[previous_field].notna()]
+            both = here[here[previous_field].notna() & here[field].notna()]
             days = (both[field] - both[previous_field]).dt.days
             median_days = float(days.median()) if len(days) else None
         rows.append(
             {
                 "stage": label,
-                "count": int(len(reached)),
-                "conversion_pct": pct(len(reached), previous_count) if previous_count is not None else None,
+                "count": int(len(here)),
+                "date_missing": int((reached[field] & ~by_date[field]).sum()),
+                "conversion_pct": pct(len(here), previous_count) if previous_count is not None else None,
                 "median_days_from_previous": median_days,
             }
         )
-        previous_field, previous_count = field, len(reached)
+        previous_field, previous_count = field, len(here)
     return pd.DataFrame(rows)

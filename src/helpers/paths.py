@@ -35,11 +35,6 @@ def default_reference_dir() -> Path:
     return project_root() / "data" / "reference"
 
 
-def published_path(data_dir: Path | None = None) -> Path:
-    """The city's published figures (``data/published/*.yaml``)."""
-    return (data_dir or default_data_dir()) / "published" / "jiujiang.yaml"
-
-
 def raw_dir(data_dir: Path, year: int) -> Path:
     return data_dir / "raw" / str(year)
 

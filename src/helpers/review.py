@@ -366,7 +366,8 @@ def funnel_table(review: Review) -> pd.DataFrame:
     funnel["median_days_from_previous"] = [None if pd.isna(d) else int(ind.round_half_up(d, 0)) for d in funnel["median_days_from_previous"]]
     funnel = funnel.astype({"median_days_from_previous": "Int64"})
     return funnel.rename(
-        columns={"stage": "阶段", "count": "项目数（个）", "conversion_pct": "较上一阶段转化率（%）", "median_days_from_previous": "距上一阶段中位天数"}
+        columns={"stage": "阶段", "count": "项目数（个）", "date_missing": "其中本阶段日期缺失（个）",
+                 "conversion_pct": "较上一阶段转化率（%）", "median_days_from_previous": "距上一阶段中位天数"}
     )
 
 
