@@ -77,3 +77,25 @@ def test_year_without_teams_or_previous_year_has_no_sentence_about_them(referenc
     assert sentences[0] == "全市利用市外2000万元以上项目10个，实际进资12.5亿元，新认定亿元以上项目4个，实际进资3亿元。"
     assert not any("小分队" in s for s in sentences)
     assert "全年全市2个市直单位主要领导外出招商3次，各县（市、区）党政主官外出招商7次。" in sentences  # no YoY clause
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("sentences: [[\"项目{a|money}个\"]]\n", "格式 ['money'] 不可用"),
+        ("sentences: 全市\n", "sentences 应为句子列表"),
+        ("sentences: [[\"a\"\n", "无法读取"),
+    ],
+    ids=["unknown-format", "not-a-list", "broken-yaml"],
+)
+def test_broken_highlight_templates_are_reported(tmp_path, content, message):
+    import shutil
+
+    from conftest import REFERENCE_DIR
+    from helpers.reference import ReferenceError, load_reference
+
+    folder = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, folder)
+    (folder / "highlights.yaml").write_text(content, encoding="utf-8")
+    with pytest.raises(ReferenceError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        draft_highlights({}, load_reference(folder))

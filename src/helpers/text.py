@@ -20,7 +20,7 @@ import yaml
 
 from helpers.indicators import round_half_up
 from helpers.metrics import get_path
-from helpers.reference import Reference
+from helpers.reference import Reference, ReferenceError
 
 PLACEHOLDER = re.compile(r"\{([^{}|]+)\|([a-z]+)\}")
 CHINESE_DIGITS = "零一二三四五六七八九"
@@ -113,9 +113,21 @@ def derived_values(metrics: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_templates(reference: Reference) -> list[list[str]]:
+    """The sentence templates of ``highlights.yaml``, checked: lists of clauses with known formats."""
     path = Path(reference.directory) / "highlights.yaml"
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)["sentences"]
+    try:
+        with path.open(encoding="utf-8") as handle:
+            sentences = (yaml.safe_load(handle) or {}).get("sentences")
+    except (OSError, yaml.YAMLError, AttributeError) as error:
+        raise ReferenceError(f"highlights.yaml: 无法读取（{type(error).__name__}）") from error
+    if not isinstance(sentences, list) or not all(isinstance(s, list) and s for s in sentences):
+        raise ReferenceError("highlights.yaml: sentences 应为句子列表，每句是若干分句组成的列表")
+    for number, clauses in enumerate(sentences, start=1):
+        for clause in clauses:
+            unknown = [fmt for _path, fmt in PLACEHOLDER.findall(str(clause)) if fmt not in FORMATS]
+            if not isinstance(clause, str) or unknown:
+                raise ReferenceError(f"highlights.yaml 第 {number} 句: 分句 {clause!r} 的格式 {unknown} 不可用（可用：{'、'.join(FORMATS)}）")
+    return sentences
 
 
 def draft_highlights(metrics: dict[str, Any], reference: Reference) -> list[str]:
