@@ -151,3 +151,17 @@ def write_messy_year(folder: Path) -> list[Path]:
     county_path = folder / COUNTY_FILE
     county.save(county_path)
     return [city_path, county_path]
+
+
+def write_one_sheet(folder: Path, file: str, title: str, rows: list[list[object]], merges: tuple[str, ...] = ()) -> Path:
+    """A one-sheet workbook in ``folder`` (created), for tests of a single layout rule."""
+    folder.mkdir(parents=True, exist_ok=True)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    for cells in merges:
+        sheet.merge_cells(cells)
+    workbook.save(folder / file)
+    return folder / file

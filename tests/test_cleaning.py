@@ -14,7 +14,7 @@ from helpers.cleaning import clean_year
 from helpers.cli import main
 from helpers.ingest import LedgerError
 from conftest import REFERENCE_DIR
-from messy_ledgers import CITY_FILE, COUNTY_FILE, EXPECTED_COUNTS, write_messy_year
+from messy_ledgers import CITY_FILE, COUNTY_FILE, EXPECTED_COUNTS, write_messy_year, write_one_sheet
 
 
 @pytest.fixture(scope="module")
@@ -175,13 +175,15 @@ def test_cli_clean_table(tmp_path, capsys):
 
 def test_missing_required_column_names_file_sheet_column_and_headers(tmp_path, capsys):
     folder = tmp_path / "data" / "raw" / "2022"
-    folder.mkdir(parents=True)
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "项目台账"
-    sheet.append(["项目编号", "项目名称", "资金来源", "所属地区", "产业类别"])  # no 总投资
-    sheet.append(["P1", "甲", "省外", "瑞昌市", "新材料"])
-    workbook.save(folder / "县台账.xlsx")
+    write_one_sheet(
+        folder,
+        "县台账.xlsx",
+        "项目台账",
+        [
+            ["项目编号", "项目名称", "资金来源", "所属地区", "产业类别"],  # no 总投资
+            ["P1", "甲", "省外", "瑞昌市", "新材料"],
+        ],
+    )
     assert main(["clean", "--year", "2022", "--data-dir", str(tmp_path / "data"), "--reference-dir", str(REFERENCE_DIR)]) == 2
     error = capsys.readouterr().err.strip()
     assert "县台账.xlsx" in error and "项目台账" in error and "总投资" in error and "找到的列：项目编号、项目名称" in error
@@ -201,11 +203,14 @@ def test_no_workbook_and_unreadable_file_exit_2(tmp_path, capsys):
 
 def test_year_without_project_sheet_is_an_error(tmp_path, reference):
     folder = tmp_path / "data" / "raw" / "2022"
-    folder.mkdir(parents=True)
-    workbook = openpyxl.Workbook()
-    workbook.active.title = "外出招商"
-    workbook.active.append(["出发日期", "单位", "单位类别"])
-    workbook.save(folder / "trips.xlsx")
+    write_one_sheet(
+        folder,
+        "trips.xlsx",
+        "外出招商",
+        [
+            ["出发日期", "单位", "单位类别"],
+        ],
+    )
     with pytest.raises(LedgerError, match="项目台账"):
         load_year(2022, tmp_path / "data", reference)
 
@@ -236,10 +241,7 @@ def test_a_sheet_named_sheet1_is_recognized_by_its_headers(tmp_path, reference):
 def test_a_workbook_without_any_ledger_sheet_is_an_error(tmp_path, capsys):
     folder = tmp_path / "data" / "raw" / "2022"
     write_messy_year(folder)
-    workbook = openpyxl.Workbook()
-    workbook.active.title = "汇总"
-    workbook.active.append(["县", "金额"])
-    workbook.save(folder / "汇总表.xlsx")
+    write_one_sheet(folder, "汇总表.xlsx", "汇总", [["县", "金额"]])
     assert main(["clean", "--year", "2022", "--data-dir", str(tmp_path / "data"), "--reference-dir", str(REFERENCE_DIR)]) == 2
     error = capsys.readouterr().err
     assert "汇总表.xlsx" in error and "没有可识别的台账工作表" in error and "汇总" in error
@@ -247,12 +249,15 @@ def test_a_workbook_without_any_ledger_sheet_is_an_error(tmp_path, capsys):
 
 def test_two_columns_for_one_field_is_an_error_not_a_silent_choice(tmp_path, capsys):
     folder = tmp_path / "data" / "raw" / "2022"
-    folder.mkdir(parents=True)
-    workbook = openpyxl.Workbook()
-    workbook.active.title = "项目台账"
-    workbook.active.append(["项目编号", "项目名称", "资金来源", "所属地区", "产业类别", "合同金额（万元）", "总投资（亿元）"])
-    workbook.active.append(["P1", "甲", "省外", "瑞昌市", "新材料", 5000, 30])
-    workbook.save(folder / "台账.xlsx")
+    write_one_sheet(
+        folder,
+        "台账.xlsx",
+        "项目台账",
+        [
+            ["项目编号", "项目名称", "资金来源", "所属地区", "产业类别", "合同金额（万元）", "总投资（亿元）"],
+            ["P1", "甲", "省外", "瑞昌市", "新材料", 5000, 30],
+        ],
+    )
     assert main(["clean", "--year", "2022", "--data-dir", str(tmp_path / "data"), "--reference-dir", str(REFERENCE_DIR)]) == 2
     error = capsys.readouterr().err
     assert "合同金额" in error and "总投资" in error and "台账.xlsx" in error
@@ -268,14 +273,17 @@ def test_upper_case_extension_is_read(tmp_path, reference):
 
 def test_names_that_start_with_a_subtotal_word_are_projects(tmp_path, reference):
     folder = tmp_path / "data" / "raw" / "2022"
-    folder.mkdir(parents=True)
-    workbook = openpyxl.Workbook()
-    workbook.active.title = "项目台账"
-    workbook.active.append(["序号", "项目编号", "项目名称", "投资方", "资金来源", "所属地区", "产业类别", "总投资（亿元）"])
-    workbook.active.append([1, "P1", "总计算中心项目", "合计科技有限公司", "省外", "瑞昌市", "电子信息", 3])
-    workbook.active.append([2, "P2", "智算中心合计", None, "省外", "瑞昌市", "电子信息", 2])  # odd name, but it has an id
-    workbook.active.append(["合计", None, None, None, None, None, None, 5])
-    workbook.save(folder / "台账.xlsx")
+    write_one_sheet(
+        folder,
+        "台账.xlsx",
+        "项目台账",
+        [
+            ["序号", "项目编号", "项目名称", "投资方", "资金来源", "所属地区", "产业类别", "总投资（亿元）"],
+            [1, "P1", "总计算中心项目", "合计科技有限公司", "省外", "瑞昌市", "电子信息", 3],
+            [2, "P2", "智算中心合计", None, "省外", "瑞昌市", "电子信息", 2],  # odd name, but it has an id
+            ["合计", None, None, None, None, None, None, 5],
+        ],
+    )
     result = load_year(2022, tmp_path / "data", reference)
     assert result.tables["projects"]["project_id"].tolist() == ["P1", "P2"]
     assert result.counts()["projects"]["subtotal"] == 1
@@ -293,12 +301,15 @@ def test_names_that_start_with_a_subtotal_word_are_projects(tmp_path, reference)
 )
 def test_year_funds_and_monthly_columns(tmp_path, reference, headers, row, expected_funds, warnings):
     folder = tmp_path / "data" / "raw" / "2022"
-    folder.mkdir(parents=True)
-    workbook = openpyxl.Workbook()
-    workbook.active.title = "项目台账"
-    workbook.active.append(["项目编号", "项目名称", "资金来源", "所属地区", "产业类别", "总投资", *headers])
-    workbook.active.append(["P1", "甲", "省外", "瑞昌市", "新材料", 30000, *row])
-    workbook.save(folder / "台账.xlsx")
+    write_one_sheet(
+        folder,
+        "台账.xlsx",
+        "项目台账",
+        [
+            ["项目编号", "项目名称", "资金来源", "所属地区", "产业类别", "总投资", *headers],
+            ["P1", "甲", "省外", "瑞昌市", "新材料", 30000, *row],
+        ],
+    )
     result = load_year(2022, tmp_path / "data", reference)
     assert result.tables["projects"]["funds_year"].tolist() == [expected_funds]
     assert len(result.warnings) == warnings
@@ -306,16 +317,20 @@ def test_year_funds_and_monthly_columns(tmp_path, reference, headers, row, expec
 
 def test_an_amount_merged_over_two_rows_counts_once_and_a_merged_county_fills_both(tmp_path, reference):
     folder = tmp_path / "data" / "raw" / "2022"
-    folder.mkdir(parents=True)
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "项目台账"
-    sheet.append(["项目编号", "项目名称", "资金来源", "所属地区", "产业类别", "总投资", "本年实际进资"])
-    sheet.append(["P1", "一期", "省外", "瑞昌市", "新材料", 30000, 5000])
-    sheet.append(["P2", "二期", "省外", None, "新材料", 20000, None])
-    sheet.merge_cells("D2:D3")  # 所属地区 shared by both rows: belongs to each
-    sheet.merge_cells("G2:G3")  # 本年实际进资 shared: counted once
-    workbook.save(folder / "台账.xlsx")
+    write_one_sheet(
+        folder,
+        "台账.xlsx",
+        "项目台账",
+        [
+            ["项目编号", "项目名称", "资金来源", "所属地区", "产业类别", "总投资", "本年实际进资"],
+            ["P1", "一期", "省外", "瑞昌市", "新材料", 30000, 5000],
+            ["P2", "二期", "省外", None, "新材料", 20000, None],
+        ],
+        merges=(
+            "D2:D3",  # 所属地区 shared by both rows: belongs to each
+            "G2:G3",  # 本年实际进资 shared: counted once
+        ),
+    )
     result = load_year(2022, tmp_path / "data", reference)
     projects = result.tables["projects"].set_index("project_id")
     assert projects["county"].tolist() == ["瑞昌市", "瑞昌市"]
