@@ -3,9 +3,9 @@
 Writes the 2022 sample at ``--scale`` N (N times the projects, trips and leads) into a
 temporary folder, then times, best of ``--repeat`` runs each:
   baseline   pandas.read_excel of every sheet of every workbook (openpyxl engine, no cleaning)
-  clean      helpers.cleaning.clean_year (layout detection, parsing, quarantine, duplicates)
-  cached     helpers.cache.load_year on an unchanged year (parquet cache hit)
-  metrics    helpers.metrics.compute_metrics on the clean tables
+  clean      helpers.ingest.clean.clean_year (layout detection, parsing, quarantine, duplicates)
+  cached     helpers.ingest.cache.load_year on an unchanged year (parquet cache hit)
+  metrics    helpers.indicators.metrics.compute_metrics on the clean tables
 and prints seconds, rows per second and ratios to the baseline. Results are recorded in
 docs/performance.md. Usage: python benchmarks/bench_cleaning.py [--scale 10] [--repeat 3]
 """
@@ -15,16 +15,16 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
-from helpers.cache import load_year
-from helpers.cleaning import clean_year
-from helpers.metrics import compute_metrics
+from helpers.indicators.metrics import compute_metrics
+from helpers.ingest.cache import load_year
+from helpers.ingest.clean import clean_year
 from helpers.reference import load_reference
-from helpers.sample import write_sample
+from helpers.sample.generate import write_sample
 
 
 def best_of(repeat: int, action: Callable[[], object]) -> float:

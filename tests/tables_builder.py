@@ -1,4 +1,4 @@
-"""Build clean tables (the shape ``helpers.cleaning`` produces) from a few dict rows.
+"""Build clean tables (the shape ``helpers.ingest.clean`` produces) from a few dict rows.
 
 Each builder takes rows as dicts keyed by clean-table field; unspecified columns are empty
 (NaT / NaN / <NA>), except a few conveniences for projects (auto ``project_id``/``name``,
@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from helpers.cleaning import CleanYear, typed_frame
+from helpers.ingest.clean import CleanYear, typed_frame
 
 LEDGER_FORMAT_PATH = Path(__file__).resolve().parents[1] / "data" / "reference" / "ledger_format.yaml"
 PROVENANCE = ("source_file", "source_sheet", "source_row")

@@ -14,10 +14,10 @@ import math
 
 import pandas as pd
 import pytest
-
 import tables_builder as tb
-from helpers.assessment import county_assessment, efficacy_scores, shared_rank
-from helpers.metrics import county_breakdown
+
+from helpers.indicators.assessment import county_assessment, efficacy_scores, shared_rank
+from helpers.indicators.metrics import county_breakdown
 
 NAN = float("nan")
 
@@ -74,7 +74,7 @@ def targets(values: dict[str, dict[str, float]]) -> pd.DataFrame:
 )
 def test_efficacy_scores(values, expected):
     result = efficacy_scores(pd.Series(values)).tolist()
-    assert all(same(float(a), b) for a, b in zip(result, expected)) and len(result) == len(expected)
+    assert all(same(float(a), b) for a, b in zip(result, expected, strict=True)) and len(result) == len(expected)
 
 
 @pytest.mark.parametrize(

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import json
 
-
 import openpyxl
 import pandas as pd
 import pytest
-
-from helpers.cache import load_year
-from helpers.cleaning import clean_year
-from helpers.cli import main
-from helpers.ingest import LedgerError
 from conftest import REFERENCE_DIR
 from messy_ledgers import CITY_FILE, COUNTY_FILE, EXPECTED_COUNTS, write_messy_year, write_one_sheet
+
+from helpers.cli.main import main
+from helpers.errors import LedgerError
+from helpers.ingest.cache import load_year
+from helpers.ingest.clean import clean_year
 
 
 @pytest.fixture(scope="module")

@@ -12,11 +12,11 @@ import tempfile
 from pathlib import Path
 
 import openpyxl
+from conftest import REFERENCE_DIR
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REFERENCE_DIR
-from helpers.cleaning import COUNT_KEYS, clean_year
+from helpers.ingest.clean import COUNT_KEYS, clean_year
 from helpers.reference import load_reference
 
 REFERENCE = load_reference(REFERENCE_DIR)

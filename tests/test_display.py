@@ -1,4 +1,4 @@
-"""Tests for helpers.display.show_table: unique deterministic ids, text twin, alignment."""
+"""Tests for helpers.viz.display.show_table: unique deterministic ids, text twin, alignment."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import display as display_module
+from helpers.viz import display as display_module
 
 
 @pytest.fixture

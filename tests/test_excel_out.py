@@ -1,4 +1,4 @@
-"""Tests for helpers.excel_out: formatting and byte-identical output."""
+"""Tests for helpers.output.excel: formatting and byte-identical output."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from helpers.excel_out import (
+from helpers.output.excel import (
     AMOUNT_FORMAT,
     INTEGER_FORMAT,
     PERCENT_FORMAT,
@@ -55,7 +55,7 @@ def test_values_round_trip_with_pandas(tmp_path: Path) -> None:
     path = _write(tmp_path / "t.xlsx")
     sheets = pd.read_excel(path, sheet_name=None)
     assert list(sheets) == ["产业汇总2022年度", "县区", "县区_2"]
-    for original, sheet in zip(_tables().values(), sheets.values()):
+    for original, sheet in zip(_tables().values(), sheets.values(), strict=True):
         pd.testing.assert_frame_equal(sheet, original, check_dtype=False)
 
 
@@ -93,7 +93,7 @@ def test_empty_tables_rejected(tmp_path: Path) -> None:
 def test_number_formats_follow_the_unit_in_the_header_then_the_value(tmp_path: Path) -> None:
     import openpyxl
 
-    from helpers.excel_out import write_tables_xlsx
+    from helpers.output.excel import write_tables_xlsx
 
     table = pd.DataFrame(
         {

@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import PROJECT_ROOT
 
 pytestmark = pytest.mark.skipif(not (PROJECT_ROOT / ".git").exists(), reason="not a git checkout")
@@ -40,8 +39,11 @@ def test_main_job_from_a_clean_clone(tmp_path):
         cwd=clone, env=env, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    report = clone / "reports" / "2022"
-    assert sorted(p.name for p in report.iterdir()) == ["annual_review.html", "annual_review.ipynb", "metrics.json", "tables.xlsx"]
+    report = clone / "reports" / "九江市" / "2022" / "annual_review"
+    assert sorted(p.name for p in report.iterdir()) == [
+        ".zhaoshang-report.json", "annual_review.html", "annual_review.ipynb", "metrics.json", "tables.xlsx"
+    ]
+    assert f"报告已生成：{report / 'annual_review.html'}" in result.stdout
     metrics = json.loads((report / "metrics.json").read_text(encoding="utf-8"))
     assert metrics["outside_province_projects"]["funds"] == 1352.91
     assert str(clone) not in (report / "annual_review.html").read_text(encoding="utf-8")

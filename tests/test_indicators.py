@@ -12,12 +12,12 @@ import math
 
 import pandas as pd
 import pytest
-
 import tables_builder as tb
-from helpers import indicators as ind
-from helpers.cleaning import clean_year
 from messy_ledgers import write_messy_year
-from helpers.metrics import compute_metrics, county_breakdown, province_comparison, reconcile
+
+from helpers.indicators import definitions as ind
+from helpers.indicators.metrics import compute_metrics, county_breakdown, province_comparison, reconcile
+from helpers.ingest.clean import clean_year
 
 Y = 2022
 WINDOW = (pd.Timestamp("2022-06-01"), pd.Timestamp("2022-09-30"))
@@ -154,9 +154,9 @@ def test_size_tier(total, tier, reference):
 def test_threshold_boundaries(row, selector, counted, reference):
     projects = tb.projects(row)
     count = {
-        "outside_province": lambda: len(ind.outside_projects(projects, reference, ind.OUTSIDE_PROVINCE_SOURCES)),
-        "outside_city": lambda: len(ind.outside_projects(projects, reference, ind.OUTSIDE_CITY_SOURCES)),
-        "new_100m_province": lambda: len(ind.new_100m_projects(projects, reference, Y, ind.OUTSIDE_PROVINCE_SOURCES)),
+        "outside_province": lambda: len(ind.outside_projects(projects, reference, "outside_province")),
+        "outside_city": lambda: len(ind.outside_projects(projects, reference, "outside_city")),
+        "new_100m_province": lambda: len(ind.new_100m_projects(projects, reference, Y, "outside_province")),
         "signed_100m": lambda: len(ind.signed_100m(projects, reference, Y)),
         "new_started_100m": lambda: len(ind.new_started_100m(projects, reference, Y)),
         "campaign_signed": lambda: ind.campaign(projects, reference, *WINDOW)["signed"],
@@ -181,11 +181,11 @@ OUTSIDE_ROWS = [
     "rows, sources, expected",
     [
         # 市外 = 1 + 2: 2 projects, 500 + 12,300 = 12,800 万 = 1.28 亿
-        (OUTSIDE_ROWS, ind.OUTSIDE_CITY_SOURCES, {"count": 2, "funds": 1.28}),
+        (OUTSIDE_ROWS, "outside_city", {"count": 2, "funds": 1.28}),
         # 省外 = 1: 500 万 = 0.05 亿
-        (OUTSIDE_ROWS, ind.OUTSIDE_PROVINCE_SOURCES, {"count": 1, "funds": 0.05}),
-        ([P("本市", 50_000.0, funds=100.0)], ind.OUTSIDE_CITY_SOURCES, {"count": 0, "funds": 0.0}),
-        ([], ind.OUTSIDE_CITY_SOURCES, {"count": 0, "funds": 0.0}),
+        (OUTSIDE_ROWS, "outside_province", {"count": 1, "funds": 0.05}),
+        ([P("本市", 50_000.0, funds=100.0)], "outside_city", {"count": 0, "funds": 0.0}),
+        ([], "outside_city", {"count": 0, "funds": 0.0}),
     ],
     ids=["outside-city", "outside-province", "only-local", "empty"],
 )
@@ -211,9 +211,9 @@ NEW_ROWS = [
     "sources, expected",
     [
         # 1, 2, 7: 0 + 3,000 + 2,500 = 5,500 万 = 0.55 亿
-        (ind.OUTSIDE_CITY_SOURCES, {"count": 3, "funds": 0.55}),
+        ("outside_city", {"count": 3, "funds": 0.55}),
         # 1, 7: 2,500 万 = 0.25 亿
-        (ind.OUTSIDE_PROVINCE_SOURCES, {"count": 2, "funds": 0.25}),
+        ("outside_province", {"count": 2, "funds": 0.25}),
     ],
     ids=["outside-city-new-100m", "outside-province-new-100m"],
 )
@@ -390,8 +390,8 @@ TRIPS_2021 = [
     [(TRIPS_2022, 2), ([], 0)],
     ids=["two-team-trips-in-year", "empty"],
 )
-def test_team_trips(rows, expected):
-    assert ind.team_trips(tb.trips(*rows), Y) == {"count": expected}
+def test_team_trips(rows, expected, reference):
+    assert ind.team_trips(tb.trips(*rows), reference, Y) == {"count": expected}
 
 
 @pytest.mark.parametrize(
@@ -403,9 +403,9 @@ def test_team_trips(rows, expected):
     ],
     ids=["with-previous", "no-previous-year", "previous-year-empty"],
 )
-def test_principal_trips(previous, expected_change):
+def test_principal_trips(previous, expected_change, reference):
     previous_trips = None if previous is None else tb.trips(*previous)
-    assert ind.principal_trips(tb.trips(*TRIPS_2022), Y, previous_trips) == {
+    assert ind.principal_trips(tb.trips(*TRIPS_2022), reference, Y, previous_trips) == {
         "city_unit_count": 3,  # 市商务局 ×2, 市发改委
         "city_units": 2,  # distinct units
         "county_count": 3,  # 瑞昌市 ×2, 彭泽县
@@ -539,7 +539,7 @@ EMERGING_2021 = [
     ids=["with-previous", "no-previous-year", "previous-year-none-new", "empty-year"],
 )
 def test_emerging_share(current, previous, expected, reference):
-    province = ind.OUTSIDE_PROVINCE_SOURCES
+    province = "outside_province"
     previous_projects = previous_of(previous)
     previous_new = None if previous_projects is None else ind.new_100m_projects(previous_projects, reference, Y - 1, province)
     new = ind.new_100m_projects(tb.projects(*current), reference, Y, province)
@@ -760,8 +760,8 @@ def test_signed_100m(rows, expected, reference):
     ],
     ids=["foreign-only-summed", "no-foreign", "empty"],
 )
-def test_foreign_funds(rows, wan):
-    assert ind.foreign_funds(tb.projects(*rows)) == wan  # 万元; compute_metrics reports 亿元 (see the whole-year test)
+def test_foreign_funds(rows, wan, reference):
+    assert ind.foreign_funds(tb.projects(*rows), reference) == wan  # 万元; compute_metrics reports 亿元 (see the whole-year test)
 
 
 # ---------------------------------------------------------------------------------------------

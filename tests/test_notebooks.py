@@ -12,9 +12,9 @@ import re
 
 import nbformat
 import pytest
-
 from conftest import PROJECT_ROOT
-from helpers.render import STABLE_KERNELSPEC
+
+from helpers.output.notebook import STABLE_KERNELSPEC
 
 NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
 MACHINE_PATH = re.compile(r"(/work/|/tmp/|/home/|/root/|/Users/|[A-Z]:\\\\)")

@@ -1,4 +1,4 @@
-"""Tests for helpers.parsers: real-world ledger cell values and property tests."""
+"""Tests for helpers.ingest.cells and helpers.normalize: real-world ledger cell values and property tests."""
 
 from __future__ import annotations
 
@@ -14,24 +14,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import parsers
-from helpers.parsers import (
+from helpers.ingest import cells as parsers
+from helpers.ingest.cells import (
     ParsedDate,
     ParseFailure,
     format_amount,
     format_date,
-    is_blank,
-    match_name,
-    name_key,
-    normalize_text,
     normalize_unit,
     parse_amount,
     parse_date,
     parse_integer,
     parse_yes_no,
     split_header,
-    suggest_names,
 )
+from helpers.normalize import is_blank, match_name, name_key, normalize_text, suggest_names
 
 D = datetime.date
 FAIL = object()  # marker in tables: "expect a ParseFailure"

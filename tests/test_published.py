@@ -6,10 +6,10 @@ Runs the whole pipeline (workbooks → cleaning → metrics), as `zhaoshang metr
 from __future__ import annotations
 
 import pytest
-
 from conftest import DATA_DIR, REFERENCE_DIR
-from helpers.cli import year_metrics
-from helpers.metrics import load_published, reconcile
+
+from helpers.cli.main import year_metrics
+from helpers.indicators.metrics import load_published, reconcile
 from helpers.reference import load_reference
 
 PUBLISHED = load_published(DATA_DIR / "published" / "jiujiang.yaml")["years"]

@@ -6,9 +6,11 @@ import shutil
 import warnings
 
 import pytest
-
 from conftest import REFERENCE_DIR
-from helpers.reference import INDICATOR_KEYS, ReferenceError, alias_map, load_reference
+
+from helpers.errors import ReferenceDataError
+from helpers.reference import alias_map, load_reference
+from helpers.reference.tables import INDICATOR_KEYS
 
 
 def test_shipped_reference_is_valid(reference):
@@ -82,8 +84,8 @@ def test_broken_tables_are_reported(tmp_path, file, edit, message):
         path.write_bytes(broken)
     else:
         path.write_text(broken, encoding="utf-8")
-    with pytest.raises(ReferenceError) as error:
-        load_reference(folder).lookups  # lookups are built lazily; build them too
+    with pytest.raises(ReferenceDataError) as error:
+        _ = load_reference(folder).lookups  # lookups are built lazily; build them too
     assert message in str(error.value)
     assert "\n" not in str(error.value)  # the CLI prints it as one line
 
@@ -109,18 +111,18 @@ def test_excel_encodings_load_silently(tmp_path, capsys, reference, encoding):
 
 
 def test_indicator_keys_are_computed():
-    from helpers.metrics import BREAKDOWN_KEYS
+    from helpers.indicators.metrics import BREAKDOWN_KEYS
 
     assert set(INDICATOR_KEYS) <= set(BREAKDOWN_KEYS)
     assert set(load_reference(REFERENCE_DIR).indicators["key"]) <= set(INDICATOR_KEYS)
 
 
 def test_missing_folder_and_file(tmp_path):
-    with pytest.raises(ReferenceError, match="参考数据目录不存在"):
+    with pytest.raises(ReferenceDataError, match="参考数据目录不存在"):
         load_reference(tmp_path / "nowhere")
     folder = _copy(tmp_path)
     (folder / "thresholds.yaml").unlink()
-    with pytest.raises(ReferenceError, match="thresholds.yaml"):
+    with pytest.raises(ReferenceDataError, match="thresholds.yaml"):
         load_reference(folder)
 
 
@@ -128,3 +130,32 @@ def test_alias_map_example():
     import pandas as pd
 
     assert alias_map(pd.DataFrame({"name": ["A", "B"], "aliases": ["a1|a2", ""]}), "x.csv") == {"A": "A", "a1": "A", "a2": "A", "B": "B"}
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda text: text.replace("  outside_province: [省外]         # 省外: from other provinces\n", ""), "缺少 source 的角色 outside_province"),
+        (lambda text: text.replace("team: [产业链招商小分队]", "team: [产业链小分队队]"), "产业链小分队队 不在 categories.yaml"),
+        (lambda text: text.replace("progress:                     # 项目信息·进展\n  signed: [已签约]\n", ""), "缺少 progress"),
+    ],
+    ids=["missing-role", "unknown-value", "missing-vocabulary"],
+)
+def test_roles_the_code_needs_are_checked_on_load(tmp_path, edit, message):
+    folder = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, folder)
+    path = folder / "roles.yaml"
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(ReferenceDataError, match=message) as error:
+        load_reference(folder)
+    assert "\n" not in str(error.value) and "roles.yaml" in str(error.value)
+
+
+def test_renaming_a_vocabulary_value_without_its_role_is_an_error_not_a_zero(tmp_path):
+    """Renaming 省外 in categories.yaml alone would make every 省外 figure 0: it stops the load instead."""
+    folder = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, folder)
+    path = folder / "categories.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  省外: [外省", "  外省资金: [外省"), encoding="utf-8")
+    with pytest.raises(ReferenceDataError, match="source/outside_city 的取值 省外 不在 categories.yaml"):
+        load_reference(folder)

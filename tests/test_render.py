@@ -1,4 +1,4 @@
-"""Tests for helpers.render: papermill execution, offline HTML, atomic publishing."""
+"""Tests for helpers.output.notebook: papermill execution, offline HTML, atomic publishing."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.render import (
+from helpers.errors import UsageError
+from helpers.output.notebook import (
     STABLE_KERNELSPEC,
     ReportError,
     _kernel_manager_class,
@@ -20,6 +21,7 @@ from helpers.render import (
     run_notebook_report,
     strip_volatile_metadata,
 )
+from helpers.output.publish import MARKER, mark_folder
 
 FIXTURES = Path(__file__).parent / "fixtures" / "render"
 OK_NOTEBOOK = FIXTURES / "report_ok.ipynb"
@@ -52,13 +54,14 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
     (second / "failed").mkdir(parents=True)
     (second / "failed" / f"{NAME}.ipynb").write_text("{}", encoding="utf-8")
     (second / "stale.txt").write_text("old", encoding="utf-8")
+    mark_folder(second, NAME)  # the kit published it before
     run_notebook_report(OK_NOTEBOOK, second, {"year": 2023}, report_name=NAME, progress=False)
     return Runs(first=first, second=second)
 
 
 def test_outputs_written(runs: Runs) -> None:
     names = sorted(p.name for p in runs.first.iterdir())
-    assert names == sorted([f"{NAME}.html", f"{NAME}.ipynb", "metrics.json"])
+    assert names == sorted([".zhaoshang-report.json", f"{NAME}.html", f"{NAME}.ipynb", "metrics.json"])
     # no temporary or set-aside folders left next to the report
     assert sorted(p.name for p in runs.first.parent.iterdir()) == ["2022"]
 
@@ -165,3 +168,38 @@ def test_toc_lists_h2_and_h3_only() -> None:
     assert '<a href="#a">第一节</a>' in nav and '<a href="#b">小节</a>' in nav
     assert "标题" not in nav and "细节" not in nav
     assert add_table_of_contents("<main><p>无标题</p></main>") == "<main><p>无标题</p></main>"
+
+
+def test_a_folder_the_kit_did_not_create_is_refused_and_untouched(tmp_path: Path) -> None:
+    """A user's folder (here with notes) is never replaced by a report, and no kernel starts."""
+    folder = tmp_path / "我的资料"
+    folder.mkdir()
+    (folder / "笔记.txt").write_text("不要删除", encoding="utf-8")
+    with pytest.raises(UsageError, match="不是本工具生成"):
+        run_notebook_report(OK_NOTEBOOK, folder, {"year": 2023}, report_name=NAME, progress=False)
+    assert sorted(p.name for p in folder.iterdir()) == ["笔记.txt"]
+    assert (folder / "笔记.txt").read_text(encoding="utf-8") == "不要删除"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["我的资料"]  # no staging folder left
+
+
+def test_a_file_and_a_protected_folder_are_refused(tmp_path: Path) -> None:
+    document = tmp_path / "年度总结.docx"
+    document.write_bytes(b"user document")
+    with pytest.raises(UsageError, match="是已有的文件"):
+        run_notebook_report(OK_NOTEBOOK, document, {"year": 2023}, report_name=NAME, progress=False)
+    assert document.read_bytes() == b"user document"
+    data = tmp_path / "data"
+    (data / "raw" / "2022").mkdir(parents=True)
+    for target in (data, data / "raw" / "2022", tmp_path):
+        with pytest.raises(UsageError, match="受保护"):
+            run_notebook_report(OK_NOTEBOOK, target, {"year": 2023}, report_name=NAME, progress=False, protected=[data])
+
+
+def test_a_killed_runs_staging_folder_is_removed_next_time(tmp_path: Path) -> None:
+    out = tmp_path / "2022"
+    stale = tmp_path / ".2022.tmp-999999999-abcd"  # no such process
+    stale.mkdir()
+    (stale / "half.html").write_text("…", encoding="utf-8")
+    run_notebook_report(OK_NOTEBOOK, out, {"year": 2023}, report_name=NAME, progress=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2022"]
+    assert (out / MARKER).is_file()

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import DATA_DIR, PROJECT_ROOT, REFERENCE_DIR
-from helpers.cli import main, year_metrics
+
+from helpers.cli.main import main, year_metrics
 from helpers.paths import available_years
 
 SAMPLE_YEARS = available_years(DATA_DIR)
@@ -27,6 +27,11 @@ PUBLISHED_SENTENCES = [
     "全市新认定亿元以上开工项目183个，同比增加9个，其中10亿元以上项目18个，30亿元以上项目3个。",
     "分别签约项目78个、48个、30个，签约总金额达到1966.5亿元。",
 ]
+
+
+def annual_review_folder(root: Path, year: int) -> Path:
+    """Where ``--all --out root`` publishes a year's review: the registry's layout below the city."""
+    return root / "九江市" / str(year) / "annual_review"
 
 
 def sha256(path: Path) -> str:
@@ -47,8 +52,10 @@ def test_sample_years_are_there():
 
 @pytest.mark.parametrize("year", SAMPLE_YEARS)
 def test_every_sample_year_has_a_complete_report(all_reports, year):
-    folder = all_reports / str(year)
-    assert sorted(p.name for p in folder.iterdir()) == ["annual_review.html", "annual_review.ipynb", "metrics.json", "tables.xlsx"]
+    folder = annual_review_folder(all_reports, year)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        ".zhaoshang-report.json", "annual_review.html", "annual_review.ipynb", "metrics.json", "tables.xlsx"
+    ]
     page = (folder / "annual_review.html").read_text(encoding="utf-8")
     assert "data:image/png;base64," in page
     assert "build_review(" not in page and "show_table(" not in page  # no input code
@@ -68,14 +75,14 @@ def _reference():
 
 
 def test_2022_report_states_the_published_figures(all_reports):
-    page = (all_reports / "2022" / "annual_review.html").read_text(encoding="utf-8")
+    page = (annual_review_folder(all_reports, 2022) / "annual_review.html").read_text(encoding="utf-8")
     for sentence in PUBLISHED_SENTENCES:
         assert sentence in page
     assert ">⚠ 不一致<" not in page and page.count(">一致<") == 61  # reconciliation: every published figure matches
 
 
 def test_2022_tables_hold_the_figures(all_reports):
-    sheet = openpyxl.load_workbook(all_reports / "2022" / "tables.xlsx")["主要指标"]
+    sheet = openpyxl.load_workbook(annual_review_folder(all_reports, 2022) / "tables.xlsx")["主要指标"]
     rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["省外2000万元以上项目实际进资"][2] == 1352.91
     assert rows["省外2000万元以上项目"][2] == 488
@@ -86,11 +93,11 @@ def test_rerun_is_byte_identical(all_reports, tmp_path):
     out = tmp_path / "2022"
     assert main(["report", "annual_review", "--year", "2022", "--out", str(out)]) == 0
     for name in ("annual_review.html", "metrics.json", "tables.xlsx", "annual_review.ipynb"):
-        assert sha256(out / name) == sha256(all_reports / "2022" / name), name
+        assert sha256(out / name) == sha256(annual_review_folder(all_reports, 2022) / name), name
 
 
 def test_report_notebook_is_itself_nbval_reproducible(all_reports):
-    notebook = all_reports / "2022" / "annual_review.ipynb"
+    notebook = annual_review_folder(all_reports, 2022) / "annual_review.ipynb"
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval", str(notebook), "--nbval-current-env", "-p", "no:cacheprovider", "-q",
          "--nbval-sanitize-with", str(PROJECT_ROOT / "tests" / "nbval_sanitize.cfg")],

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers.sample import build_sample_tables, write_sample
+from helpers.sample.generate import build_sample_tables, write_sample
 
 ROOT = Path(__file__).resolve().parents[1]
 REF = ROOT / "data" / "reference"
@@ -309,11 +309,11 @@ def test_write_is_byte_deterministic(tmp_path):
 
 def test_messy_cells_parse_back():
     """Every amount/date style the writer uses parses back exactly (with the kit's parsers)."""
-    parsers = pytest.importorskip("helpers.parsers")
+    parsers = pytest.importorskip("helpers.ingest.cells")
     import datetime as dt
     import random
 
-    from helpers.sample_writer import cn_amount, messy_amount, messy_date
+    from helpers.sample.writer import cn_amount, messy_amount, messy_date
 
     rng = random.Random(1)
     for wan in (25000, 20000, 12345, 1_000_000, 2_150_000, 3000, 987_600):
@@ -332,7 +332,7 @@ def test_messy_cells_parse_back():
 @pytest.mark.parametrize("year", [2020, 2021, 2022, 2023])
 def test_cleaner_reproduces_truth(tmp_path, year):
     """Cleaning the written workbooks gives exactly the truth tables, and the planted bad rows are quarantined."""
-    from helpers.cleaning import clean_year
+    from helpers.ingest.clean import clean_year
     from helpers.reference import load_reference
 
     write_sample(tmp_path, years=[year])
@@ -364,7 +364,7 @@ def test_cleaner_reproduces_truth(tmp_path, year):
 @pytest.mark.parametrize("year", [2020, 2021, 2022, 2023])
 def test_committed_workbooks_are_the_generator_output(tmp_path, year):
     """data/raw/<year>/ is exactly what `zhaoshang sample` writes: regenerate and compare the cleaned tables."""
-    from helpers.cleaning import OUTPUT_TABLES, clean_year
+    from helpers.ingest.clean import OUTPUT_TABLES, clean_year
     from helpers.reference import load_reference
 
     reference = load_reference(REF)
@@ -383,7 +383,7 @@ def test_committed_workbooks_are_the_generator_output(tmp_path, year):
 def test_scale_multiplies_the_ledger_in_the_same_format(tmp_path):
     """--scale N: about N times the trips and leads, and the projects (the pinned 50·20 set stays),
     written in the same messy format and cleaned without loss."""
-    from helpers.cleaning import clean_year
+    from helpers.ingest.clean import clean_year
     from helpers.reference import load_reference
 
     base, scaled = build_sample_tables(2022), build_sample_tables(2022, scale=3)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 import tables_builder as tb
-from helpers.cache import load_year
-from helpers.schema import SchemaError, check_table, validate_tables
 from messy_ledgers import write_messy_year
+
+from helpers.errors import SchemaError
+from helpers.ingest.cache import load_year
+from helpers.ingest.schema import check_table, validate_tables
 
 
 def test_builder_tables_are_valid(reference):

@@ -1,4 +1,4 @@
-"""Tests for helpers.style and helpers.charts: CJK glyphs, layout, determinism."""
+"""Tests for helpers.viz.style and helpers.viz.charts: CJK glyphs, layout, determinism."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from matplotlib.figure import Figure
 
 matplotlib.use("Agg")
 
-from helpers import charts  # noqa: E402
-from helpers.style import CJK_FONT_CANDIDATES, figure_metadata, use_report_style  # noqa: E402
+from helpers.viz import charts  # noqa: E402
+from helpers.viz.style import CJK_FONT_CANDIDATES, figure_metadata, use_report_style  # noqa: E402
 
 LONG_NAME = "电子信息（含半导体与新型显示器件制造）"
 

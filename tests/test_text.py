@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.text import chinese_ordinal, derived_values, draft_highlights, draft_sentences, fill_clause, format_yi
+from helpers.products.highlights import (
+    chinese_ordinal,
+    derived_values,
+    draft_highlights,
+    draft_sentences,
+    fill_clause,
+    format_yi,
+)
 
 
 @pytest.mark.parametrize("number, text", [(1, "第一"), (2, "第二"), (10, "第十"), (11, "第十一"), (20, "第二十"), (34, "第三十四")])
@@ -92,10 +99,12 @@ def test_broken_highlight_templates_are_reported(tmp_path, content, message):
     import shutil
 
     from conftest import REFERENCE_DIR
-    from helpers.reference import ReferenceError, load_reference
+
+    from helpers.errors import ReferenceDataError
+    from helpers.reference import load_reference
 
     folder = tmp_path / "reference"
     shutil.copytree(REFERENCE_DIR, folder)
     (folder / "highlights.yaml").write_text(content, encoding="utf-8")
-    with pytest.raises(ReferenceError, match=message.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(ReferenceDataError, match=message.replace("[", r"\[").replace("]", r"\]")):
         draft_highlights({}, load_reference(folder))

@@ -10,6 +10,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from helpers.errors import UsageError
+
 MARKER = Path("data") / "reference" / "settings.yaml"
 
 
@@ -22,7 +24,7 @@ def project_root() -> Path:
     for candidate in candidates:
         if (candidate / MARKER).is_file():
             return candidate
-    raise FileNotFoundError(
+    raise UsageError(
         f"找不到项目目录（需包含 {MARKER}）；请在项目目录下运行，或设置环境变量 ZHAOSHANG_HOME"
     )
 

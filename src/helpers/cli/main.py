@@ -1,0 +1,211 @@
+"""The ``zhaoshang`` command (also ``python -m helpers``).
+
+Expected bad input (no workbook, a missing column, a bad parameter) exits with status 2 and
+one clear line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from helpers.errors import EXIT_BAD_INPUT, InputError, ReportError, UsageError
+from helpers.normalize import display_width
+from helpers.paths import default_data_dir, default_reference_dir
+
+if TYPE_CHECKING:
+    from helpers.reference import Reference
+
+
+
+def _add_dirs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", type=Path, default=None, help="数据目录（默认：项目的 data/）")
+    parser.add_argument(
+        "--reference-dir", type=Path, default=None, help="参考数据目录（默认：数据目录下的 reference/，否则项目的 data/reference/）"
+    )
+
+
+def _year_data(args: argparse.Namespace) -> tuple[Path, Reference]:
+    from helpers.reference import load_reference
+
+    data_dir = args.data_dir or default_data_dir()
+    reference_dir = args.reference_dir
+    if reference_dir is None:  # a data folder may carry its own reference tables
+        reference_dir = data_dir / "reference" if (data_dir / "reference").is_dir() else default_reference_dir()
+    return data_dir, load_reference(reference_dir)
+
+
+def _cell(text: object, width: int, *, left: bool = False) -> str:
+    text = str(text)
+    padding = " " * max(width - display_width(text), 0)
+    return text + padding if left else padding + text
+
+
+def format_counts_table(
+    year: int, counts: dict[str, dict[str, int]], quarantine_rows: int, warning_rows: int, labels: dict[str, str]
+) -> str:
+    """The readable summary of ``zhaoshang clean`` (CJK-aware column widths); ``labels``: sheet names."""
+    headers = ["读取行", "有效", "隔离", "合计行", "空行", "重复合并"]
+    lines = [f"{year} 年台账清洗结果", _cell("工作表", 12, left=True) + "".join(_cell(h, 10) for h in headers)]
+    for table, row in counts.items():
+        values = [row[k] for k in ("rows_read", "clean", "quarantined", "subtotal", "blank", "duplicates_merged")]
+        lines.append(_cell(labels.get(table, table), 12, left=True) + "".join(_cell(v, 10) for v in values))
+    lines.append(f"隔离 {quarantine_rows} 行（见 quarantine.csv），警告 {warning_rows} 条（见 warnings.csv）")
+    return "\n".join(lines)
+
+
+def command_clean(args: argparse.Namespace) -> int:
+    from helpers.ingest.cache import load_year
+    from helpers.paths import processed_dir
+
+    data_dir, reference = _year_data(args)
+    year = args.year if args.year is not None else reference.default_year
+    result = load_year(year, data_dir, reference, progress=not args.json)
+    counts = result.counts()
+    if args.json:
+        print(json.dumps({"year": year, "sheets": counts}, ensure_ascii=False))
+    else:
+        labels = {table: spec["sheet"] for table, spec in reference.ledger_format.items()}
+        print(format_counts_table(year, counts, len(result.quarantine), len(result.warnings), labels))
+        print(f"清洗结果：{processed_dir(data_dir, year)}")
+    return 0
+
+
+def year_metrics(year: int, data_dir: Path, reference: Reference, *, progress: bool = False) -> dict:
+    """Clean (or read from the cache) ``year`` and the previous year, then compute the metrics."""
+    from helpers.indicators.metrics import compute_metrics
+    from helpers.ingest.cache import load_year, load_year_if_available
+
+    current = load_year(year, data_dir, reference, progress=progress)
+    previous = load_year_if_available(year - 1, data_dir, reference)
+    return {"year": year, **compute_metrics(current, previous, reference)}
+
+
+def command_metrics(args: argparse.Namespace) -> int:
+    data_dir, reference = _year_data(args)
+    year = args.year if args.year is not None else reference.default_year
+    print(json.dumps(year_metrics(year, data_dir, reference), ensure_ascii=False, indent=2))
+    return 0
+
+
+def command_report(args: argparse.Namespace) -> int:
+    from helpers.cli import report as reporting
+    from helpers.output.publish import check_output_folder
+
+    data_dir, reference = _year_data(args)
+    spec, notebook = reporting.resolve_report(args.notebook)
+    declared = reporting.notebook_parameters(notebook)
+    parameters = reporting.parse_parameters(args.parameter or [], declared)
+    # Paths reach the notebook only when given, so default reports carry no machine paths.
+    path_parameters = {}
+    if args.data_dir is not None and "data_dir" in declared:
+        path_parameters["data_dir"] = str(Path(args.data_dir).resolve())
+    if (args.reference_dir is not None or args.data_dir is not None) and "reference_dir" in declared:
+        path_parameters["reference_dir"] = str(Path(reference.directory).resolve())
+    for name in path_parameters:
+        if name in parameters:
+            raise UsageError(f"参数 {name} 已由 --{name.replace('_', '-')} 给出，不能再用 -p {name}=… 指定")
+    if args.all:
+        if args.year is not None or "year" in parameters:
+            raise UsageError("--all 与 --year 不能同时使用")
+        reporting.validate({k: v for k, v in parameters.items() if k != "year"}, data_dir)
+        results = reporting.run_all(
+            spec, notebook, parameters, data_dir=data_dir, reference_dir=reference.directory, city=reference.city,
+            out_root=args.out, notebook_data_params=path_parameters,
+        )
+        for identity, error in results:
+            label = " ".join(str(value) for value in identity.values())
+            print(f"{label}: {'失败 — ' + error if error else '完成'}")
+        return 1 if any(error for _, error in results) else 0
+    if args.year is not None and "year" in parameters and parameters["year"] != args.year:
+        raise UsageError(f"--year {args.year} 与 -p year={parameters['year']} 矛盾，请只给出一个")
+    year = args.year if args.year is not None else parameters.get("year", reference.default_year)
+    parameters = {**parameters, "year": year}
+    reporting.validate(parameters, data_dir)
+    out_dir = args.out or reporting.report_folder(spec, parameters, reference.city)
+    check_output_folder(out_dir, reporting.protected_folders(data_dir, reference.directory))
+    try:
+        reporting.run_report(
+            spec, notebook, {**parameters, **path_parameters}, data_dir=data_dir, reference_dir=reference.directory, out_dir=out_dir
+        )
+    except ReportError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print(f"报告已生成：{Path(out_dir).resolve() / spec.outputs()[0]}")
+    return 0
+
+
+def command_sample(args: argparse.Namespace) -> int:
+    from helpers.sample.generate import write_sample
+
+    data_dir = args.data_dir or default_data_dir()
+    written = write_sample(data_dir, years=args.years, scale=args.scale)
+    print(f"已写入 {len(written)} 个样例工作簿到 {data_dir / 'raw'}")
+    return 0
+
+
+def command_refresh_notebooks(args: argparse.Namespace) -> int:
+    from helpers.output.notebook import refresh_stored_notebook
+    from helpers.paths import notebooks_dir
+
+    for notebook in sorted(notebooks_dir().glob("*.ipynb")):
+        refresh_stored_notebook(notebook, progress=True)
+        print(f"已更新：{notebook.name}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="zhaoshang", description="招商引资分析工具包")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    clean = commands.add_parser("clean", help="清洗一个年度的台账并打印汇总")
+    clean.add_argument("--year", type=int, default=None, help="年度（默认：settings.yaml 中的 default_year）")
+    clean.add_argument("--json", action="store_true", help="以 JSON 输出各工作表的行数统计")
+    _add_dirs(clean)
+    clean.set_defaults(handler=command_clean)
+
+    metrics = commands.add_parser("metrics", help="计算一个年度的全部指标并以 JSON 输出（键名同 data/published/）")
+    metrics.add_argument("--year", type=int, default=None, help="年度（默认：settings.yaml 中的 default_year）")
+    _add_dirs(metrics)
+    metrics.set_defaults(handler=command_metrics)
+
+    report = commands.add_parser("report", help="用 papermill 运行笔记本并生成报告（HTML、ipynb、metrics.json、tables.xlsx）")
+    report.add_argument("notebook", help="笔记本名称（如 annual_review）或路径")
+    report.add_argument("--year", type=int, default=None, help="年度（默认：settings.yaml 中的 default_year）")
+    report.add_argument("--all", action="store_true", help="为 data/raw/ 下的每个年度并行生成报告")
+    report.add_argument("-p", "--parameter", action="append", metavar="名称=值", help="笔记本参数，可重复")
+    report.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="输出目录：须为新的或空的文件夹，或本工具以前生成的报告目录（默认：reports/<城市>/<年度>/<报告>/；与 --all 同用时为根目录）",
+    )
+    _add_dirs(report)
+    report.set_defaults(handler=command_report)
+
+    sample = commands.add_parser("sample", help="生成合成样例台账（固定随机种子）")
+    sample.add_argument("--years", type=int, nargs="+", default=[2020, 2021, 2022, 2023], help="年度")
+    sample.add_argument("--scale", type=int, default=1, help="项目、外出与项目信息的倍数（基准测试用，勿提交）")
+    sample.add_argument("--data-dir", type=Path, default=None, help="输出数据目录（默认：项目的 data/）")
+    sample.set_defaults(handler=command_sample)
+
+    refresh = commands.add_parser("refresh-notebooks", help="用默认参数重新运行 notebooks/ 中的笔记本并保存输出（nbval 的比对基准）")
+    refresh.set_defaults(handler=command_refresh_notebooks)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: run one sub-command, turning expected errors into exit status 2."""
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except InputError as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return EXIT_BAD_INPUT

@@ -1,0 +1,196 @@
+"""``zhaoshang report``: validate parameters, run a registered report's notebook, publish it.
+
+Parameters are checked before any kernel starts (unknown name, malformed value, a year with no
+ledgers → ``UsageError``, exit 2). The report folder gets the rendered HTML, the executed
+notebook, ``metrics.json`` and ``tables.xlsx``; it is replaced in one step or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any
+
+from helpers.errors import UsageError
+from helpers.paths import available_years, notebooks_dir, reports_dir
+from helpers.products.registry import REPORTS, ReportSpec, adhoc_report, report_spec
+
+ANNUAL_REVIEW = "annual_review"
+TRUE_WORDS = {"true", "1", "yes", "是"}
+FALSE_WORDS = {"false", "0", "no", "否"}
+
+
+
+def resolve_report(name: str) -> tuple[ReportSpec, Path]:
+    """A registered report's name (``annual_review``) or a notebook's path → (spec, notebook file).
+
+    A notebook outside the registry (an analyst's own) is run as an ad-hoc report of a year.
+    """
+    candidate = Path(name)
+    if candidate.suffix == ".ipynb" and candidate.is_file():
+        notebook = candidate.resolve()
+        spec = report_spec(notebook.name)
+        if spec is not None and notebook == (notebooks_dir() / spec.notebook).resolve():
+            return spec, notebook
+        return adhoc_report(notebook), notebook
+    spec = report_spec(name)
+    if spec is None or not (notebooks_dir() / spec.notebook).is_file():
+        raise UsageError(f"没有名为 {name} 的报告；可用：{'、'.join(REPORTS)}（或给出笔记本 .ipynb 的路径）")
+    return spec, notebooks_dir() / spec.notebook
+
+
+def notebook_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
+    """The parameters declared in the notebook's ``parameters`` cell (papermill's inspection)."""
+    import papermill
+
+    return dict(papermill.inspect_notebook(str(notebook)))
+
+
+def _convert(name: str, text: str, type_name: str) -> Any:
+    try:
+        if type_name == "int":
+            return int(text)
+        if type_name == "float":
+            return float(text)
+        if type_name == "bool":
+            lowered = text.strip().lower()
+            if lowered in TRUE_WORDS | FALSE_WORDS:
+                return lowered in TRUE_WORDS
+            raise ValueError(text)
+    except ValueError:
+        raise UsageError(f"参数 {name} 的值 {text!r} 不是有效的 {type_name}") from None
+    return text
+
+
+def parse_parameters(pairs: list[str], declared: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """``["year=2022", "campaign_start=2022-06-01"]`` → typed values, checked against the notebook."""
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise UsageError(f"参数 {pair!r} 应写成 名称=值")
+        name, text = pair.split("=", 1)
+        name = name.strip()
+        if name not in declared:
+            raise UsageError(f"未知参数 {name}；该笔记本的参数有：{'、'.join(declared)}")
+        values[name] = _convert(name, text, declared[name].get("inferred_type_name", "str"))
+    return values
+
+
+def _check_date(name: str, value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise UsageError(f"参数 {name} 的值 {value!r} 不是 YYYY-MM-DD 格式的日期") from None
+
+
+def validate(parameters: dict[str, Any], data_dir: Path) -> None:
+    """Domain checks of the parameters: years with ledgers, well-formed campaign window."""
+    years = available_years(data_dir)
+    listed = "、".join(map(str, years)) or "（无）"
+    year = parameters.get("year")
+    if year is not None and year not in years:
+        raise UsageError(f"{year} 年没有台账数据（{data_dir / 'raw' / str(year)}）；已有年度：{listed}")
+    compare_year = parameters.get("compare_year")
+    if compare_year and compare_year not in years:
+        raise UsageError(f"对比年度 {compare_year} 没有台账数据；已有年度：{listed}")
+    start = _check_date("campaign_start", parameters.get("campaign_start"))
+    end = _check_date("campaign_end", parameters.get("campaign_end"))
+    if (start is None) != (end is None):
+        raise UsageError("campaign_start 与 campaign_end 须同时给出")
+    if start and end and start > end:
+        raise UsageError(f"攻坚行动开始日期 {start} 晚于结束日期 {end}")
+
+
+def report_folder(spec: ReportSpec, parameters: dict[str, Any], city: str, root: Path | None = None) -> Path:
+    """``<root>/<city>/<year>/<report>/…`` (root: the project's ``reports/``): the path names the report."""
+    return (root or reports_dir()) / city / Path(spec.folder(parameters))
+
+
+def protected_folders(data_dir: Path, reference_dir: Path) -> list[Path]:
+    """Folders no report may be written into or over: the data, the reference tables, the notebooks."""
+    return [Path(data_dir), Path(reference_dir), notebooks_dir()]
+
+
+def run_report(
+    spec: ReportSpec,
+    notebook: Path,
+    parameters: dict[str, Any],
+    *,
+    data_dir: Path,
+    reference_dir: Path,
+    out_dir: Path,
+    progress: bool = True,
+) -> Path:
+    """Execute and publish one report (the notebook gets ``parameters`` as given), with the
+    extra files its registry entry declares."""
+    from helpers.output.notebook import run_notebook_report
+
+    def extra_files(folder: Path) -> None:
+        if spec.extra_files is not None:
+            spec.extra_files(folder, parameters, data_dir, reference_dir)
+
+    return run_notebook_report(
+        notebook,
+        out_dir,
+        parameters,
+        report_name=Path(spec.notebook).stem,
+        extra_files=extra_files,
+        progress=progress,
+        protected=protected_folders(data_dir, reference_dir),
+    )
+
+
+def _run_one(
+    spec: ReportSpec, notebook: Path, parameters: dict[str, Any], data_dir: Path, reference_dir: Path, out_dir: Path
+) -> tuple[dict[str, Any], str | None]:
+    from helpers.errors import KitError
+
+    identity = {key: parameters[key] for key in spec.identity}
+    try:
+        run_report(spec, notebook, parameters, data_dir=data_dir, reference_dir=reference_dir, out_dir=out_dir, progress=False)
+        return identity, None
+    except KitError as error:
+        return identity, str(error).splitlines()[0]
+
+
+def run_all(
+    spec: ReportSpec,
+    notebook: Path,
+    base_parameters: dict[str, Any],
+    *,
+    data_dir: Path,
+    reference_dir: Path,
+    city: str,
+    out_root: Path | None,
+    notebook_data_params: dict[str, Any],
+    workers: int = 2,
+) -> list[tuple[dict[str, Any], str | None]]:
+    """Every run of ``spec`` (every year with ledgers) in parallel worker processes; each year is
+    cleaned once beforehand so that workers never clean the same year concurrently."""
+    from tqdm.auto import tqdm
+
+    from helpers.ingest.cache import load_year
+    from helpers.output.publish import check_output_folder
+    from helpers.reference import load_reference
+
+    reference = load_reference(reference_dir)
+    instances = spec.instances(data_dir)
+    targets = [report_folder(spec, instance, city, out_root) for instance in instances]
+    for target in targets:  # every target is checked before any kernel starts
+        check_output_folder(target, protected_folders(data_dir, reference_dir))
+    for year in sorted({instance["year"] for instance in instances}):
+        load_year(year, data_dir, reference)
+    results = []
+    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(instances)))) as pool:
+        futures = [
+            pool.submit(_run_one, spec, notebook, {**base_parameters, **notebook_data_params, **instance}, data_dir, reference_dir, target)
+            for instance, target in zip(instances, targets, strict=True)
+        ]
+        with tqdm(total=len(futures), desc=f"生成{spec.title}", unit="份", disable=None) as bar:
+            for future in as_completed(futures):
+                results.append(future.result())
+                bar.update(1)
+    return sorted(results, key=lambda result: tuple(str(result[0][key]) for key in spec.identity))

@@ -1,0 +1,94 @@
+"""The kit's one error hierarchy: what went wrong decides the exit status.
+
+- :class:`InputError` (exit 2, one line on stderr): the user's input is wrong — a ledger, a
+  reference table, a parameter. The message names the file, sheet, row and column where it can;
+  the CLI catches these and nothing else.
+- :class:`ReportFailure` (exit 1): a report could not be produced although its input was
+  accepted (a notebook cell failed); the failed notebook is kept.
+- :class:`KitBug` and any other exception: a bug in the kit. It is never caught as bad input,
+  so its traceback is shown (and kept) for whoever fixes it.
+
+>>> issubclass(LedgerError, InputError), issubclass(ReportError, InputError)
+(True, False)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "FontNotFoundError",
+    "InputError",
+    "KitBug",
+    "KitError",
+    "LedgerError",
+    "ReferenceDataError",
+    "ReportError",
+    "ReportFailure",
+    "SchemaError",
+    "UsageError",
+]
+
+#: Exit statuses of the ``zhaoshang`` command.
+EXIT_OK, EXIT_REPORT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class KitError(Exception):
+    """Base of every error the kit raises on purpose."""
+
+
+class InputError(KitError):
+    """Bad input: reported in one line, exit status 2."""
+
+
+class LedgerError(InputError):
+    """A ledger that stops the run (no workbook, unreadable file, missing required column)."""
+
+
+class ReferenceDataError(InputError):
+    """A reference table (``data/reference/``) is missing, malformed or lacks what the code needs."""
+
+
+class UsageError(InputError):
+    """A bad command-line or notebook parameter."""
+
+
+class ReportFailure(KitError):
+    """A report could not be produced although its input was accepted: exit status 1."""
+
+
+class ReportError(ReportFailure):
+    """A notebook did not run to the end; the message is Chinese + English, 1–2 lines.
+
+    For a failing cell, ``cell_index`` / ``execution_count`` / ``ename`` / ``evalue`` describe it
+    and ``failed_notebook`` is the saved executed notebook.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        cell_index: int | None = None,
+        execution_count: int | None = None,
+        ename: str | None = None,
+        evalue: str | None = None,
+        failed_notebook: Path | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.cell_index = cell_index
+        self.execution_count = execution_count
+        self.ename = ename
+        self.evalue = evalue
+        self.failed_notebook = failed_notebook
+
+
+class KitBug(KitError):
+    """An internal contract was broken: a bug in the kit, not bad input."""
+
+
+class SchemaError(KitBug, ValueError):
+    """A clean table breaks its schema (a bug in the kit or a stale cache, not bad input)."""
+
+
+class FontNotFoundError(KitBug, RuntimeError):
+    """No CJK-capable font could be found (the shipped font is missing from the install)."""

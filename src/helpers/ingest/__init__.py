@@ -1,0 +1,8 @@
+"""Ingestion: ledger workbooks in, validated clean tables out (with quarantine and warnings).
+
+Belongs here: parsing one raw cell (``cells``), finding a sheet's layout in a workbook
+(``workbooks``), turning raw rows into clean tables with every row accounted for (``clean``),
+the clean tables' declared schemas (``schema``) and the parquet cache keyed by the inputs
+(``cache``). May import: ``helpers.errors``, ``helpers.paths``, ``helpers.normalize``,
+``helpers.reference`` — never indicators, products, outputs or the CLI.
+"""

@@ -1,0 +1,149 @@
+"""The cleaned year, cached as parquet under ``data/processed/<year>/`` keyed by its inputs.
+
+The key hashes every raw workbook, every reference table and the cleaning code itself,
+so an unchanged year is read back instead of re-cleaned, and any change re-cleans it.
+The cache is written to a temporary folder and moved into place, so a crash never leaves
+half a cache behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import normalize
+from helpers.errors import LedgerError
+from helpers.ingest import cells, clean, schema, workbooks
+from helpers.ingest.clean import OUTPUT_TABLES, CleanYear, clean_year
+from helpers.ingest.schema import validate_tables
+from helpers.ingest.workbooks import workbook_paths
+from helpers.paths import default_data_dir, ledger_files, processed_dir, raw_dir
+from helpers.reference import Reference, load_reference
+from helpers.reference import tables as reference_tables
+
+# The code whose change can change a clean table: a new version of any of them rebuilds the cache.
+CODE_FILES = (clean.__file__, workbooks.__file__, cells.__file__, normalize.__file__, schema.__file__, reference_tables.__file__)
+LIBRARIES = ("pandas", "openpyxl", "pyarrow")  # how cells are read and tables stored
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def input_table(folder: Path) -> pd.DataFrame:
+    """The year's workbooks with size and SHA-256 (also shown in the report's provenance cell)."""
+    paths = workbook_paths(folder)
+    return pd.DataFrame(
+        {"file": [p.name for p in paths], "bytes": [p.stat().st_size for p in paths], "sha256": [file_sha256(p) for p in paths]}
+    )
+
+
+def cache_key(inputs: pd.DataFrame, reference: Reference) -> str:
+    """SHA-256 over the raw workbooks, the reference tables, the cleaning code and the versions
+    of the libraries that read and store the tables."""
+    digest = hashlib.sha256()
+    for name, sha in zip(inputs["file"], inputs["sha256"], strict=True):
+        digest.update(f"raw/{name}:{sha}\n".encode())
+    for path in sorted(reference.directory.glob("*")):
+        if path.is_file():
+            digest.update(f"reference/{path.name}:{file_sha256(path)}\n".encode())
+    for code in CODE_FILES:
+        digest.update(f"code/{Path(code).name}:{file_sha256(Path(code))}\n".encode())
+    for library in LIBRARIES:
+        digest.update(f"library/{library}:{importlib.metadata.version(library)}\n".encode())
+    return digest.hexdigest()
+
+
+def _write(target: Path, result: CleanYear, key: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        for table in OUTPUT_TABLES:
+            result.tables[table].to_parquet(staging / f"{table}.parquet", index=False)
+        result.quarantine.to_csv(staging / "quarantine.csv", index=False, encoding="utf-8-sig")
+        result.warnings.to_csv(staging / "warnings.csv", index=False, encoding="utf-8-sig")
+        result.sheet_counts.to_csv(staging / "sheet_counts.csv", index=False, encoding="utf-8-sig")
+        result.inputs.to_csv(staging / "inputs.csv", index=False)
+        manifest = {"year": result.year, "key": key, "counts": result.counts()}
+        (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        if target.exists():
+            old = target.with_name(f".{target.name}-old-{os.getpid()}")
+            os.replace(target, old)
+            os.replace(staging, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _read(target: Path, year: int) -> CleanYear:
+    tables = {table: pd.read_parquet(target / f"{table}.parquet") for table in OUTPUT_TABLES}
+    read_csv = lambda name, **kw: pd.read_csv(target / name, encoding="utf-8-sig", keep_default_na=False, **kw)  # noqa: E731
+    return CleanYear(
+        year=year,
+        tables=tables,
+        quarantine=read_csv("quarantine.csv", dtype=str).astype({"row": "int64"}),
+        warnings=read_csv("warnings.csv", dtype=str).astype({"row": "int64"}),
+        sheet_counts=read_csv("sheet_counts.csv"),
+        inputs=read_csv("inputs.csv"),
+    )
+
+
+def load_year(
+    year: int,
+    data_dir: Path | None = None,
+    reference: Reference | None = None,
+    *,
+    progress: bool = False,
+    use_cache: bool = True,
+) -> CleanYear:
+    """The clean tables of ``year``: from the cache when the inputs are unchanged, else cleaned now.
+
+    >>> year = load_year(2022)  # the shipped sample ledgers
+    >>> year.counts()["projects"]["clean"], len(year.quarantine)
+    (1243, 8)
+    """
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    reference = reference or load_reference()
+    folder = raw_dir(data_dir, year)
+    inputs = input_table(folder)
+    key = cache_key(inputs, reference)
+    target = processed_dir(data_dir, year)
+    manifest = target / "manifest.json"
+    if use_cache and manifest.is_file():
+        try:
+            if json.loads(manifest.read_text(encoding="utf-8")).get("key") == key:
+                cached = _read(target, year)
+                validate_tables(cached.tables, reference)
+                return cached
+        except (OSError, ValueError):  # SchemaError is a ValueError
+            pass  # a damaged or stale cache is rebuilt below
+    result = clean_year(folder, year, reference, progress=progress)
+    if result.sheet_counts.empty or "projects" not in set(result.sheet_counts["table"]):
+        raise LedgerError(f"{folder}: 没有找到「项目台账」工作表（已读取 {'、'.join(inputs['file'])}）")
+    result.inputs = inputs
+    _write(target, result, key)
+    return result
+
+
+def load_year_if_available(year: int, data_dir: Path | None = None, reference: Reference | None = None) -> CleanYear | None:
+    """Like ``load_year`` but None when the year has no ledger files (e.g. no previous year).
+
+    A folder with ledgers that cannot be read is an error, not "not available".
+    """
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    if not ledger_files(raw_dir(data_dir, year)):
+        return None
+    return load_year(year, data_dir, reference)

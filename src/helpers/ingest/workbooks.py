@@ -1,0 +1,297 @@
+"""Workbooks → raw tables: find the sheets, the header row, the unit line and the columns.
+
+This module knows about Excel layout only (title rows, unit lines, merged cells, header
+variants, two-row headers with 1月…12月 under a group title). What a value means is the
+business of ``cleaning``. Expected bad input raises ``LedgerError`` with a message that
+names the file, the sheet and the column, and lists the headers that were found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+from helpers.errors import LedgerError
+from helpers.ingest.cells import normalize_unit, split_header
+from helpers.normalize import is_blank, name_key, normalize_text
+from helpers.paths import ledger_files
+
+HEADER_SCAN_ROWS = 20
+MONTH_HEADER = re.compile(r"^(1[0-2]|[1-9])月(?:份)?(?:实际进资|进资|到位资金)?$")
+UNIT_LINE = re.compile(r"(?:单位|金额单位)\s*[:：]\s*(千万元|万元|亿元|万|亿|元)")
+SEQUENCE_HEADERS = {"序号", "编码序号", "序"}
+MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+
+
+
+@dataclass(frozen=True)
+class Column:
+    """One recognized column of a sheet."""
+
+    index: int  # 0-based position in the sheet
+    header: str  # the header as found (normalized text)
+    field: str  # clean-table field, ``month:<m>`` for monthly funds, ``sequence`` for 序号
+    unit: str | None  # amount unit given in the header, if any
+
+
+@dataclass
+class RawSheet:
+    """The table part of one sheet, with its layout resolved."""
+
+    file: str
+    sheet: str
+    table: str  # key of ledger_format.yaml (projects, trips, …)
+    header_row: int  # 1-based Excel row of the (last) header row
+    unit: str | None  # unit line above the header
+    columns: list[Column]
+    headers_found: list[str]
+    rows: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)  # (excel row, values)
+    # (excel row, header) of amount cells left empty because a merged cell spans several rows
+    merged_amounts: list[tuple[int, str]] = field(default_factory=list)
+
+
+def merged_ranges(worksheet: Any) -> list[tuple[int, int, int, int]]:
+    """(min_row, min_col, max_row, max_col) of every merged range of a read-only worksheet.
+
+    openpyxl's read-only mode (several times faster on big ledgers) does not expose merged
+    cells, so they are read from the sheet's XML (``<mergeCell ref="A1:M1"/>``).
+    """
+    with worksheet.parent._archive.open(worksheet._worksheet_path) as handle:  # noqa: SLF001
+        xml = handle.read()
+    ranges = []
+    for ref in MERGE_CELL.findall(xml):
+        first, _, last = ref.decode().partition(":")
+        min_col, min_row = coordinate_from_string(first)
+        max_col, max_row = coordinate_from_string(last or first)
+        ranges.append((min_row, column_index_from_string(min_col), max_row, column_index_from_string(max_col)))
+    return ranges
+
+
+def _sheet_matrix(worksheet: Any) -> list[list[Any]]:
+    """All cell values of a worksheet, with each merged range's value copied into every cell."""
+    worksheet.reset_dimensions()  # exporters often declare wrong dimensions; read what is there
+    matrix = [list(row) for row in worksheet.iter_rows(values_only=True)]
+    for min_row, min_col, max_row, max_col in merged_ranges(worksheet):
+        if min_row > len(matrix):
+            continue
+        first_line = matrix[min_row - 1]
+        value = first_line[min_col - 1] if min_col - 1 < len(first_line) else None
+        for row in range(min_row, min(max_row, len(matrix)) + 1):
+            line = matrix[row - 1]
+            if len(line) < max_col:
+                line.extend([None] * (max_col - len(line)))
+            for col in range(min_col, max_col + 1):
+                line[col - 1] = value
+    return matrix
+
+
+def _unmerge_amounts(
+    matrix: list[list[Any]], worksheet: Any, header_index: int, columns: list[Column], spec: dict[str, Any]
+) -> list[tuple[int, str]]:
+    """An amount merged over several data rows counts once: keep it in the first row only.
+
+    Text cells merged down (a county over its projects) belong to every row; an amount
+    copied into each row would be counted as many times. Returns the (row, header) emptied.
+    """
+    amount_fields = {c["field"] for c in spec["columns"] if c["type"] in ("amount", "measure")}
+    amount_columns = {c.index: c.header for c in columns if c.field in amount_fields or c.field.startswith("month:")}
+    emptied: list[tuple[int, str]] = []
+    for min_row, min_col, max_row, max_col in merged_ranges(worksheet):
+        if max_row == min_row or min_row <= header_index + 1:
+            continue  # one row, or part of the title/header block
+        for index in range(min_col - 1, max_col):
+            if index not in amount_columns:
+                continue
+            for row in range(min_row + 1, min(max_row, len(matrix)) + 1):
+                if index < len(matrix[row - 1]) and matrix[row - 1][index] is not None:
+                    matrix[row - 1][index] = None
+                    emptied.append((row, amount_columns[index]))
+    return emptied
+
+
+def header_lookup(spec: dict[str, Any]) -> dict[str, tuple[str, bool]]:
+    """name_key(header or alias) → (field, required) for one sheet of ledger_format.yaml."""
+    lookup: dict[str, tuple[str, bool]] = {}
+    for column in spec["columns"]:
+        for header in [column["header"], *column.get("aliases", [])]:
+            lookup[name_key(header)] = (column["field"], bool(column.get("required", False)))
+    return lookup
+
+
+def match_sheet(sheet_name: str, ledger_format: dict[str, Any]) -> str | None:
+    """The table key whose sheet name or alias equals ``sheet_name`` (ignoring spaces and width)."""
+    key = name_key(sheet_name)
+    for table, spec in ledger_format.items():
+        if key in {name_key(n) for n in [spec["sheet"], *spec.get("aliases", [])]}:
+            return table
+    return None
+
+
+def _classify_header(raw: Any, lookup: dict[str, tuple[str, bool]]) -> tuple[str | None, str | None, str]:
+    """(field, unit, shown header) for one header cell; field None when unknown."""
+    if is_blank(raw):
+        return None, None, ""
+    name, unit = split_header(raw)
+    key = name_key(name)
+    if key in SEQUENCE_HEADERS:
+        return "sequence", None, name
+    month = MONTH_HEADER.match(key)
+    if month:
+        return f"month:{int(month.group(1))}", unit, name
+    if key in lookup:
+        return lookup[key][0], unit, name
+    return None, unit, name
+
+
+def _find_header(matrix: list[list[Any]], lookup: dict[str, tuple[str, bool]]) -> int | None:
+    """0-based index of the row with most recognized headers (at least two), or None."""
+    best, best_hits = None, 1
+    for index, row in enumerate(matrix[:HEADER_SCAN_ROWS]):
+        fields = {_classify_header(v, lookup)[0] for v in row} - {None, "sequence"}
+        hits = len([f for f in fields if not f.startswith("month:")])
+        if hits > best_hits:
+            best, best_hits = index, hits
+    return best
+
+
+def _unit_line(matrix: list[list[Any]], header_index: int) -> str | None:
+    for row in matrix[:header_index]:
+        for value in row:
+            text = normalize_text(value)
+            if text:
+                match = UNIT_LINE.search(text)
+                if match:
+                    return normalize_unit(match.group(1))
+    return None
+
+
+def table_by_content(matrix: list[list[Any]], ledger_format: dict[str, Any]) -> str | None:
+    """The table whose every required header appears in one of the first rows (``Sheet1`` holding
+    a project ledger is still a project ledger); the one with most recognized headers wins."""
+    best, best_hits = None, 0
+    for table, spec in ledger_format.items():
+        lookup = header_lookup(spec)
+        required = {c["field"] for c in spec["columns"] if c.get("required")}
+        for row in matrix[:HEADER_SCAN_ROWS]:
+            fields = {_classify_header(v, lookup)[0] for v in row} - {None}
+            if required <= fields and len(fields) > best_hits:
+                best, best_hits = table, len(fields)
+    return best
+
+
+def read_sheet(path: Path, worksheet: Any, table: str, spec: dict[str, Any], matrix: list[list[Any]] | None = None) -> RawSheet:
+    """Resolve the layout of one recognized sheet and collect its data rows."""
+    matrix = _sheet_matrix(worksheet) if matrix is None else matrix
+    lookup = header_lookup(spec)
+    header_index = _find_header(matrix, lookup)
+    if header_index is None:
+        found = [normalize_text(v) for row in matrix[:HEADER_SCAN_ROWS] for v in row if not is_blank(v)]
+        raise LedgerError(
+            f"{path.name} / 工作表「{worksheet.title}」: 找不到表头行（前 {HEADER_SCAN_ROWS} 行中没有可识别的列名）；"
+            f"前几行内容：{found[:12]}"
+        )
+    header = list(matrix[header_index])
+    # A two-row header: group titles above, 1月…12月 (or other sub-headers) in the row below.
+    below = matrix[header_index + 1] if header_index + 1 < len(matrix) else []
+    if sum(1 for v in below if str(_classify_header(v, lookup)[0]).startswith("month:")) >= 3:
+        width = max(len(header), len(below))
+        header = header + [None] * (width - len(header))
+        below = list(below) + [None] * (width - len(below))
+        header = [b if not is_blank(b) else h for h, b in zip(header, below, strict=True)]
+        header_index += 1
+    columns: list[Column] = []
+    seen: dict[str, int] = {}
+    canonical = {column["field"]: column["header"] for column in spec["columns"]}
+    for index, raw in enumerate(header):
+        field_name, unit, shown = _classify_header(raw, lookup)
+        if field_name is None:
+            continue  # a column the kit does not use (counties add their own)
+        if field_name in seen:
+            first = columns[[c.field for c in columns].index(field_name)]
+            if name_key(first.header) == name_key(shown) and first.unit == unit:
+                continue  # the same header repeated by a merged cell
+            raise LedgerError(
+                f"{path.name} / 工作表「{worksheet.title}」: 列「{first.header}」与列「{shown}」都是「{canonical.get(field_name, field_name)}」，无法判断用哪一列"
+                f"（第 {header_index + 1} 行为表头）；请删除或改名其中一列"
+            )
+        seen[field_name] = index
+        columns.append(Column(index=index, header=shown, field=field_name, unit=unit))
+    headers_found = [normalize_text(v) or "" for v in header if not is_blank(v)]
+    missing = [
+        column["header"]
+        for column in spec["columns"]
+        if column.get("required") and column["field"] not in seen
+    ]
+    if missing:
+        raise LedgerError(
+            f"{path.name} / 工作表「{worksheet.title}」: 缺少必填列 {'、'.join(missing)}"
+            f"（第 {header_index + 1} 行为表头，找到的列：{'、'.join(headers_found)}）"
+        )
+    merged_amounts = _unmerge_amounts(matrix, worksheet, header_index, columns, spec)
+    rows = [(number, tuple(values)) for number, values in enumerate(matrix[header_index + 1 :], start=header_index + 2)]
+    return RawSheet(
+        file=path.name,
+        sheet=worksheet.title,
+        table=table,
+        header_row=header_index + 1,
+        unit=_unit_line(matrix, header_index),
+        columns=columns,
+        headers_found=headers_found,
+        rows=rows,
+        merged_amounts=merged_amounts,
+    )
+
+
+def read_workbook(path: Path, ledger_format: dict[str, Any]) -> list[RawSheet]:
+    """Every ledger sheet of one workbook, recognized by its name or, failing that, by its headers.
+
+    Other sheets (notes, pivot tables) are skipped; a workbook without any ledger sheet is an
+    error, so a county's file is never dropped without a word.
+    """
+    try:
+        workbook = openpyxl.load_workbook(path, data_only=True, read_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a corrupt or non-xlsx file
+        raise LedgerError(f"{path.name}: 无法读取该工作簿（{type(error).__name__}: {error}）") from error
+    try:
+        sheets = []
+        for worksheet in workbook.worksheets:
+            table = match_sheet(worksheet.title, ledger_format)
+            matrix = None
+            if table is None:
+                matrix = _sheet_matrix(worksheet)
+                table = table_by_content(matrix, ledger_format)
+            if table is not None:
+                sheets.append(read_sheet(path, worksheet, table, ledger_format[table], matrix))
+        if not sheets:
+            names = "、".join(ws.title for ws in workbook.worksheets)
+            known = "、".join(spec["sheet"] for spec in ledger_format.values())
+            raise LedgerError(f"{path.name}: 没有可识别的台账工作表（找到：{names}；应为 {known} 之一，或含其必填列）")
+        return sheets
+    finally:
+        workbook.close()
+
+
+def workbook_paths(folder: Path) -> list[Path]:
+    """The year's workbooks in a stable order (Excel lock files ``~$…`` skipped)."""
+    if not folder.is_dir():
+        raise LedgerError(f"找不到数据目录 {folder}")
+    files = ledger_files(folder)
+    paths = [p for p in files if p.suffix.lower() == ".xlsx"]
+    unread = [p.name for p in files if p.suffix.lower() != ".xlsx"]
+    if unread:  # never skip a ledger silently: its rows would be lost without a trace
+        raise LedgerError(f"{folder} 中有无法读取的台账文件 {'、'.join(unread)}：请在 Excel/WPS 中另存为 .xlsx 后重新运行")
+    if not paths:
+        raise LedgerError(f"{folder} 中没有 .xlsx 台账文件")
+    return paths
+
+
+def iter_workbooks(folder: Path, ledger_format: dict[str, Any]) -> Iterator[tuple[Path, list[RawSheet]]]:
+    """(path, sheets) per workbook of a year folder, in file-name order."""
+    for path in workbook_paths(folder):
+        yield path, read_workbook(path, ledger_format)

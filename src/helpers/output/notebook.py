@@ -1,0 +1,416 @@
+"""Report runner: execute a parameterized notebook with papermill, render HTML, publish.
+
+:func:`run_notebook_report` executes a notebook in a temporary folder next to
+the target, writes ``<name>.ipynb`` (volatile metadata stripped) and an
+offline, deterministic ``<name>.html`` (no code, table of contents), lets the
+caller add files, then swaps the folder into place. A failing cell leaves the
+previous report untouched and saves the failed notebook under ``failed/``.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbformat import NotebookNode
+
+from helpers.errors import ReportError
+from helpers.output.publish import check_output_folder, mark_folder, new_staging_folder, publish_folder
+from helpers.paths import write_atomic
+
+__all__ = [
+    "ReportError",
+    "STABLE_KERNELSPEC",
+    "run_notebook_report",
+    "strip_volatile_metadata",
+    "render_html",
+    "notebook_title",
+    "add_table_of_contents",
+]
+
+#: Kernelspec recorded in every executed notebook (independent of the machine).
+STABLE_KERNELSPEC: dict[str, str] = {
+    "name": "python3",
+    "display_name": "Python 3 (ipykernel)",
+    "language": "python",
+}
+_INJECTED_TAG = "injected-parameters"
+_INJECTED_CELL_ID = "papermill-injected-parameters"
+_VOLATILE_PAPERMILL_KEYS = ("start_time", "end_time", "duration")
+_PATH_PAPERMILL_KEYS = ("input_path", "output_path")
+_FAILED_DIR = "failed"
+_TEMPLATE_NAME = "zhaoshang_offline.html.j2"
+
+# The lab template loads require.js, MathJax and mermaid from a CDN; a report
+# must open offline, so these blocks are emptied (markdown LaTeX stays as text).
+_OFFLINE_TEMPLATE = """\
+{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{% block extra_css %}
+<style type="text/css">
+nav.report-toc {
+  max-width: 1100px; margin: 16px auto 8px auto; padding: 12px 20px;
+  border: 1px solid #E3E7EC; border-radius: 6px; background: #F7F9FB;
+  font-family: var(--jp-content-font-family); font-size: 14px;
+}
+nav.report-toc .report-toc-title { font-weight: 600; margin: 0 0 6px 0; }
+nav.report-toc ul { margin: 0; padding-left: 18px; }
+nav.report-toc li.toc-h3 { margin-left: 18px; list-style-type: circle; }
+nav.report-toc a { color: #2F6EBA; text-decoration: none; }
+nav.report-toc a:hover { text-decoration: underline; }
+@media print { nav.report-toc { display: none; } }
+</style>
+{% endblock extra_css %}
+"""
+
+_HEADING_RE = re.compile(r"<h([23])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.DOTALL)
+_TAG_RE = re.compile(r"<[^>]+>")
+_IMG_RE = re.compile(r"<img\b([^>]*?)\s*/?>", re.DOTALL)
+_ATTR_RE = re.compile(r"([^\s=/>]+)(?:=\"([^\"]*)\")?")
+_NBCONVERT_DEFAULT_ALT = "No description has been provided for this image"
+_DEFAULT_ALT = "图表"
+_MARKDOWN_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+def strip_volatile_metadata(nb: NotebookNode) -> NotebookNode:
+    """Return a copy of ``nb`` without run-dependent metadata.
+
+    Removes papermill start/end times and durations (notebook and cells),
+    nbclient's per-cell ``execution`` timestamps and machine paths, gives
+    papermill's injected-parameters cell a fixed id and sets a stable
+    kernelspec. Papermill's ``parameters`` record is kept.
+    """
+    clean = copy.deepcopy(nb)
+    metadata = clean.setdefault("metadata", nbformat.NotebookNode())
+    papermill = metadata.get("papermill")
+    if isinstance(papermill, dict):
+        for key in _VOLATILE_PAPERMILL_KEYS:
+            papermill.pop(key, None)
+        for key in _PATH_PAPERMILL_KEYS:
+            if papermill.get(key):
+                papermill[key] = Path(str(papermill[key])).name
+    metadata["kernelspec"] = nbformat.from_dict(dict(STABLE_KERNELSPEC))
+    for cell in clean.get("cells", []):
+        cell_meta = cell.setdefault("metadata", nbformat.NotebookNode())
+        cell_meta.pop("execution", None)
+        cell_papermill = cell_meta.get("papermill")
+        if isinstance(cell_papermill, dict):
+            for key in _VOLATILE_PAPERMILL_KEYS:
+                cell_papermill.pop(key, None)
+        if _INJECTED_TAG in cell_meta.get("tags", []) and "id" in cell:
+            cell["id"] = _INJECTED_CELL_ID
+    return clean
+
+
+def _write_notebook(nb: NotebookNode, path: Path) -> None:
+    """Write ``nb`` atomically (same bytes for the same notebook)."""
+    text = nbformat.writes(nb, version=nbformat.NO_CONVERT)
+    _write_text_atomic(path, text if text.endswith("\n") else text + "\n")
+
+
+def _write_text_atomic(path: Path, text: str) -> None:
+    """Write UTF-8 text (LF line ends) atomically."""
+    write_atomic(path, text.encode("utf-8"))
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def notebook_title(nb: NotebookNode, default: str) -> str:
+    """Text of the first markdown heading of ``nb`` (``default`` if there is none)."""
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "markdown":
+            continue
+        match = _MARKDOWN_HEADING_RE.search(cell.get("source", ""))
+        if match:
+            title = re.sub(r"[*_`]", "", match.group(1)).strip()
+            if title:
+                return title
+    return default
+
+
+def add_table_of_contents(page: str) -> str:
+    """Insert a "目录" nav linking to every h2/h3 heading: before the first h2 (so below the
+    report's title and introduction), else right after ``<main>``."""
+    items: list[str] = []
+    for level, anchor, inner in _HEADING_RE.findall(page):
+        text = html.unescape(_TAG_RE.sub("", inner)).replace("¶", "").strip()
+        if not text:
+            continue
+        items.append(
+            f'<li class="toc-h{level}"><a href="#{anchor}">{html.escape(text, quote=False)}</a></li>'
+        )
+    if not items:
+        return page
+    nav = (
+        '<nav class="report-toc" aria-label="目录">\n'
+        '<p class="report-toc-title">目录</p>\n<ul>\n' + "\n".join(items) + "\n</ul>\n</nav>\n"
+    )
+    first_section = re.search(r"<h2\b", page)
+    if first_section is not None:
+        return page[: first_section.start()] + nav + page[first_section.start():]
+    marker = "<main>"
+    position = page.find(marker)
+    if position < 0:
+        body = re.search(r"<body\b[^>]*>", page)
+        if body is None:
+            return nav + page
+        position, marker = body.start(), body.group(0)
+    cut = position + len(marker)
+    return page[:cut] + "\n" + nav + page[cut:]
+
+
+def _normalise_images(page: str) -> str:
+    """Put ``src`` first in every ``<img>``, use a Chinese default alt, drop empty classes.
+
+    nbconvert re-serialises the page with BeautifulSoup, which sorts attributes
+    and adds an English alt text.
+    """
+
+    def fix(match: re.Match[str]) -> str:
+        attrs = [(k, v) for k, v in _ATTR_RE.findall(match.group(1))]
+        values = dict(attrs)
+        if values.get("alt") in (None, _NBCONVERT_DEFAULT_ALT):
+            values["alt"] = _DEFAULT_ALT
+        if not values.get("class", "x").strip():
+            values.pop("class")
+        order = ["src", "alt"] + [k for k, _ in attrs if k not in {"src", "alt"}]
+        parts = [f'{k}="{values[k]}"' for k in order if k in values]
+        return "<img " + " ".join(parts) + "/>"
+
+    return _IMG_RE.sub(fix, page)
+
+
+def render_html(nb: NotebookNode, *, title: str, resource_path: Path | None = None) -> str:
+    """Render ``nb`` to a self-contained, offline, code-free HTML page with a TOC."""
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="lab",
+        template_file=_TEMPLATE_NAME,
+        extra_loaders=[DictLoader({_TEMPLATE_NAME: _OFFLINE_TEMPLATE})],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+        language_code="zh",
+    )
+    resources: dict[str, Any] = {"metadata": {"name": title}}
+    if resource_path is not None:
+        resources["metadata"]["path"] = str(resource_path)
+    page, _ = exporter.from_notebook_node(nb, resources=resources)
+    page = add_table_of_contents(_normalise_images(page))
+    return page if page.endswith("\n") else page + "\n"
+
+
+# --------------------------------------------------------------------------- kernel
+
+
+def _helpers_source_root() -> Path | None:
+    """Folder to put on the kernel's PYTHONPATH so it imports this ``helpers``."""
+    root = Path(__file__).resolve().parent.parent
+    if root.name in {"site-packages", "dist-packages"}:
+        return None
+    return root
+
+
+def _kernel_manager_class() -> type:
+    """A kernel manager that runs ipykernel on *this* interpreter.
+
+    The kernelspec is ipykernel's native one built for ``sys.executable``
+    (not whatever "python3" spec a user folder may hold), and the kernel's
+    PYTHONPATH starts with the folder this ``helpers`` package was imported from.
+    """
+    import zmq
+    from ipykernel.kernelspec import RESOURCES, get_kernel_dict
+    from jupyter_client.kernelspec import KernelSpec
+    from jupyter_client.manager import AsyncKernelManager
+
+    encryption = "auto" if zmq.has("curve") else "disabled"
+
+    class CurrentInterpreterKernelManager(AsyncKernelManager):
+        """AsyncKernelManager pinned to ``sys.executable``."""
+
+        def __init__(self, **kwargs: Any) -> None:
+            kwargs.setdefault("transport_encryption", encryption)
+            super().__init__(**kwargs)
+
+        @property
+        def kernel_spec(self) -> KernelSpec:  # type: ignore[override]
+            if self._kernel_spec is None:
+                spec = get_kernel_dict()
+                spec["argv"] = [sys.executable, *spec["argv"][1:]]
+                self._kernel_spec = KernelSpec(resource_dir=RESOURCES, **spec)
+            return self._kernel_spec
+
+        async def _async_pre_start_kernel(self, **kw: Any) -> Any:
+            env = dict(kw.pop("env", None) or os.environ)
+            root = _helpers_source_root()
+            if root is not None:
+                parts = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+                if str(root) not in parts:
+                    env["PYTHONPATH"] = os.pathsep.join([str(root), *parts])
+            env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+            kw["env"] = env
+            return await super()._async_pre_start_kernel(**kw)
+
+    return CurrentInterpreterKernelManager
+
+
+# --------------------------------------------------------------------------- runner
+
+
+def _first_line(text: str, limit: int = 200) -> str:
+    """First non-empty line of ``text``, shortened to ``limit`` characters."""
+    line = next((ln.strip() for ln in str(text).splitlines() if ln.strip()), "")
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _save_failed(tmp_notebook: Path, out_dir: Path, name: str) -> Path | None:
+    """Copy the failed executed notebook to ``out_dir/failed/<name>.ipynb``."""
+    if not tmp_notebook.exists():
+        return None
+    nb = nbformat.read(tmp_notebook, as_version=nbformat.NO_CONVERT)
+    target = out_dir / _FAILED_DIR / f"{name}.ipynb"
+    created = not out_dir.exists()
+    _write_notebook(strip_volatile_metadata(nb), target)
+    if created:  # a first run that failed: the folder is still the kit's own
+        mark_folder(out_dir, name)
+    return target
+
+
+def run_notebook_report(
+    notebook: Path,
+    out_dir: Path,
+    parameters: Mapping[str, Any],
+    *,
+    report_name: str | None = None,
+    extra_files: Callable[[Path], None] | None = None,
+    progress: bool = True,
+    kernel_name: str | None = None,
+    protected: Iterable[Path] = (),
+) -> Path:
+    """Execute ``notebook`` with ``parameters`` and publish ``out_dir`` atomically.
+
+    Writes ``<name>.ipynb`` (executed, volatile metadata stripped) and
+    ``<name>.html`` (no code, offline, table of contents), then calls
+    ``extra_files(tmp_dir)`` so the caller can add files, then replaces
+    ``out_dir`` in one step. ``name`` defaults to the notebook's stem. With
+    ``kernel_name=None`` the kernel is ipykernel on the running interpreter;
+    otherwise the named kernelspec is used. The kernel's working directory is
+    the notebook's folder. Returns ``out_dir``.
+
+    ``out_dir`` must be new, empty or a report folder the kit published (see
+    :func:`helpers.output.publish.check_output_folder`; ``protected`` folders are refused):
+    anything else raises :class:`~helpers.errors.UsageError` before a kernel starts.
+
+    Raises :class:`ReportError` when a cell fails: the executed notebook is
+    saved to ``out_dir/failed/<name>.ipynb`` and nothing else in ``out_dir``
+    changes.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    notebook = Path(notebook).resolve()
+    out_dir = Path(out_dir).resolve()
+    if not notebook.is_file():
+        raise ReportError(f"报告生成失败：找不到笔记本 {notebook}\nReport failed: notebook not found: {notebook}")
+    name = report_name or notebook.stem
+    check_output_folder(out_dir, protected=protected)
+    tmp_dir = new_staging_folder(out_dir)
+    tmp_notebook = tmp_dir / f"{name}.ipynb"
+    engine_kwargs: dict[str, Any] = {}
+    if kernel_name is None:
+        kernel_name = STABLE_KERNELSPEC["name"]
+        engine_kwargs["kernel_manager_class"] = _kernel_manager_class()
+    try:
+        try:
+            executed = papermill.execute_notebook(
+                str(notebook),
+                str(tmp_notebook),
+                parameters=dict(parameters),
+                kernel_name=kernel_name,
+                progress_bar=progress,
+                request_save_on_cell_execute=False,
+                cwd=str(notebook.parent),
+                **engine_kwargs,
+            )
+        except PapermillExecutionError as exc:
+            failed = _save_failed(tmp_notebook, out_dir, name)
+            evalue = _first_line(exc.evalue)
+            where = f"第 {exc.cell_index + 1} 个单元格（In [{exc.exec_count}]）"
+            raise ReportError(
+                f"报告生成失败：{notebook.name} {where}出错 — {exc.ename}: {evalue}\n"
+                f"Report failed: cell {exc.cell_index} (In [{exc.exec_count}]) of {notebook.name} "
+                f"raised {exc.ename}: {evalue}; failed notebook saved to {failed}",
+                cell_index=exc.cell_index,
+                execution_count=exc.exec_count,
+                ename=exc.ename,
+                evalue=evalue,
+                failed_notebook=failed,
+            ) from exc
+        except ReportError:
+            raise
+        except Exception as exc:
+            message = _first_line(str(exc)) or type(exc).__name__
+            raise ReportError(
+                f"报告生成失败：笔记本 {notebook.name} 未能执行完成 — {type(exc).__name__}: {message}\n"
+                f"Report failed: could not execute {notebook.name}: {type(exc).__name__}: {message}"
+            ) from exc
+
+        clean = strip_volatile_metadata(executed)
+        _write_notebook(clean, tmp_notebook)
+        page = render_html(clean, title=notebook_title(clean, name), resource_path=notebook.parent)
+        _write_text_atomic(tmp_dir / f"{name}.html", page)
+        if extra_files is not None:
+            extra_files(tmp_dir)
+        publish_folder(tmp_dir, out_dir, name)
+    except BaseException:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+        raise
+    return out_dir
+
+
+def refresh_stored_notebook(notebook: Path, *, progress: bool = False) -> None:
+    """Re-execute a notebook of ``notebooks/`` in place with its default parameters.
+
+    Used after an intended change (``make refresh-notebooks``): the stored outputs become the
+    new reference that nbval compares against. Volatile metadata is stripped before writing.
+    """
+    import papermill
+
+    notebook = Path(notebook).resolve()
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / notebook.name
+        papermill.execute_notebook(
+            str(notebook),
+            str(target),
+            kernel_name=STABLE_KERNELSPEC["name"],
+            progress_bar=progress,
+            request_save_on_cell_execute=False,
+            cwd=str(notebook.parent),
+            kernel_manager_class=_kernel_manager_class(),
+        )
+        executed = nbformat.read(target, as_version=nbformat.NO_CONVERT)
+    executed.metadata.pop("papermill", None)
+    executed.metadata["language_info"] = nbformat.from_dict({"name": "python"})  # no interpreter version
+    for cell in executed.cells:
+        cell.metadata.pop("papermill", None)
+    _write_notebook(strip_volatile_metadata(executed), notebook)

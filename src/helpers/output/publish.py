@@ -1,0 +1,128 @@
+"""Publishing a report folder: all or nothing, and never over anything the kit did not create.
+
+A report is built in a staging folder beside its target and swapped into place in one step, so
+a reader sees the old report or the new one, never half of each. Every folder the kit publishes
+carries a small marker file (:data:`MARKER`); a target that exists and is not marked (a user's
+folder, a file, the data folder) is refused, so ``--out .`` can never delete a user's files.
+Staging folders of killed runs are removed on the next run (their process is gone).
+
+>>> from tempfile import TemporaryDirectory
+>>> with TemporaryDirectory() as tmp:
+...     notes = Path(tmp) / "notes"; notes.mkdir(); _ = (notes / "a.txt").write_text("mine")
+...     try:
+...         check_output_folder(notes, protected=[])
+...     except UsageError as error:
+...         print(str(error).split("：")[0])
+输出文件夹已有不是本工具生成的文件，为免覆盖拒绝写入
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from helpers.errors import UsageError
+from helpers.paths import write_atomic
+
+__all__ = ["MARKER", "check_output_folder", "mark_folder", "new_staging_folder", "publish_folder", "remove_stale_staging"]
+
+#: The file that marks a folder as a report the kit published (its content names the report).
+MARKER = ".zhaoshang-report.json"
+_STAGING = re.compile(r"^\.(?P<name>.+)\.(?:tmp|old)-(?P<pid>\d+)-[^.]+$")
+
+
+def _is_within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def check_output_folder(out_dir: Path, protected: Iterable[Path]) -> None:
+    """Raise :class:`UsageError` unless ``out_dir`` may receive a report.
+
+    Allowed: a folder that does not exist yet (its parents must be folders), an empty folder, or
+    a folder the kit published before (it holds :data:`MARKER`). Refused: a file; a folder with
+    anything else in it; any of ``protected`` (the data folder, the notebooks), a folder inside
+    one, or a folder that contains one.
+    """
+    out = Path(out_dir).resolve()
+    for folder in protected:
+        folder = Path(folder).resolve()
+        if _is_within(out, folder) or _is_within(folder, out):
+            raise UsageError(f"输出文件夹 {out} 与受保护的文件夹 {folder} 重叠（数据、参考数据与笔记本不能被报告覆盖）；请指定新的文件夹")
+    for parent in out.parents:
+        if parent.exists() and not parent.is_dir():
+            raise UsageError(f"输出位置 {out} 的上级 {parent} 是文件，不是文件夹")
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise UsageError(f"输出位置 {out} 是已有的文件，不是文件夹；为免覆盖，请指定新的文件夹")
+    if (out / MARKER).is_file():
+        return
+    others = sorted(p.name for p in out.iterdir())
+    if others:
+        shown = "、".join(others[:3]) + ("等" if len(others) > 3 else "")
+        raise UsageError(f"输出文件夹已有不是本工具生成的文件，为免覆盖拒绝写入：{out}（含 {shown}）；请指定新的或空的文件夹")
+
+
+def mark_folder(folder: Path, report: str) -> None:
+    """Write the marker that makes ``folder`` the kit's own (deterministic content)."""
+    text = json.dumps({"kit": "zhaoshang", "report": report}, ensure_ascii=False) + "\n"
+    write_atomic(Path(folder) / MARKER, text.encode("utf-8"))
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def remove_stale_staging(out_dir: Path) -> list[Path]:
+    """Delete staging folders of ``out_dir`` left by killed runs (whose process no longer exists)."""
+    removed = []
+    parent = Path(out_dir).parent
+    if not parent.is_dir():
+        return removed
+    for path in parent.iterdir():
+        match = _STAGING.match(path.name)
+        if match and match["name"] == Path(out_dir).name and path.is_dir() and not _process_alive(int(match["pid"])):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def new_staging_folder(out_dir: Path) -> Path:
+    """A fresh hidden folder beside ``out_dir`` (same file system, so the swap is atomic)."""
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_staging(out_dir)
+    return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-{os.getpid()}-", dir=out_dir.parent))
+
+
+def publish_folder(staging: Path, out_dir: Path, report: str) -> None:
+    """Swap ``staging`` into ``out_dir``; the previous report there (incl. ``failed/``) is deleted.
+
+    ``out_dir`` must have passed :func:`check_output_folder`: it is new, empty or the kit's own.
+    """
+    mark_folder(staging, report)
+    os.chmod(staging, 0o755)
+    if not out_dir.exists():
+        os.replace(staging, out_dir)
+        return
+    aside_root = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-{os.getpid()}-", dir=out_dir.parent))
+    aside = aside_root / "old"
+    os.replace(out_dir, aside)
+    try:
+        os.replace(staging, out_dir)
+    except BaseException:
+        os.replace(aside, out_dir)
+        shutil.rmtree(aside_root, ignore_errors=True)
+        raise
+    shutil.rmtree(aside_root, ignore_errors=True)

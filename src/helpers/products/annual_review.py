@@ -1,0 +1,546 @@
+"""The annual review: everything the notebook shows, built from one call.
+
+``build_review`` loads the year (and the comparison year), computes the metrics, the county
+breakdown and assessment, the lifecycle funnel, the data-quality account and the
+reconciliation with the published figures. The ``*_table`` functions turn them into the
+Chinese tables of the report (and of ``tables.xlsx``); ``*_chart`` functions draw them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from helpers.indicators import definitions as ind
+from helpers.indicators.assessment import county_assessment
+from helpers.indicators.metrics import (
+    BREAKDOWN_KEYS,
+    breakdown_labels,
+    compute_metrics,
+    county_breakdown,
+    load_published,
+    province_comparison,
+    reconcile,
+    size_words,
+)
+from helpers.ingest.cache import load_year, load_year_if_available
+from helpers.ingest.clean import CleanYear
+from helpers.paths import resolve
+from helpers.products import explore
+from helpers.products.highlights import draft_highlights
+from helpers.reference import Reference, load_reference
+from helpers.viz import charts
+
+PACKAGES = ("helpers", "pandas", "matplotlib", "seaborn", "papermill", "nbconvert", "openpyxl")
+
+
+@dataclass
+class Review:
+    """All figures and tables of one annual review."""
+
+    year: int
+    compare_year: int
+    reference: Reference
+    current: CleanYear
+    previous: CleanYear | None
+    metrics: dict[str, Any]
+    previous_metrics: dict[str, Any] | None  # the comparison year's own figures (for the 对比 column)
+    breakdown: pd.DataFrame
+    published: dict[str, Any] | None
+
+
+def build_review(
+    year: int,
+    data_dir: str | Path = "data",
+    reference_dir: str | Path = "data/reference",
+    *,
+    compare_year: int | None = None,
+    campaign_start: str = "",
+    campaign_end: str = "",
+) -> Review:
+    """Load the year and the comparison year and compute everything the review shows.
+
+    Relative folders are taken from the project folder (``helpers.paths.resolve``).
+    """
+    data_dir = resolve(data_dir)
+    reference = load_reference(resolve(reference_dir))
+    compare_year = compare_year or year - 1
+    current = load_year(year, data_dir, reference)
+    previous = load_year_if_available(compare_year, data_dir, reference)
+    window = (campaign_start, campaign_end) if campaign_start and campaign_end else None
+    metrics = compute_metrics(current, previous, reference, campaign_window=window)
+    published_file = data_dir / "published" / str(reference.settings.get("published_figures", ""))
+    published = None
+    if reference.settings.get("published_figures") and published_file.is_file():
+        published = (load_published(published_file).get("years") or {}).get(year)
+    return Review(
+        year=year,
+        compare_year=compare_year,
+        reference=reference,
+        current=current,
+        previous=previous,
+        metrics=metrics,
+        previous_metrics=compute_metrics(previous, None, reference) if previous is not None else None,
+        breakdown=county_breakdown(current.tables["projects"], reference, year),
+        published=published,
+    )
+
+
+# ------------------------------------------------------------------------------------ provenance
+
+
+def provenance_table(review: Review, parameters: dict[str, Any]) -> pd.DataFrame:
+    """Parameters, input files with SHA-256, and package versions: what this run was made from."""
+    rows = [{"类别": "参数", "名称": k, "值": str(v)} for k, v in parameters.items()]
+    for name, digest in zip(review.current.inputs["file"], review.current.inputs["sha256"], strict=True):
+        rows.append({"类别": f"{review.year}年台账", "名称": name, "值": f"sha256:{digest[:16]}"})
+    if review.previous is not None:
+        for name, digest in zip(review.previous.inputs["file"], review.previous.inputs["sha256"], strict=True):
+            rows.append({"类别": f"{review.compare_year}年台账（对比）", "名称": name, "值": f"sha256:{digest[:16]}"})
+    reference_digest = hashlib.sha256()
+    for path in sorted(Path(review.reference.directory).glob("*")):
+        if path.is_file():
+            reference_digest.update(path.name.encode() + path.read_bytes())
+    rows.append({"类别": "参考数据", "名称": "data/reference/", "值": f"sha256:{reference_digest.hexdigest()[:16]}"})
+    rows.append({"类别": "软件", "名称": "python", "值": platform.python_version()})
+    for package in PACKAGES:
+        distribution = "zhaoshang-helpers" if package == "helpers" else package
+        rows.append({"类别": "软件", "名称": package, "值": importlib.metadata.version(distribution)})
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------------------ tables
+
+
+def tier_labels(reference: Reference) -> dict[str, str]:
+    """“50·20” tiers with their bounds from the reference thresholds."""
+    t = reference.thresholds
+    t20, t50, t100 = (f"{float(t[k]):g}" for k in ("fifty_twenty_min", "tier_50_min", "tier_100_min"))
+    return {"tier_100": f"“100”项目（{t100}亿元以上）", "tier_50": f"“50”项目（{t50}–{t100}亿元）", "tier_20": f"“20”项目（{t20}–{t50}亿元）"}
+
+
+def _yi(value: float | None) -> float | None:
+    return None if value is None else ind.to_yi(value)
+
+
+def headline_table(review: Review) -> pd.DataFrame:
+    """主要指标 with year-on-year and province ranks."""
+    m = review.metrics
+    small, big = size_words(review.reference)["small"], size_words(review.reference)["big"]
+
+    def prev(section: str, measure: str) -> Any:
+        return None if review.previous_metrics is None else review.previous_metrics[section][measure]
+
+    rows = []
+    for label, section, measure, unit in [
+        (f"市外{small}以上项目", "outside_city_projects", "count", "个"),
+        (f"市外{small}以上项目实际进资", "outside_city_projects", "funds", "亿元"),
+        (f"新认定市外{big}以上项目", "outside_city_new_100m", "count", "个"),
+        (f"新认定市外{big}以上项目实际进资", "outside_city_new_100m", "funds", "亿元"),
+        (f"省外{small}以上项目", "outside_province_projects", "count", "个"),
+        (f"省外{small}以上项目实际进资", "outside_province_projects", "funds", "亿元"),
+        (f"新认定省外{big}以上项目", "outside_province_new_100m", "count", "个"),
+        (f"新认定省外{big}以上项目实际进资", "outside_province_new_100m", "funds", "亿元"),
+        (f"新签约{big}以上项目", "signed_100m", "count", "个"),
+        ("境外资金实际进资", "foreign_funds", "funds", "亿元"),
+    ]:
+        value = m[section][measure]
+        before = prev(section, measure)
+        rank = m[section].get(f"{measure}_rank")
+        rows.append(
+            {
+                "指标": label,
+                "单位": unit,
+                f"{review.year}年": value,
+                f"{review.compare_year}年": before,
+                "同比（%）": ind.growth_pct(value, before) if before is not None else None,
+                "全省排名": rank,
+            }
+        )
+    # object columns: counts stay integers next to amounts; a missing value stays missing ("—"), never 0
+    table = pd.DataFrame(rows, dtype=object)
+    return table.astype({"全省排名": "Int64"})
+
+
+def fifty_twenty_table(review: Review) -> pd.DataFrame:
+    """“50·20” applications by tier: count, total investment, average."""
+    applied = ind.fifty_twenty_applied(review.current.tables["projects"], review.reference, review.year)
+    rows = []
+    for tier, label in tier_labels(review.reference).items():
+        here = applied[applied["tier"] == tier]
+        rows.append({"档次": label, "项目数（个）": len(here), "总投资（亿元）": ind.to_yi(here["total_investment"].sum())})
+    rows.append({"档次": "合计", "项目数（个）": len(applied), "总投资（亿元）": ind.to_yi(applied["total_investment"].sum())})
+    return pd.DataFrame(rows)
+
+
+def fifty_twenty_projects(review: Review) -> pd.DataFrame:
+    """The applications themselves, largest first."""
+    applied = ind.fifty_twenty_applied(review.current.tables["projects"], review.reference, review.year)
+    table = applied.sort_values(["total_investment", "project_id"], ascending=[False, True], kind="stable")
+    return pd.DataFrame(
+        {
+            "项目编号": table["project_id"],
+            "项目名称": table["name"],
+            "所属地区": table["county"],
+            "产业类别": table["industry"],
+            "总投资（亿元）": [ind.to_yi(v) for v in table["total_investment"]],
+            "档次": table["tier"].map({k: v.split("（")[0] for k, v in tier_labels(review.reference).items()}),
+            "企业性质": table["investor_flags"].fillna(""),
+            "数字经济": table["is_digital"].map({True: "是", False: "否"}).fillna(""),
+            "申报日期": table["fifty_twenty_applied_on"].dt.strftime("%Y-%m-%d"),
+        }
+    ).reset_index(drop=True)
+
+
+def teams_table(review: Review) -> pd.DataFrame:
+    """Industry-chain teams: trips and leads per team (the city-wide figures, team by team)."""
+    trips = ind.trips_in_period(review.current.tables["trips"], review.year)
+    team_kinds = review.reference.values_with_role("unit_kind", "team")
+    team_trips = trips[trips["unit_kind"].isin(team_kinds).fillna(False).astype(bool)].groupby("unit").size()
+    leads = review.current.tables["leads"]
+    big = f"其中{review.reference.thresholds['fifty_twenty_min']:g}亿元以上（个）"
+    rows = []
+    for team in sorted(set(team_trips.index) | set(leads["team"].dropna())):
+        figures = ind.team_leads(leads[leads["team"] == team], review.reference)
+        rows.append(
+            {
+                "小分队": team,
+                "外出招商（次）": int(team_trips.get(team, 0)),
+                "对接项目信息（个）": figures["count"],
+                big: figures["planned_20b_plus"],
+                "已签约（个）": figures["signed"],
+                "签约金额（亿元）": figures["signed_amount"],
+            }
+        )
+    columns = ["小分队", "外出招商（次）", "对接项目信息（个）", big, "已签约（个）", "签约金额（亿元）"]
+    table = pd.DataFrame(rows, columns=columns)  # a year before the teams existed has no rows
+    return table.sort_values(["外出招商（次）", "小分队"], ascending=[False, True], ignore_index=True)
+
+
+def principal_trips_table(review: Review) -> pd.DataFrame:
+    m = review.metrics["principal_trips"]
+    return pd.DataFrame(
+        [
+            {"类别": "市直单位主要领导", "外出招商（次）": m["city_unit_count"], "涉及单位（个）": m["city_units"], "较上年增减（次）": None},
+            {"类别": "县（市、区）党政主官", "外出招商（次）": m["county_count"], "涉及单位（个）": None, "较上年增减（次）": m["county_count_yoy_change"]},
+        ]
+    ).astype({"涉及单位（个）": "Int64", "较上年增减（次）": "Int64"})
+
+
+def events_table(review: Review) -> pd.DataFrame:
+    events = review.metrics["event_signings"]
+    dates = dict(zip(review.reference.events["name"], review.reference.events["date"], strict=True))
+    return pd.DataFrame(
+        [
+            {"签约活动": name, "日期": dates[name].strftime("%Y-%m-%d"), "签约项目（个）": v["count"], "签约金额（亿元）": v["total_investment"]}
+            for name, v in events.items()
+        ],
+        columns=["签约活动", "日期", "签约项目（个）", "签约金额（亿元）"],
+    )
+
+
+def campaign_table(review: Review) -> pd.DataFrame:
+    """The campaign's results and reserves by tier."""
+    c = review.metrics.get("campaign")
+    labels = tier_labels(review.reference)
+    if not c:
+        return pd.DataFrame(columns=["事项", "合计", *labels.values()])
+    rows = [
+        ("新申请认定“50·20”项目", c["applied"], [c[f"applied_{t}"] for t in labels]),
+        ("新签约“50·20”项目", c["signed"], [c[f"signed_{t}"] for t in labels]),
+        ("攻坚期末已签约未开工（储备）", sum(c["signed_not_started_at_end"].values()), list(c["signed_not_started_at_end"].values())),
+        ("攻坚期末在谈（储备）", c["in_talks_at_end"], list(c["in_talks_at_end_by_tier"].values())),
+    ]
+    table = pd.DataFrame([{"事项": label, "合计": total, **dict(zip(labels.values(), tiers, strict=True))} for label, total, tiers in rows])
+    producing = pd.DataFrame([{"事项": "新增投产“50·20”项目", "合计": c["producing"]}])
+    return pd.concat([table, producing], ignore_index=True).astype({v: "Int64" for v in labels.values()})
+
+
+def campaign_county_table(review: Review) -> pd.DataFrame:
+    c = review.metrics.get("campaign") or {}
+    rows = [
+        {
+            "县（市、区）": county,
+            "签约“50·20”项目（个）": v["signed"],
+            "“100”项目": v["signed_tier_100"],
+            "“50”项目": v["signed_tier_50"],
+            "“20”项目": v["signed_tier_20"],
+            "战略性新兴产业（个）": v["signed_emerging"],
+            "数字经济（个）": v["signed_digital"],
+        }
+        for county, v in (c.get("by_county") or {}).items()
+    ]
+    columns = ["县（市、区）", "签约“50·20”项目（个）", "“100”项目", "“50”项目", "“20”项目", "战略性新兴产业（个）", "数字经济（个）"]
+    return pd.DataFrame(rows, columns=columns).sort_values(["签约“50·20”项目（个）", "县（市、区）"], ascending=[False, True], ignore_index=True)
+
+
+def started_table(review: Review) -> pd.DataFrame:
+    """Newly started 亿元以上 projects by size band."""
+    started = ind.new_started_100m(review.current.tables["projects"], review.reference, review.year)
+    low, high = (float(b) for b in review.reference.thresholds["big_started_bands"])
+    bands = pd.cut(
+        started["total_investment"] / 10_000,
+        bins=[0, low, high, float("inf")],
+        right=False,
+        labels=[f"{review.reference.thresholds['hundred_million_min']:g}–{low:g}亿元", f"{low:g}–{high:g}亿元", f"{high:g}亿元以上"],
+    )
+    grouped = started.assign(band=bands).groupby("band", observed=False)
+    return pd.DataFrame(
+        {
+            "规模": [str(b) for b in grouped.size().index],
+            "项目数（个）": grouped.size().astype(int).values,
+            "总投资（亿元）": [ind.to_yi(v) for v in grouped["total_investment"].sum().values],
+        }
+    )
+
+
+def _industry_counts(review: Review) -> pd.DataFrame:
+    """Newly recognized 省外亿元以上 projects per industry and year (long format, for the chart)."""
+    frames = []
+    for clean in (review.previous, review.current):
+        if clean is None:
+            continue
+        selected = ind.new_100m_projects(clean.tables["projects"], review.reference, clean.year, "outside_province")
+        counts = selected.groupby("industry").size()
+        frames.append(pd.DataFrame({"产业类别": counts.index, "年度": f"{clean.year}年", "项目数（个）": counts.values}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["产业类别", "年度", "项目数（个）"])
+
+
+def industry_table(review: Review) -> pd.DataFrame:
+    """Newly recognized 省外亿元以上 projects by industry (reference order), both years, with the emerging share."""
+    reference = review.reference
+    wide = _industry_counts(review).pivot_table(index="产业类别", columns="年度", values="项目数（个）", aggfunc="sum", fill_value=0)
+    wide = wide.reindex([name for name in reference.industries["name"] if name in wide.index])
+    wide.columns = [f"{column}（个）" for column in wide.columns]
+    emerging = wide.index.isin(reference.emerging_industries)
+    table = wide.reset_index()
+    table.insert(1, "战略性新兴产业", ["是" if flag else "否" for flag in emerging])
+    summary = [
+        {"产业类别": "新兴产业合计", "战略性新兴产业": "是", **wide[emerging].sum().to_dict()},
+        {"产业类别": "全部合计", "战略性新兴产业": "", **wide.sum().to_dict()},
+    ]
+    table = pd.concat([table, pd.DataFrame(summary)], ignore_index=True)
+    for column in wide.columns:
+        table[column] = table[column].astype(int)
+    share = {column: ind.pct(wide[emerging][column].sum(), wide[column].sum()) for column in wide.columns}
+    table = table.astype({column: object for column in wide.columns})
+    table.loc[len(table)] = {"产业类别": "新兴产业占比（%）", "战略性新兴产业": "", **share}
+    return table
+
+
+def county_table(review: Review) -> pd.DataFrame:
+    """Every count and amount per reporting unit (amounts in 亿元), with a total row."""
+    # the total is summed in 万元 before rounding, so it equals the city-wide figure exactly
+    total = {"county": "全市合计", **{k: review.breakdown[k].sum() for k in BREAKDOWN_KEYS}}
+    table = pd.concat([review.breakdown, pd.DataFrame([total])], ignore_index=True)
+    for key in BREAKDOWN_KEYS:
+        table[key] = [ind.to_yi(v) for v in table[key]] if key.endswith(".funds") else table[key].astype(int)
+    return table.rename(columns={"county": "县（市、区）", **breakdown_labels(review.reference)})
+
+
+def assessment_table(review: Review) -> pd.DataFrame:
+    """County assessment: completion and score per weighted indicator, total and rank."""
+    scored = county_assessment(review.breakdown, review.current.tables["targets"], review.reference)
+    columns = {"county": "县（市、区）", "total_score": "综合得分", "rank": "排名"}
+    for indicator in review.reference.weights["indicator"]:
+        columns[f"{indicator}|completion_pct"] = f"{indicator}完成率（%）"
+        columns[f"{indicator}|score"] = f"{indicator}得分"
+    return scored[list(columns)].rename(columns=columns)
+
+
+def chain_table(review: Review) -> pd.DataFrame:
+    table = ind.chain_completeness(review.current.tables["chain_map"])
+    table = table.sort_values(["pct", "county", "chain"], ascending=[False, True, True], ignore_index=True)
+    return table.rename(
+        columns={"county": "县（市、区）", "chain": "产业链", "links": "环节（个）", "listed": "子项（个）", "present": "已具备（个）", "pct": "完整度（%）"}
+    )
+
+
+def funnel_table(review: Review) -> pd.DataFrame:
+    funnel = ind.lifecycle_funnel(review.current.tables["projects"], review.year)
+    funnel["median_days_from_previous"] = [None if pd.isna(d) else int(ind.round_half_up(d, 0)) for d in funnel["median_days_from_previous"]]
+    funnel = funnel.astype({"median_days_from_previous": "Int64"})
+    return funnel.rename(
+        columns={"stage": "阶段", "count": "项目数（个）", "date_missing": "其中本阶段日期缺失（个）",
+                 "conversion_pct": "较上一阶段转化率（%）", "median_days_from_previous": "距上一阶段中位天数"}
+    )
+
+
+def monthly_funds_table(review: Review) -> pd.DataFrame:
+    """Cumulative monthly funds (亿元) of the projects that report monthly columns, per year."""
+    frames = []
+    for clean in (review.previous, review.current):
+        if clean is None or clean.tables["monthly_funds"].empty:
+            continue
+        monthly = clean.tables["monthly_funds"].groupby("month")["funds"].sum().reindex(range(1, 13), fill_value=0.0)
+        frames.append(pd.DataFrame({"月份": monthly.index, "年度": f"{clean.year}年", "累计进资（亿元）": [ind.to_yi(v) for v in monthly.cumsum()]}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["月份", "年度", "累计进资（亿元）"])
+
+
+def quality_table(review: Review) -> pd.DataFrame:
+    """Rows read / clean / quarantined / subtotal / blank / merged per sheet kind, plus warnings."""
+    counts = review.current.counts()
+    warnings = review.current.warnings.groupby("table").size()
+    rows = [
+        {
+            "工作表": review.reference.ledger_format[table]["sheet"],
+            "读取行数": c["rows_read"],
+            "有效": c["clean"],
+            "隔离": c["quarantined"],
+            "合计/小计行": c["subtotal"],
+            "空行/备注行": c["blank"],
+            "重复合并": c["duplicates_merged"],
+            "警告": int(warnings.get(table, 0)),
+        }
+        for table, c in counts.items()
+    ]
+    return pd.DataFrame(rows)
+
+
+def _reason_kind(reason: str) -> str:
+    """The general kind of a reason (the column and the problem, without the particular value)."""
+    head = reason.split("「")[0].split("（")[0]
+    return head
+
+
+def top_reasons_table(review: Review, limit: int = 10) -> pd.DataFrame:
+    """The most frequent quarantine reasons and warning reasons."""
+    quarantine = [(_reason_kind(r), "隔离") for reasons in review.current.quarantine["reasons"] for r in reasons.split("；")]
+    warnings = [(f"{c}：{_reason_kind(r)}", "警告") for c, r in zip(review.current.warnings["column"], review.current.warnings["reason"], strict=True)]
+    frame = pd.DataFrame(quarantine + warnings, columns=["原因", "类别"])
+    if frame.empty:
+        return pd.DataFrame(columns=["类别", "原因", "行数"])
+    counted = frame.groupby(["类别", "原因"]).size().reset_index(name="行数")
+    return counted.sort_values(["行数", "类别", "原因"], ascending=[False, True, True], ignore_index=True).head(limit)
+
+
+def quarantine_table(review: Review) -> pd.DataFrame:
+    return explore.quarantine_table(review.current)
+
+
+def reconciliation_table(review: Review) -> pd.DataFrame:
+    """Computed vs published, every difference flagged."""
+    if not review.published:
+        return pd.DataFrame(columns=["指标", "公开发布", "本工具计算", "比较方式", "是否一致"])
+    table = reconcile(review.metrics, review.published)
+    return pd.DataFrame(
+        {
+            "指标": table["path"],
+            "公开发布": table["published"].astype(str),
+            "本工具计算": table["computed"].astype(str),
+            "比较方式": table["rule"],
+            "是否一致": table["match"].map({True: "一致", False: "⚠ 不一致"}),
+        }
+    )
+
+
+def province_table(review: Review) -> pd.DataFrame:
+    table = province_comparison(review.metrics, review.current.tables["province_peers"], review.reference)
+    counts = table["key"].str.endswith(".count")
+
+    def shown(column: str) -> list[Any]:  # counts as integers, amounts in 亿元
+        return [None if pd.isna(v) else int(v) if is_count else v for v, is_count in zip(table[column], counts, strict=True)]
+
+    return pd.DataFrame(
+        {
+            "指标": table["indicator"],
+            "单位": counts.map({True: "个", False: "亿元"}),
+            "本市（台账计算）": shown("value"),
+            "全省排名": table["rank"],
+            "参与排名设区市": table["cities"],
+            "全省最高值": shown("province_max"),
+            "对比表所列本市数值": shown("sheet_value"),
+            "差异": table["sheet_difference"],
+        },
+        dtype=object,
+    )
+
+
+def highlights(review: Review) -> list[str]:
+    return draft_highlights(review.metrics, review.reference)
+
+
+def report_tables(review: Review) -> dict[str, pd.DataFrame]:
+    """Every table of the report, by sheet name (for tables.xlsx)."""
+    return {
+        "主要指标": headline_table(review),
+        "全省排名": province_table(review),
+        "50·20项目": fifty_twenty_table(review),
+        "50·20项目清单": fifty_twenty_projects(review),
+        "产业链小分队": teams_table(review),
+        "主要领导外出招商": principal_trips_table(review),
+        "签约活动": events_table(review),
+        "攻坚行动": campaign_table(review),
+        "攻坚行动分县": campaign_county_table(review),
+        "新开工亿元以上项目": started_table(review),
+        "新兴产业结构": industry_table(review),
+        "分县统计": county_table(review),
+        "县区考核": assessment_table(review),
+        "产业链完整度": chain_table(review),
+        "全生命周期": funnel_table(review),
+        "月度累计进资": monthly_funds_table(review),
+        "数据质量": quality_table(review),
+        "主要问题": top_reasons_table(review),
+        "隔离记录": quarantine_table(review),
+        "核对公开数据": reconciliation_table(review),
+    }
+
+
+# ------------------------------------------------------------------------------------ charts
+
+
+def county_funds_chart(review: Review) -> Figure:
+    table = county_table(review)
+    table = table[table["县（市、区）"] != "全市合计"]
+    column = breakdown_labels(review.reference)["outside_province_projects.funds"]
+    small = size_words(review.reference)["small"]
+    return charts.bar_chart(table, "县（市、区）", column, f"{review.year}年各县（市、区）省外{small}以上项目实际进资", "实际进资（亿元）")
+
+
+def fifty_twenty_chart(review: Review) -> Figure:
+    table = fifty_twenty_table(review)
+    table = table[table["档次"] != "合计"]
+    return charts.bar_chart(
+        table, "档次", "项目数（个）", f"{review.year}年新申请认定“50·20”项目档次分布", "项目数（个）", sort=False, number_format="{:,.0f}"
+    )
+
+
+def events_chart(review: Review) -> Figure:
+    return charts.bar_chart(events_table(review), "签约活动", "签约金额（亿元）", f"{review.year}年重大招商活动签约金额", "签约金额（亿元）")
+
+
+def industry_chart(review: Review) -> Figure:
+    years = f"{review.compare_year}年与{review.year}年" if review.previous is not None else f"{review.year}年"
+    return charts.grouped_bar_chart(
+        _industry_counts(review), "产业类别", "年度", "项目数（个）", f"{years}新认定省外亿元以上项目产业分布", "项目数（个）",
+        horizontal=True, number_format="{:,.0f}",
+    )
+
+
+def assessment_chart(review: Review) -> Figure:
+    table = assessment_table(review).dropna(subset=["综合得分"])
+    leader = table.iloc[0]["县（市、区）"] if len(table) else None
+    return charts.bar_chart(table, "县（市、区）", "综合得分", f"{review.year}年县（市、区）招商引资考核综合得分", "综合得分（分）", highlight=leader)
+
+
+def chain_chart(review: Review) -> Figure:
+    table = chain_table(review).assign(名称=lambda t: t["县（市、区）"] + "·" + t["产业链"])
+    return charts.bar_chart(table, "名称", "完整度（%）", "产业链完整度（四图五清单）", "完整度（%）", category_label="县（市、区）·产业链")
+
+
+def funnel_chart(review: Review) -> Figure:
+    table = ind.lifecycle_funnel(review.current.tables["projects"], review.year)
+    return charts.funnel_chart(table, f"截至{review.year}年底项目全生命周期转化")
+
+
+def monthly_chart(review: Review) -> Figure:
+    return charts.line_chart(
+        monthly_funds_table(review), "月份", "累计进资（亿元）", "年度", "分月累计实际进资（填报分月数据的项目）", "累计进资（亿元）", x_label="月份"
+    )

@@ -1,0 +1,107 @@
+"""The report registry: every report the kit publishes, declared once.
+
+A report declares its notebook, the parameters that identify one run (``year``; ``year`` and
+``month``; ``year`` and ``county``), the folder a run publishes into (under
+``reports/<city>/``) and the files it adds beside the HTML and the executed notebook. The CLI,
+``--all`` and publishing work from this table; nothing elsewhere names a report.
+
+>>> spec = REPORTS["annual_review"]
+>>> spec.identity, spec.folder({"year": 2022}).as_posix()
+(('year',), '2022/annual_review')
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from helpers.paths import available_years
+
+__all__ = ["REPORTS", "ReportSpec", "adhoc_report", "report_spec"]
+
+#: Writes a report's extra files into the staging folder: (folder, parameters, data_dir, reference_dir).
+ExtraFiles = Callable[[Path, Mapping[str, Any], Path, Path], None]
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """One kind of report: its notebook, identity, folder and extra outputs."""
+
+    name: str
+    title: str  # the kind of report in Chinese, for the catalogue and messages
+    notebook: str  # file name in notebooks/
+    identity: tuple[str, ...]  # the parameters that select one run
+    extra_files: ExtraFiles | None = None
+    extra_outputs: tuple[str, ...] = ()  # the names extra_files writes (for the catalogue and tests)
+
+    def folder(self, parameters: Mapping[str, Any]) -> PurePosixPath:
+        """Where one run publishes, below ``reports/<city>/``: the path shows what the report is.
+
+        The year comes first (an analyst looks for a year), then the kind of report, then the
+        rest of the identity (``2023/monthly_bulletin/06``, ``2022/county_profile/修水县``).
+        """
+        year = parameters["year"]
+        parts = [str(year), self.name]
+        for key in self.identity:
+            if key == "year":
+                continue
+            value = parameters[key]
+            parts.append(f"{int(value):02d}" if key == "month" else str(value))
+        return PurePosixPath(*parts)
+
+    def outputs(self) -> tuple[str, ...]:
+        """Every file one run publishes."""
+        stem = Path(self.notebook).stem
+        return (f"{stem}.html", f"{stem}.ipynb", *self.extra_outputs)
+
+    def instances(self, data_dir: Path) -> list[dict[str, Any]]:
+        """The runs of ``--all``: one per year with ledgers (reports identified by the year alone)."""
+        return [{"year": year} for year in available_years(data_dir)]
+
+
+def _annual_review_files(folder: Path, parameters: Mapping[str, Any], data_dir: Path, reference_dir: Path) -> None:
+    """metrics.json and tables.xlsx of the annual review (computed in this process, from the cache)."""
+    from helpers.output.excel import write_tables_xlsx
+    from helpers.paths import write_atomic
+    from helpers.products import annual_review
+
+    review = annual_review.build_review(
+        parameters["year"],
+        data_dir,
+        reference_dir,
+        compare_year=parameters.get("compare_year") or None,
+        campaign_start=parameters.get("campaign_start", ""),
+        campaign_end=parameters.get("campaign_end", ""),
+    )
+    metrics = {"year": review.year, **review.metrics}
+    write_atomic(folder / "metrics.json", (json.dumps(metrics, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    write_tables_xlsx(annual_review.report_tables(review), folder / "tables.xlsx")
+
+
+REPORTS: dict[str, ReportSpec] = {
+    spec.name: spec
+    for spec in (
+        ReportSpec(
+            name="annual_review",
+            title="年度分析报告",
+            notebook="annual_review.ipynb",
+            identity=("year",),
+            extra_files=_annual_review_files,
+            extra_outputs=("metrics.json", "tables.xlsx"),
+        ),
+        ReportSpec(name="explore", title="台账探索", notebook="explore.ipynb", identity=("year",)),
+    )
+}
+
+
+def report_spec(name: str) -> ReportSpec | None:
+    """The registered report called ``name`` (the notebook's stem), or None."""
+    return REPORTS.get(Path(name).stem if name.endswith(".ipynb") else name)
+
+
+def adhoc_report(notebook: Path) -> ReportSpec:
+    """A notebook outside the registry (an analyst's own): identified by the year, HTML only."""
+    return ReportSpec(name=notebook.stem, title=notebook.stem, notebook=notebook.name, identity=("year",))

@@ -1,0 +1,61 @@
+"""Notebook display: one style for tables, text and charts, with deterministic outputs.
+
+Tables are shown as HTML with ids derived from the table's content and caption (a Styler's
+default random ids would break byte-identical reruns; one shared id would let one table's
+``<style>`` block restyle another and duplicate ids in the page) plus a plain-text twin, with amounts at 2 decimals; text as Markdown;
+charts through ``charts.show``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+import pandas as pd
+from IPython.display import Markdown, display
+
+from helpers.viz.style import use_report_style
+
+
+def setup_notebook() -> None:
+    """Chart style with a CJK font, and pandas display options for the report's tables."""
+    use_report_style()
+    pd.set_option("display.float_format", "{:,.2f}".format)
+    pd.set_option("display.max_rows", 200)
+    pd.set_option("display.max_columns", 40)
+    pd.set_option("display.width", 200)
+    pd.set_option("display.max_colwidth", 120)
+
+
+def table_uuid(table: pd.DataFrame, caption: str | None = None) -> str:
+    """A deterministic id for ``table``'s HTML: first 10 hex chars of sha256(caption + CSV)."""
+    content = (caption or "") + "\n" + table.to_csv(index=False, lineterminator="\n")
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()[:10]
+
+
+def show_table(table: pd.DataFrame, caption: str | None = None) -> None:
+    """A table without its index; empty values shown as "—" (not available), never as 0."""
+    if caption:
+        display(Markdown(f"**{caption}**"))
+    if table.empty:
+        display(Markdown("（本期无数据）"))
+        return
+    shown = table.astype(object).where(table.notna(), "—")
+    text_columns = [c for c in table.columns if all(isinstance(v, str) for v in table[c].dropna())]
+    styler = shown.style.hide(axis="index").format(precision=2, thousands=",")
+    styler = styler.set_uuid(table_uuid(table, caption))
+    number_columns = [c for c in table.columns if c not in text_columns]
+    styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})
+    styler = styler.set_properties(subset=number_columns, **{"text-align": "right"})
+    html = styler.to_html()
+    # text/plain carries the numbers too, so nbval notices a changed figure
+    display({"text/html": html, "text/plain": shown.to_string(index=False)}, raw=True)
+
+
+def show_text(text: str) -> None:
+    display(Markdown(text))
+
+
+def show_list(items: Iterable[str], empty: str = "（暂无）") -> None:
+    lines = [f"{i}. {item}" for i, item in enumerate(items, start=1)]
+    display(Markdown("\n".join(lines) if lines else empty))
