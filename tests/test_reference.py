@@ -10,7 +10,6 @@ from conftest import REFERENCE_DIR
 
 from helpers.errors import ReferenceDataError
 from helpers.reference import alias_map, load_reference
-from helpers.reference.tables import INDICATOR_KEYS
 
 
 def test_shipped_reference_is_valid(reference):
@@ -51,7 +50,11 @@ def _copy(tmp_path):
         ("campaigns.csv", lambda t: t.replace("2022,", "2022年,"), "campaigns.csv 第 2 行: 列 year 应为整数，实为 '2022年'"),
         ("assessment_weights.csv", lambda t: t.replace(",30\n", ",三十\n", 1), "assessment_weights.csv 第 2 行: 列 weight 应为数字，实为 '三十'"),
         ("assessment_weights.csv", lambda t: t.replace(",10\n", ",10%\n", 1), "assessment_weights.csv 第 4 行: 列 weight 应为数字"),
-        ("indicators.csv", lambda t: t.replace("foreign_funds.funds", "foreign.funds"), "indicators.csv 第 9 行: 列 key 的值 'foreign.funds' 不是本工具计算的指标；可用：outside_city_projects.count, "),
+        ("indicators.csv", lambda t: t.replace(",亿元,2,true,true,8,10", ",万美元,2,true,true,8,10"), "indicators.csv 第 63 行: 单位 '万美元' 不可用"),
+        ("indicators.csv", lambda t: t.replace("省外{small}以上项目个数", "省外{smal}以上项目个数"), "indicators.csv 第 6 行: 列 name 的占位符 {smal} 未知"),
+        ("indicators.csv", lambda t: t.replace("新签约{big}以上项目个数", "境外资金实际进资"), "indicators.csv 第 63 行: 名称 境外资金实际进资 与第 61 行重复"),
+        ("indicators.csv", lambda t: t.replace("true,true,8,10", "true,true,7,10"), "indicators.csv 第 63 行: 列 breakdown 的位置 7 与第 61 行重复"),
+        ("indicators.csv", lambda t: t.replace(",个,0,true,true,1,1", ",个,0,yes,true,1,1"), "indicators.csv 第 2 行: 列 ranked 应为 true/false"),
         ("units.csv", lambda t: t.replace("浔阳区,360403,区,浔阳", "浔阳区,360403,区,浔阳,多余"), "units.csv 第 3 行: 有 5 个字段，表头只有 4 列"),
         ("units.csv", lambda t: "", "units.csv: 文件为空"),
         # Encodings: GB18030 is read (and its rows still reported); bytes that are neither are a one-line error.
@@ -70,7 +73,7 @@ def _copy(tmp_path):
     ],
     ids=[
         "duplicate-unit", "bad-flag", "alias-collision", "reversed-window", "bad-date", "unknown-weight", "missing-column", "city-missing",
-        "year-with-suffix", "weight-in-words", "weight-percent", "unknown-indicator-key", "extra-field", "empty-csv",
+        "year-with-suffix", "weight-in-words", "weight-percent", "unknown-unit", "unknown-placeholder", "duplicate-name", "duplicate-position", "bad-ranked-flag", "extra-field", "empty-csv",
         "gb18030-duplicate", "undecodable-csv",
         "yaml-syntax", "yaml-mapping-in-value", "yaml-tab", "yaml-top-list", "yaml-empty", "yaml-top-scalar",
         "default-year-text", "threshold-text", "category-not-mapping",
@@ -108,13 +111,6 @@ def test_excel_encodings_load_silently(tmp_path, capsys, reference, encoding):
     assert loaded.units.equals(reference.units)
     assert loaded.lookups == reference.lookups
     assert loaded.lookups["county"]["庐山区"] == "濂溪区"
-
-
-def test_indicator_keys_are_computed():
-    from helpers.indicators.metrics import BREAKDOWN_KEYS
-
-    assert set(INDICATOR_KEYS) <= set(BREAKDOWN_KEYS)
-    assert set(load_reference(REFERENCE_DIR).indicators["key"]) <= set(INDICATOR_KEYS)
 
 
 def test_missing_folder_and_file(tmp_path):

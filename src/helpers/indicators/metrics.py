@@ -18,42 +18,15 @@ from helpers.indicators.period import Period, as_period
 from helpers.ingest.clean import CleanYear
 from helpers.reference import Reference
 
-# County breakdown columns: indicator key (as in indicators.csv) → Chinese label ({small}/{big}: thresholds).
-BREAKDOWN_LABEL_TEMPLATES = {
-    "outside_city_projects.count": "市外{small}以上项目（个）",
-    "outside_city_projects.funds": "市外{small}以上项目实际进资（亿元）",
-    "outside_province_projects.count": "省外{small}以上项目（个）",
-    "outside_province_projects.funds": "省外{small}以上项目实际进资（亿元）",
-    "outside_province_new_100m.count": "新认定省外{big}以上项目（个）",
-    "outside_province_new_100m.funds": "新认定省外{big}以上项目实际进资（亿元）",
-    "signed_100m.count": "新签约{big}以上项目（个）",
-    "foreign_funds.funds": "境外资金实际进资（亿元）",
-    "fifty_twenty_applied.count": "申报“50·20”项目（个）",
-    "new_started_100m.count": "新开工{big}以上项目（个）",
-}
-BREAKDOWN_KEYS = tuple(BREAKDOWN_LABEL_TEMPLATES)
 
-
-def size_words(reference: Reference) -> dict[str, str]:
-    """How the size thresholds read in labels: 0.2 亿 → "2000万元", 1 亿 → "亿元", 20 亿 → "20亿元"."""
-
-    def words(yi: float) -> str:
-        if yi == 1:
-            return "亿元"
-        return f"{yi * 10_000:g}万元" if yi < 1 else f"{yi:g}亿元"
-
-    thresholds = reference.thresholds
-    return {
-        "small": words(float(thresholds["outside_projects_min"])),
-        "big": words(float(thresholds["hundred_million_min"])),
-        "large": words(float(thresholds["fifty_twenty_min"])),
-    }
+def breakdown_keys(reference: Reference) -> tuple[str, ...]:
+    """The county breakdown's indicator keys, in the order of the registry's ``breakdown`` column."""
+    return tuple(spec.key for spec in reference.breakdown_indicators())
 
 
 def breakdown_labels(reference: Reference) -> dict[str, str]:
-    """Chinese column labels of the county breakdown, with the reference thresholds in them."""
-    words = size_words(reference)
-    return {key: template.format(**words) for key, template in BREAKDOWN_LABEL_TEMPLATES.items()}
+    """Chinese column labels of the county breakdown, with units and the reference thresholds in them."""
+    return {spec.key: spec.column_label for spec in reference.breakdown_indicators()}
 
 
 LEAD_KEYS = ("count", "planned_20b_plus", "signed", "signed_20b_plus", "signed_amount")
@@ -63,7 +36,7 @@ PRINCIPAL_KEYS = ("city_unit_count", "city_units", "county_count", "county_count
 def county_breakdown(projects: pd.DataFrame, reference: Reference, period: Period | int) -> pd.DataFrame:
     """One row per reporting unit (reference order, units without projects included, zeros there).
 
-    Amount columns are in 万元; the column names are the indicator keys of ``BREAKDOWN_KEYS``.
+    Amount columns are in 万元; the column names are the indicator keys of :func:`breakdown_keys`.
     """
     selections = {
         "outside_city_projects": ind.outside_projects(projects, reference, "outside_city"),
@@ -76,7 +49,7 @@ def county_breakdown(projects: pd.DataFrame, reference: Reference, period: Perio
     rows = []
     for county in reference.units["name"]:
         row: dict[str, Any] = {"county": county}
-        for key in BREAKDOWN_KEYS:
+        for key in breakdown_keys(reference):
             section, measure = key.split(".")
             if section == "foreign_funds":
                 row[key] = ind.foreign_funds(projects[projects["county"] == county], reference)
@@ -211,7 +184,7 @@ def compute_metrics(
     breakdown = county_breakdown(projects, reference, period)
     metrics["by_county"] = {
         row["county"]: {
-            key.replace(".", "_"): (ind.to_yi(row[key]) if key.endswith(".funds") else int(row[key])) for key in BREAKDOWN_KEYS
+            key.replace(".", "_"): (ind.to_yi(row[key]) if key.endswith(".funds") else int(row[key])) for key in breakdown_keys(reference)
         }
         for row in breakdown.to_dict("records")
     }

@@ -21,20 +21,18 @@ from matplotlib.figure import Figure
 from helpers.indicators import definitions as ind
 from helpers.indicators.assessment import county_assessment
 from helpers.indicators.metrics import (
-    BREAKDOWN_KEYS,
-    breakdown_labels,
     compute_metrics,
     county_breakdown,
     load_published,
     province_comparison,
     reconcile,
-    size_words,
 )
 from helpers.ingest.cache import load_year, load_year_if_available
 from helpers.ingest.clean import CleanYear
 from helpers.paths import resolve
-from helpers.products import explore
+from helpers.products import explore, tables
 from helpers.products.highlights import draft_highlights
+from helpers.products.labels import present
 from helpers.reference import Reference, load_reference
 from helpers.viz import charts
 
@@ -133,24 +131,14 @@ def _yi(value: float | None) -> float | None:
 def headline_table(review: Review) -> pd.DataFrame:
     """主要指标 with year-on-year and province ranks."""
     m = review.metrics
-    small, big = size_words(review.reference)["small"], size_words(review.reference)["big"]
 
     def prev(section: str, measure: str) -> Any:
         return None if review.previous_metrics is None else review.previous_metrics[section][measure]
 
     rows = []
-    for label, section, measure, unit in [
-        (f"市外{small}以上项目", "outside_city_projects", "count", "个"),
-        (f"市外{small}以上项目实际进资", "outside_city_projects", "funds", "亿元"),
-        (f"新认定市外{big}以上项目", "outside_city_new_100m", "count", "个"),
-        (f"新认定市外{big}以上项目实际进资", "outside_city_new_100m", "funds", "亿元"),
-        (f"省外{small}以上项目", "outside_province_projects", "count", "个"),
-        (f"省外{small}以上项目实际进资", "outside_province_projects", "funds", "亿元"),
-        (f"新认定省外{big}以上项目", "outside_province_new_100m", "count", "个"),
-        (f"新认定省外{big}以上项目实际进资", "outside_province_new_100m", "funds", "亿元"),
-        (f"新签约{big}以上项目", "signed_100m", "count", "个"),
-        ("境外资金实际进资", "foreign_funds", "funds", "亿元"),
-    ]:
+    for spec in review.reference.headline_indicators():
+        label, unit = spec.label, spec.unit
+        section, measure = spec.key.split(".")
         value = m[section][measure]
         before = prev(section, measure)
         rank = m[section].get(f"{measure}_rank")
@@ -338,11 +326,7 @@ def industry_table(review: Review) -> pd.DataFrame:
 def county_table(review: Review) -> pd.DataFrame:
     """Every count and amount per reporting unit (amounts in 亿元), with a total row."""
     # the total is summed in 万元 before rounding, so it equals the city-wide figure exactly
-    total = {"county": "全市合计", **{k: review.breakdown[k].sum() for k in BREAKDOWN_KEYS}}
-    table = pd.concat([review.breakdown, pd.DataFrame([total])], ignore_index=True)
-    for key in BREAKDOWN_KEYS:
-        table[key] = [ind.to_yi(v) for v in table[key]] if key.endswith(".funds") else table[key].astype(int)
-    return table.rename(columns={"county": "县（市、区）", **breakdown_labels(review.reference)})
+    return present(tables.with_city_total(review.breakdown, review.reference), review.reference)
 
 
 def assessment_table(review: Review) -> pd.DataFrame:
@@ -356,32 +340,24 @@ def assessment_table(review: Review) -> pd.DataFrame:
 
 
 def chain_table(review: Review) -> pd.DataFrame:
-    table = ind.chain_completeness(review.current.tables["chain_map"])
-    table = table.sort_values(["pct", "county", "chain"], ascending=[False, True, True], ignore_index=True)
-    return table.rename(
-        columns={"county": "县（市、区）", "chain": "产业链", "links": "环节（个）", "listed": "子项（个）", "present": "已具备（个）", "pct": "完整度（%）"}
-    )
+    """Chain completeness per county and chain, most complete first."""
+    return present(tables.chain_completeness_ranked(review.current.tables["chain_map"]), review.reference)
 
 
 def funnel_table(review: Review) -> pd.DataFrame:
-    funnel = ind.lifecycle_funnel(review.current.tables["projects"], review.year)
-    funnel["median_days_from_previous"] = [None if pd.isna(d) else int(ind.round_half_up(d, 0)) for d in funnel["median_days_from_previous"]]
-    funnel = funnel.astype({"median_days_from_previous": "Int64"})
-    return funnel.rename(
-        columns={"stage": "阶段", "count": "项目数（个）", "date_missing": "其中本阶段日期缺失（个）",
-                 "conversion_pct": "较上一阶段转化率（%）", "median_days_from_previous": "距上一阶段中位天数"}
-    )
+    """The lifecycle funnel: projects per stage, missing dates, conversion and median days."""
+    return present(tables.lifecycle_stages(review.current.tables["projects"], review.year), review.reference)
 
 
 def monthly_funds_table(review: Review) -> pd.DataFrame:
     """Cumulative monthly funds (亿元) of the projects that report monthly columns, per year."""
-    frames = []
-    for clean in (review.previous, review.current):
-        if clean is None or clean.tables["monthly_funds"].empty:
-            continue
-        monthly = clean.tables["monthly_funds"].groupby("month")["funds"].sum().reindex(range(1, 13), fill_value=0.0)
-        frames.append(pd.DataFrame({"月份": monthly.index, "年度": f"{clean.year}年", "累计进资（亿元）": [ind.to_yi(v) for v in monthly.cumsum()]}))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["月份", "年度", "累计进资（亿元）"])
+    frames = [
+        tables.monthly_cumulative_funds(clean.tables["monthly_funds"], clean.year)
+        for clean in (review.previous, review.current)
+        if clean is not None and not clean.tables["monthly_funds"].empty
+    ]
+    empty = pd.DataFrame({"month": pd.Series(dtype="int64"), "year": pd.Series(dtype=object), "cumulative_funds": pd.Series(dtype=float)})
+    return present(pd.concat(frames, ignore_index=True) if frames else empty, review.reference)
 
 
 def quality_table(review: Review) -> pd.DataFrame:
@@ -497,11 +473,11 @@ def report_tables(review: Review) -> dict[str, pd.DataFrame]:
 
 
 def county_funds_chart(review: Review) -> Figure:
-    table = county_table(review)
-    table = table[table["县（市、区）"] != "全市合计"]
-    column = breakdown_labels(review.reference)["outside_province_projects.funds"]
-    small = size_words(review.reference)["small"]
-    return charts.bar_chart(table, "县（市、区）", column, f"{review.year}年各县（市、区）省外{small}以上项目实际进资", "实际进资（亿元）")
+    key = "outside_province_projects.funds"
+    table = present(review.breakdown[["county", key]], review.reference)  # the units only, no total row
+    county, funds = table.columns
+    title = f"{review.year}年各县（市、区）{review.reference.indicator(key).label}"
+    return charts.bar_chart(table, county, funds, title, "实际进资（亿元）")
 
 
 def fifty_twenty_chart(review: Review) -> Figure:

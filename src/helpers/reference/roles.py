@@ -21,7 +21,9 @@ REQUIRED_ROLES: dict[str, tuple[str, ...]] = {
 }
 
 
-def validate_roles(roles: dict[str, Any], categories: dict[str, dict[str, Any]], file: str = "roles.yaml") -> dict[str, dict[str, tuple[str, ...]]]:
+def validate_roles(
+    roles: dict[str, Any], categories: dict[str, dict[str, Any]], file: str = "roles.yaml"
+) -> dict[str, dict[str, tuple[str, ...]]]:
     """``roles.yaml`` checked against the vocabularies and the roles the code needs.
 
     >>> validate_roles({"source": {"outside_province": ["省外"]}}, {"source": {"省外": []}}, )

@@ -20,21 +20,11 @@ import yaml
 from helpers.errors import ReferenceDataError
 from helpers.normalize import NameIndex
 from helpers.paths import default_reference_dir
+from helpers.reference.indicators import ColumnLabel, IndicatorSpec, load_column_labels, load_indicator_registry, size_words
 from helpers.reference.roles import validate_roles
 
 ALIAS_SEPARATOR = "|"
 
-# The indicator keys the kit computes; every ``key`` of indicators.csv must be one of them.
-INDICATOR_KEYS = (
-    "outside_city_projects.count",
-    "outside_city_projects.funds",
-    "outside_province_projects.count",
-    "outside_province_projects.funds",
-    "outside_province_new_100m.count",
-    "outside_province_new_100m.funds",
-    "signed_100m.count",
-    "foreign_funds.funds",
-)
 
 # Analysts save the CSVs from Excel/WPS: UTF-8 (with or without BOM) or, on Chinese Windows, GB18030/GBK.
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -186,6 +176,8 @@ class Reference:
     categories: dict[str, dict[str, list[str]]]
     ledger_format: dict[str, Any] = field(repr=False)
     roles: dict[str, dict[str, tuple[str, ...]]] = field(repr=False, default_factory=dict)
+    indicator_registry: dict[str, IndicatorSpec] = field(repr=False, default_factory=dict)
+    column_labels: dict[str, ColumnLabel] = field(repr=False, default_factory=dict)
 
     @property
     def city(self) -> str:
@@ -194,6 +186,29 @@ class Reference:
     @property
     def default_year(self) -> int:
         return int(self.settings["default_year"])
+
+    def indicator(self, key: str) -> IndicatorSpec:
+        """The registry entry of a metric key (``outside_province_projects.funds``; a county's
+        ``by_county.瑞昌市.x`` matches the ``by_county.*.*`` row)."""
+        spec = self.indicator_registry.get(key)
+        if spec is None:
+            spec = next((s for s in self.indicator_registry.values() if s.matches(key)), None)
+        if spec is None:
+            raise ReferenceDataError(f"indicators.csv: 没有指标 {key}（请在指标登记表中补充该行）")
+        return spec
+
+    def breakdown_indicators(self) -> list[IndicatorSpec]:
+        """The columns of the county breakdown, in their registry order."""
+        return sorted((s for s in self.indicator_registry.values() if s.breakdown), key=lambda s: s.breakdown or 0)
+
+    def headline_indicators(self) -> list[IndicatorSpec]:
+        """The rows of the headline table (主要指标), in their registry order."""
+        return sorted((s for s in self.indicator_registry.values() if s.headline), key=lambda s: s.headline or 0)
+
+    @cached_property
+    def size_words(self) -> dict[str, str]:
+        """The size thresholds in words (``{"small": "2000万元", "big": "亿元", "large": "20亿元"}``)."""
+        return size_words(self.thresholds)
 
     def values_with_role(self, vocabulary: str, role: str) -> tuple[str, ...]:
         """The canonical values of ``vocabulary`` that play ``role`` (``roles.yaml``).
@@ -308,17 +323,11 @@ def load_reference(reference_dir: Path | None = None) -> Reference:
         ):
             raise ReferenceDataError(f"thresholds.yaml: {key} 应为数字（亿元），实为 {thresholds[key]!r}")
 
-    indicators = _read_csv(directory / "indicators.csv", ["name", "key", "kind"])
-    _unique(indicators, "name", "indicators.csv")
-    bad_kind = indicators.index[~indicators["kind"].isin(["count", "amount"])].tolist()
-    if bad_kind:
-        raise ReferenceDataError(f"indicators.csv 第 {bad_kind[0] + 2} 行: kind 应为 count 或 amount")
-    bad_key = indicators.index[~indicators["key"].isin(INDICATOR_KEYS)].tolist()
-    if bad_key:
-        raise ReferenceDataError(
-            f"indicators.csv 第 {bad_key[0] + 2} 行: 列 key 的值 {indicators.at[bad_key[0], 'key']!r} 不是本工具计算的指标；"
-            f"可用：{', '.join(INDICATOR_KEYS)}"
-        )
+    registry = load_indicator_registry(_read_csv(directory / "indicators.csv", []), thresholds)
+    indicators = pd.DataFrame(
+        [{"name": spec.name, "key": spec.key, "kind": spec.kind, "unit": spec.unit} for spec in registry.values() if spec.name],
+        columns=["name", "key", "kind", "unit"],
+    )
     weights = _read_csv(directory / "assessment_weights.csv", ["indicator", "weight"])
     weights = weights.assign(weight=_numbers(weights, "weight", "assessment_weights.csv"))
     unknown = sorted(set(weights["indicator"]) - set(indicators["name"]))
@@ -356,4 +365,6 @@ def load_reference(reference_dir: Path | None = None) -> Reference:
         categories=categories,
         ledger_format=ledger_format,
         roles=roles,
+        indicator_registry=registry,
+        column_labels=load_column_labels(_read_yaml(directory / "labels.yaml")),
     )

@@ -1,0 +1,61 @@
+"""The presentation step: semantic tables (English keys, amounts in 万元) → the tables readers see.
+
+Report tables are built with English column keys and amounts in 万元; this one step turns a key
+into its Chinese header with the unit (from the indicator registry ``indicators.csv`` for an
+indicator key, else from ``labels.yaml``), converts 亿元 columns from 万元 with the city's
+half-up rounding, and keeps counts as integers. No table builder types a Chinese header itself.
+
+>>> from helpers.reference import load_reference
+>>> reference = load_reference()
+>>> table = pd.DataFrame({"county": ["瑞昌市"], "outside_province_projects.funds": [123_456.0], "links": [8]})
+>>> present(table, reference).to_dict("records")
+[{'县（市、区）': '瑞昌市', '省外2000万元以上项目实际进资（亿元）': 12.35, '环节（个）': 8}]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from helpers.errors import KitBug
+from helpers.indicators.definitions import to_yi
+from helpers.reference import Reference
+from helpers.reference.indicators import ColumnLabel
+
+__all__ = ["column_label", "present"]
+
+
+def column_label(key: str, reference: Reference) -> ColumnLabel:
+    """The label of a column key: an indicator of the registry, else an entry of ``labels.yaml``."""
+    if "." in key:
+        spec = reference.indicator(key)
+        return ColumnLabel(spec.label, spec.unit)
+    if key not in reference.column_labels:
+        raise KitBug(f"column {key!r} has no label: add it to data/reference/labels.yaml")
+    return reference.column_labels[key]
+
+
+def _shown(value: Any, label: ColumnLabel) -> Any:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if label.is_amount:
+        return to_yi(value)
+    return value
+
+
+def present(table: pd.DataFrame, reference: Reference, overrides: dict[str, str] | None = None) -> pd.DataFrame:
+    """``table`` with Chinese headers and 亿元 amounts; ``overrides`` give a header for a column
+    whose label depends on the table (``{"2022": "2022年（个）"}``), used as is."""
+    overrides = overrides or {}
+    shown: dict[str, Any] = {}
+    for key in table.columns:
+        if key in overrides:
+            shown[overrides[key]] = table[key]
+            continue
+        label = column_label(str(key), reference)
+        column = table[key]
+        if label.is_amount:
+            column = pd.Series([_shown(v, label) for v in column], index=table.index, dtype=object if column.isna().any() else "float64")
+        shown[label.header] = column
+    return pd.DataFrame(shown, index=table.index)
