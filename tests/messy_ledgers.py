@@ -1,4 +1,4 @@
-"""Small hand-made messy workbooks covering every case of domain.md §2, built by code.
+"""Small hand-made messy workbooks covering every case of docs/domain.md §2, built by code.
 
 ``write_messy_year(folder)`` writes two workbooks into ``folder`` (a ``raw/<year>/`` folder);
 the module-level EXPECTED_* constants are the exact outcome a correct cleaner must give.

@@ -1,4 +1,4 @@
-"""County assessment (domain.md §5), table-driven with hand-computed scores.
+"""County assessment (docs/domain.md §5), table-driven with hand-computed scores.
 
 Efficacy coefficient: score = 60 + 40 × (x − min) / (max − min) over the units that have a
 target (all 100 when max = min); total = Σ weight × score / Σ weight of the scored indicators;

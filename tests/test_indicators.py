@@ -1,4 +1,4 @@
-"""Indicators of domain.md §3, table-driven on tiny hand-made clean tables.
+"""Indicators of docs/domain.md §3, table-driven on tiny hand-made clean tables.
 
 Every expected value is computed by hand in the comments. Amounts in the rows are 万元;
 the indicators report 亿元 with 2 decimals (1 亿元 = 10,000 万元). Thresholds (thresholds.yaml):

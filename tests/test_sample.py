@@ -1,7 +1,7 @@
 """Tests of the synthetic sample generator (helpers.sample).
 
 The indicator definitions below are an independent, test-side implementation of
-domain.md §3 over the truth tables; the published figures come from the project's
+docs/domain.md §3 over the truth tables; the published figures come from the project's
 own copy data/published/jiujiang.yaml.
 """
 
@@ -36,7 +36,7 @@ def _between(s: pd.Series, a: str, b: str) -> pd.Series:
 
 
 def compute_figures(t: dict[str, pd.DataFrame], y: int, prev: dict[str, pd.DataFrame] | None = None) -> dict:
-    """Every indicator of domain.md §3 (amounts in 亿元, 2 decimals) as a nested dict."""
+    """Every indicator of docs/domain.md §3 (amounts in 亿元, 2 decimals) as a nested dict."""
     p = t["projects"]
     emerging = set(pd.read_csv(REF / "industries.csv").query("emerging == True")["name"])
     T, F = p["total_investment"], p["funds_year"]

@@ -1,4 +1,4 @@
-"""County assessment (考核评比, domain.md §5): completion rates, efficacy-coefficient scores, ranks.
+"""County assessment (考核评比, docs/domain.md §5): completion rates, efficacy-coefficient scores, ranks.
 
 Each indicator's completion rate = actual ÷ target (目标任务 sheet). Scores use the efficacy
 coefficient method: ``60 + 40 × (x − min) / (max − min)`` over the units that have a target

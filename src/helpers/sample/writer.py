@@ -1,6 +1,6 @@
 """Messy workbook writer for the synthetic ledgers (see :mod:`helpers.sample`).
 
-Writes one year's truth tables in the real-world format of domain.md §2: a city
+Writes one year's truth tables in the real-world format of docs/domain.md §2: a city
 workbook (项目台账 with 1月…12月, 外出招商, 项目信息, 产业链图谱, 全省对比, 目标任务) and
 three county workbooks (瑞昌市 `招商项目台账` in 亿元, 永修县 `项目库`, 湖口县 `项目台账`)
 with other header variants. Every value written parses back to the truth value;
