@@ -58,7 +58,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
 
 def test_outputs_written(runs: Runs) -> None:
     names = sorted(p.name for p in runs.first.iterdir())
-    assert names == sorted([f"{NAME}.html", f"{NAME}.ipynb", "metrics.json"])
+    assert names == sorted([f"{NAME}.docx", f"{NAME}.html", f"{NAME}.ipynb", "metrics.json"])
     # no temporary or set-aside folders left next to the report
     assert sorted(p.name for p in runs.first.parent.iterdir()) == ["2022"]
 
@@ -96,7 +96,7 @@ def test_executed_notebook_has_no_volatile_metadata(runs: Runs) -> None:
 
 
 def test_two_runs_are_byte_identical(runs: Runs) -> None:
-    for suffix in (".html", ".ipynb"):
+    for suffix in (".html", ".ipynb", ".docx"):
         first = (runs.first / f"{NAME}{suffix}").read_bytes()
         second = (runs.second / f"{NAME}{suffix}").read_bytes()
         assert first == second, suffix

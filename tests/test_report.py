@@ -48,7 +48,8 @@ def test_sample_years_are_there():
 @pytest.mark.parametrize("year", SAMPLE_YEARS)
 def test_every_sample_year_has_a_complete_report(all_reports, year):
     folder = all_reports / str(year)
-    assert sorted(p.name for p in folder.iterdir()) == ["annual_review.html", "annual_review.ipynb", "metrics.json", "tables.xlsx"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "annual_review.docx", "annual_review.html", "annual_review.ipynb", "metrics.json", "tables.xlsx"]
     page = (folder / "annual_review.html").read_text(encoding="utf-8")
     assert "data:image/png;base64," in page
     assert "build_review(" not in page and "show_table(" not in page  # no input code
@@ -85,7 +86,7 @@ def test_2022_tables_hold_the_figures(all_reports):
 def test_rerun_is_byte_identical(all_reports, tmp_path):
     out = tmp_path / "2022"
     assert main(["report", "annual_review", "--year", "2022", "--out", str(out)]) == 0
-    for name in ("annual_review.html", "metrics.json", "tables.xlsx", "annual_review.ipynb"):
+    for name in ("annual_review.html", "metrics.json", "tables.xlsx", "annual_review.ipynb", "annual_review.docx"):
         assert sha256(out / name) == sha256(all_reports / "2022" / name), name
 
 

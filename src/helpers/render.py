@@ -1,8 +1,9 @@
 """Report runner: execute a parameterized notebook with papermill, render HTML, publish.
 
 :func:`run_notebook_report` executes a notebook in a temporary folder next to
-the target, writes ``<name>.ipynb`` (volatile metadata stripped) and an
-offline, deterministic ``<name>.html`` (no code, table of contents), lets the
+the target, writes ``<name>.ipynb`` (volatile metadata stripped), an
+offline, deterministic ``<name>.html`` (no code, table of contents) and its Word
+twin ``<name>.docx``, lets the
 caller add files, then swaps the folder into place. A failing cell leaves the
 previous report untouched and saves the failed notebook under ``failed/``.
 """
@@ -345,8 +346,9 @@ def run_notebook_report(
 ) -> Path:
     """Execute ``notebook`` with ``parameters`` and publish ``out_dir`` atomically.
 
-    Writes ``<name>.ipynb`` (executed, volatile metadata stripped) and
-    ``<name>.html`` (no code, offline, table of contents), then calls
+    Writes ``<name>.ipynb`` (executed, volatile metadata stripped),
+    ``<name>.html`` (no code, offline, table of contents) and ``<name>.docx`` (the same
+    content as an official-style Word document, ``helpers.docx_out``), then calls
     ``extra_files(tmp_dir)`` so the caller can add files, then replaces
     ``out_dir`` in one step. ``name`` defaults to the notebook's stem. With
     ``kernel_name=None`` the kernel is ipykernel on the running interpreter;
@@ -411,6 +413,9 @@ def run_notebook_report(
         _write_notebook(clean, tmp_notebook)
         page = render_html(clean, title=notebook_title(clean, name), resource_path=notebook.parent)
         _write_text_atomic(tmp_dir / f"{name}.html", page)
+        from helpers.docx_out import write_report_docx  # the Word version, from the same notebook
+
+        write_report_docx(clean, tmp_dir / f"{name}.docx", title=notebook_title(clean, name))
         if extra_files is not None:
             extra_files(tmp_dir)
         _publish(tmp_dir, out_dir)
