@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import docx
+import nbformat
 import openpyxl
 import pytest
 
@@ -81,6 +84,55 @@ def test_2022_tables_hold_the_figures(all_reports):
     assert rows["省外2000万元以上项目实际进资"][2] == 1352.91
     assert rows["省外2000万元以上项目"][2] == 488
     assert rows["省外2000万元以上项目"][5] == 1
+
+
+def test_2022_workbook_prints_and_keeps_numbers_as_numbers(all_reports):
+    workbook = openpyxl.load_workbook(all_reports / "2022" / "tables.xlsx")
+    reconciliation = workbook["核对公开数据"]
+    assert [c.value for c in reconciliation[1]] == ["指标", "单位", "公开发布", "本工具计算", "差异", "比较方式", "是否一致"]
+    first = [c.value for c in reconciliation[2]]
+    assert first == ["市外2000万元以上项目个数", "个", 528, 528, 0, "相等", "一致"]
+    assert reconciliation["C2"].number_format == "#,##0" and reconciliation["D3"].number_format == "#,##0.00"
+    campaign = workbook["攻坚行动"]
+    assert campaign["C2"].value == 2 and campaign["C2"].number_format == "#,##0"  # a count, not 2.00
+    events = workbook["签约活动"]
+    assert events["B2"].is_date and events["B2"].value.date().isoformat() == "2022-05-19"
+    monthly = workbook["月度累计进资"]
+    assert [c.value for c in monthly[1]][:3] == ["月份", "2021年累计进资（亿元）", "2022年累计进资（亿元）"]
+    assert monthly.max_row == 13 and monthly["C13"].value == 2184.73
+    for sheet in workbook:
+        assert sheet.print_title_rows == "$1:$1" and sheet.page_setup.fitToWidth == 1
+        assert sheet.oddHeader.right.text == "九江市　2022年度"
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:  # no number stored as text
+                assert not (isinstance(cell.value, str) and re.fullmatch(r"-?[\d,]+(\.\d+)?", cell.value)), (sheet.title, cell.coordinate)
+    assert workbook["县区考核"].page_setup.orientation == "landscape"
+
+
+def test_2022_word_report_reads_back(all_reports):
+    folder = all_reports / "2022"
+    document = docx.Document(str(folder / "annual_review.docx"))
+    notebook = nbformat.read(folder / "annual_review.ipynb", as_version=4)
+    sections = [m.group(1).strip() for c in notebook.cells if c.cell_type == "markdown"
+                for m in re.finditer(r"^## (.+)$", c.source, re.M)]
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == sections and headings[0] == "一、年度亮点（自动生成）" and headings[-1] == "附录　运行信息"
+    assert document.paragraphs[0].style.name == "Title" and document.paragraphs[0].text == "招商引资年度分析报告"
+    assert "九江市　分析年度：2022年　对比年度：2021年" in [p.text for p in document.paragraphs[:4]]
+    assert PUBLISHED_SENTENCES[0] in [p.text.split(".", 1)[-1] for p in document.paragraphs]
+    metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    tables = {tuple(c.text for c in t.rows[0].cells): t for t in document.tables}
+    headline = tables[("指标", "单位", "2022年", "2021年", "同比（%）", "全省排名")]
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in headline.rows[1:]}
+    funds = metrics["outside_province_projects"]["funds"]
+    assert rows["省外2000万元以上项目实际进资"] == ["省外2000万元以上项目实际进资", "亿元", f"{funds:,.2f}", "1,238.25", "9.26", "2"]
+    assert rows["省外2000万元以上项目"][2] == str(metrics["outside_province_projects"]["count"])
+    reconciliation = tables[("指标", "单位", "公开发布", "本工具计算", "差异", "比较方式", "是否一致")]
+    assert [c.text for c in reconciliation.rows[1].cells] == ["市外2000万元以上项目个数", "个", "528", "528", "0", "相等", "一致"]
+    charts = sum("image/png" in o.get("data", {}) for c in notebook.cells for o in c.get("outputs", []))
+    assert charts == 8 and len(document.inline_shapes) == charts
+    assert round(document.sections[0].page_width.mm) == 210 and round(document.sections[0].page_height.mm) == 297
+    assert "PAGE" in document.sections[0].footer._element.xml
 
 
 def test_rerun_is_byte_identical(all_reports, tmp_path):

@@ -115,7 +115,7 @@ def write_outputs(out_dir: Path, parameters: dict[str, Any], data_dir: Path, ref
     )
     metrics = {"year": review.year, **review.metrics}
     (out_dir / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    write_tables_xlsx(rv.report_tables(review), out_dir / "tables.xlsx")
+    write_tables_xlsx(rv.report_tables(review), out_dir / "tables.xlsx", period=f"{review.reference.city}　{review.year}年度")
 
 
 def run_report(
