@@ -262,6 +262,7 @@ def notebook_blocks(nb: NotebookNode) -> list[Block]:
                 blocks.extend(_output_blocks(output))
     result: list[Block] = []
     titled = in_front = False
+    subtitles = 0  # the title block: title, then its subtitle lines, then the introduction
     for block in blocks:
         if block.kind == "heading" and block.level == 1 and not titled:
             result.append(Block("title", block.text))
@@ -271,8 +272,9 @@ def notebook_blocks(nb: NotebookNode) -> list[Block]:
             in_front = False
             result.append(Block("heading", block.text, level=min(3, max(1, block.level - 1))))
             continue
-        if in_front and block.kind in ("paragraph", "caption"):
-            result.append(Block("subtitle" if block.kind == "caption" else "paragraph", block.text))
+        if in_front and block.kind == "caption":
+            subtitles += 1
+            result.insert(next(i for i, b in enumerate(result) if b.kind == "title") + subtitles, Block("subtitle", block.text))
             continue
         result.append(block)
     return result

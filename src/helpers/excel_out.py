@@ -46,10 +46,13 @@ AMOUNT_UNITS = {"亿元", "万元", "元"}
 PERCENT_UNITS = {"%", "％", "百分点"}
 
 _FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
+_WRAP = Alignment(wrap_text=True)
 _SHEET_NAME_MAX = 31
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _MIN_WIDTH, _MAX_WIDTH = 6, 60
 _HEADER_WRAP_WIDTH = 16  # display columns; wider headers wrap onto more lines
+_HEADER_WRAP_NUMBER = 10  # the header of a number column wraps sooner
+_TEXT_WRAP_WIDTH = 40  # a longer text cell wraps in a column this wide
 #: Column-width units that fit across A4 portrait between the margins at 100 % (landscape above).
 _PORTRAIT_WIDTH = 95
 
@@ -208,7 +211,9 @@ def _write_sheet(ws, df: pd.DataFrame, amount_columns: set[str]) -> None:
         _neutralise_text(cell)
         fmt = column_number_format(header, df[column].dtype,
                                    is_amount=header in amount_columns or str(column) in amount_columns)
-        width = min(display_width(header), _HEADER_WRAP_WIDTH)  # a long header wraps
+        numeric_column = fmt is not None or pd.api.types.is_numeric_dtype(df[column].dtype) or all(
+            isinstance(v, (int, float)) for v in df[column].dropna().tolist())
+        width = min(display_width(header), _HEADER_WRAP_NUMBER if numeric_column else _HEADER_WRAP_WIDTH)  # long headers wrap
         for i, raw in enumerate(df[column].tolist(), start=2):
             value = _cell_value(raw)
             cell = ws.cell(row=i, column=j, value=value)
@@ -224,10 +229,15 @@ def _write_sheet(ws, df: pd.DataFrame, amount_columns: set[str]) -> None:
             elif chosen is None and cell_number_format(value) is not None:
                 cell.number_format = cell_number_format(value)
             text = _shown_text(value, chosen or cell_number_format(value))
-            width = max(width, max((display_width(line) for line in text.split("\n")), default=0))
+            shown = max((display_width(line) for line in text.split("\n")), default=0)
+            if isinstance(value, str) and (shown > _TEXT_WRAP_WIDTH or "\n" in value):
+                cell.alignment = _WRAP
+                shown = min(shown, _TEXT_WRAP_WIDTH)
+            width = max(width, shown)
         widths.append(width)
     for j, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = float(min(_MAX_WIDTH, max(_MIN_WIDTH, width + 2)))
+    _fit_row_heights(ws, [min(_MAX_WIDTH, max(_MIN_WIDTH, w + 2)) for w in widths])
     ws.freeze_panes = "A2"
     if headers:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(df) + 1)}"
@@ -259,6 +269,19 @@ def page_setup(ws, width: float, *, title: str | None = None, period: str | None
 def _sheet_width(ws) -> float:
     """Sum of the column widths set on ``ws``."""
     return sum(d.width or 0 for d in ws.column_dimensions.values())
+
+
+def _fit_row_heights(ws, widths: list[int]) -> None:
+    """Heights of the rows with wrapped text (Excel and LibreOffice do not grow a row written
+    by openpyxl): lines needed in the narrowest fit × 15 pt."""
+    for row in ws.iter_rows():
+        lines = 1
+        for cell, width in zip(row, widths):
+            if isinstance(cell.value, str) and cell.alignment.wrap_text:
+                per_line = max(1, width - 2)
+                lines = max(lines, sum(-(-max(1, display_width(part)) // per_line) for part in cell.value.split("\n")))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = 15.0 * lines
 
 
 def write_tables_xlsx(

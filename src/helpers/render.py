@@ -25,6 +25,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from helpers.paths import write_atomic
+from helpers.print_css import REPORT_CSS
 
 __all__ = [
     "ReportError",
@@ -69,10 +70,11 @@ nav.report-toc ul { margin: 0; padding-left: 18px; }
 nav.report-toc li.toc-h3 { margin-left: 18px; list-style-type: circle; }
 nav.report-toc a { color: #2F6EBA; text-decoration: none; }
 nav.report-toc a:hover { text-decoration: underline; }
-@media print { nav.report-toc { display: none; } }
 </style>
 {% endblock extra_css %}
-"""
+{%- block html_head_css -%}
+__REPORT_CSS__{%- endblock html_head_css -%}
+""".replace("__REPORT_CSS__", REPORT_CSS)  # print and narrow-screen rules (after the lab CSS): helpers.print_css
 
 _HEADING_RE = re.compile(r"<h([23])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.DOTALL)
 _TAG_RE = re.compile(r"<[^>]+>")
