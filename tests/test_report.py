@@ -76,6 +76,10 @@ def test_2022_report_states_the_published_figures(all_reports):
     for sentence in PUBLISHED_SENTENCES:
         assert sentence in page
     assert ">⚠ 不一致<" not in page and page.count(">一致<") == 61  # reconciliation: every published figure matches
+    assert ">市外2000万元以上项目个数<" in page and "outside_city_projects" not in page  # in Chinese
+    # readers get the highlights first; the run information is the appendix at the end
+    assert page.index("一、年度亮点") < page.index("二、主要指标") < page.index("十四、与公开发布数据核对") < page.index("附录　运行信息")
+    assert page.index("附录　运行信息") < page.index("分析年度（year）")
 
 
 def test_2022_tables_hold_the_figures(all_reports):
