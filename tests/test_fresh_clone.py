@@ -41,7 +41,8 @@ def test_main_job_from_a_clean_clone(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     report = clone / "reports" / "2022"
-    assert sorted(p.name for p in report.iterdir()) == ["annual_review.html", "annual_review.ipynb", "metrics.json", "tables.xlsx"]
+    assert sorted(p.name for p in report.iterdir()) == [
+        "annual_review.docx", "annual_review.html", "annual_review.ipynb", "metrics.json", "tables.xlsx"]
     metrics = json.loads((report / "metrics.json").read_text(encoding="utf-8"))
     assert metrics["outside_province_projects"]["funds"] == 1352.91
     assert str(clone) not in (report / "annual_review.html").read_text(encoding="utf-8")
