@@ -113,3 +113,43 @@ def test_number_formats_follow_the_unit_in_the_header_then_the_value(tmp_path: P
     assert formats["实际进资（亿元）"] == ["#,##0.00", "#,##0.00"]
     assert formats["同比（%）"][0] == "0.00"
     assert formats["综合得分"] == ["#,##0.00", "#,##0.00"]
+
+
+def test_units_of_rows_and_brackets_that_are_no_units(tmp_path: Path) -> None:
+    """Counts in a column named after a tier (（100亿元以上）) stay integers; a share row in a
+    count column keeps its 2 decimals; a 单位 column decides where the header says nothing."""
+    tiers = pd.DataFrame({"事项": ["新签约", "新兴产业占比（%）"], "“100”项目（100亿元以上）": pd.array([2, None], dtype="Int64"),
+                          "2022年（个）": pd.Series([24, 53.08], dtype=object)})
+    reconciliation = pd.DataFrame({"指标": ["项目个数", "实际进资", "同比增长"], "单位": ["个", "亿元", "%"],
+                                   "公开发布": pd.Series([528, 2010, 9.26], dtype=object)})
+    path = write_tables_xlsx({"攻坚": tiers, "核对": reconciliation}, tmp_path / "t.xlsx", period="某市　2022年度")
+    wb = openpyxl.load_workbook(path)
+    assert wb["攻坚"]["B2"].number_format == INTEGER_FORMAT and wb["攻坚"]["B2"].value == 2
+    assert wb["攻坚"]["C2"].number_format == INTEGER_FORMAT
+    assert wb["攻坚"]["C3"].number_format == PERCENT_FORMAT and wb["攻坚"]["C3"].value == 53.08
+    assert [wb["核对"].cell(r, 3).number_format for r in (2, 3, 4)] == [INTEGER_FORMAT, AMOUNT_FORMAT, PERCENT_FORMAT]
+
+
+def test_every_sheet_prints_on_a4_one_page_wide_with_titles(tmp_path: Path) -> None:
+    wide = pd.DataFrame({f"较长的指标名称第{i}项（个）": [1, 2] for i in range(12)})
+    path = write_tables_xlsx({**_tables(), "宽表": wide}, tmp_path / "t.xlsx", period="某市　2022年度")
+    wb = openpyxl.load_workbook(path)
+    for ws in wb:
+        assert int(ws.page_setup.paperSize) == 9  # A4
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows == "$1:$1"
+        assert ws.oddHeader.right.text == "某市　2022年度" and "&P" in ws.oddFooter.center.text
+        assert ws["A1"].alignment.wrap_text
+    assert wb["宽表"].page_setup.orientation == "landscape" and wb["县区"].page_setup.orientation == "portrait"
+    assert wb["宽表"].oddHeader.center.text == "宽表"
+    assert wb["宽表"].column_dimensions["A"].width <= 18  # a long header wraps instead of widening the column
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
+    table = pd.DataFrame({"项目名称": ["=HYPERLINK(\"http://x\")", "+86 项目", "@某公司", "-"]})
+    path = write_tables_xlsx({"清单": table}, tmp_path / "t.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
+    ws = openpyxl.load_workbook(path)["清单"]
+    assert [ws.cell(r, 1).value for r in range(2, 6)] == table["项目名称"].tolist()
+    assert all(ws.cell(r, 1).data_type == "s" and ws.cell(r, 1).quotePrefix for r in range(2, 6))

@@ -41,7 +41,7 @@ def test_main_job_from_a_clean_clone(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     report = clone / "reports" / "九江市" / "2022" / "annual_review"
     assert sorted(p.name for p in report.iterdir()) == [
-        ".zhaoshang-report.json", "annual_review.html", "annual_review.ipynb", "metrics.json", "tables.xlsx"
+        ".zhaoshang-report.json", "annual_review.docx", "annual_review.html", "annual_review.ipynb", "metrics.json", "tables.xlsx"
     ]
     assert f"报告已生成：{report / 'annual_review.html'}" in result.stdout
     metrics = json.loads((report / "metrics.json").read_text(encoding="utf-8"))

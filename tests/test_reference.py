@@ -11,6 +11,12 @@ from conftest import REFERENCE_DIR
 from helpers.errors import ReferenceDataError
 from helpers.reference import alias_map, load_reference
 
+# Line of each key in indicators.csv, as Excel numbers it (the header is line 1).
+LINE = {
+    line.split(",")[0]: number
+    for number, line in enumerate((REFERENCE_DIR / "indicators.csv").read_text(encoding="utf-8").splitlines(), start=1)
+}
+
 
 def test_shipped_reference_is_valid(reference):
     assert reference.city == "九江市" and reference.default_year == 2022
@@ -50,10 +56,10 @@ def _copy(tmp_path):
         ("campaigns.csv", lambda t: t.replace("2022,", "2022年,"), "campaigns.csv 第 2 行: 列 year 应为整数，实为 '2022年'"),
         ("assessment_weights.csv", lambda t: t.replace(",30\n", ",三十\n", 1), "assessment_weights.csv 第 2 行: 列 weight 应为数字，实为 '三十'"),
         ("assessment_weights.csv", lambda t: t.replace(",10\n", ",10%\n", 1), "assessment_weights.csv 第 4 行: 列 weight 应为数字"),
-        ("indicators.csv", lambda t: t.replace(",亿元,2,true,true,8,10", ",万美元,2,true,true,8,10"), "indicators.csv 第 63 行: 单位 '万美元' 不可用"),
+        ("indicators.csv", lambda t: t.replace(",亿元,2,true,true,8,10", ",万美元,2,true,true,8,10"), f"indicators.csv 第 {LINE['foreign_funds.funds']} 行: 单位 '万美元' 不可用"),
         ("indicators.csv", lambda t: t.replace("省外{small}以上项目个数", "省外{smal}以上项目个数"), "indicators.csv 第 6 行: 列 name 的占位符 {smal} 未知"),
-        ("indicators.csv", lambda t: t.replace("新签约{big}以上项目个数", "境外资金实际进资"), "indicators.csv 第 63 行: 名称 境外资金实际进资 与第 61 行重复"),
-        ("indicators.csv", lambda t: t.replace("true,true,8,10", "true,true,7,10"), "indicators.csv 第 63 行: 列 breakdown 的位置 7 与第 61 行重复"),
+        ("indicators.csv", lambda t: t.replace("新签约{big}以上项目个数", "境外资金实际进资"), f"indicators.csv 第 {LINE['foreign_funds.funds']} 行: 名称 境外资金实际进资 与第 {LINE['signed_100m.count']} 行重复"),
+        ("indicators.csv", lambda t: t.replace("true,true,8,10", "true,true,7,10"), f"indicators.csv 第 {LINE['foreign_funds.funds']} 行: 列 breakdown 的位置 7 与第 {LINE['signed_100m.count']} 行重复"),
         ("indicators.csv", lambda t: t.replace(",个,0,true,true,1,1", ",个,0,yes,true,1,1"), "indicators.csv 第 2 行: 列 ranked 应为 true/false"),
         ("units.csv", lambda t: t.replace("浔阳区,360403,区,浔阳", "浔阳区,360403,区,浔阳,多余"), "units.csv 第 3 行: 有 5 个字段，表头只有 4 列"),
         ("units.csv", lambda t: "", "units.csv: 文件为空"),

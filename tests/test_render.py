@@ -61,7 +61,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
 
 def test_outputs_written(runs: Runs) -> None:
     names = sorted(p.name for p in runs.first.iterdir())
-    assert names == sorted([".zhaoshang-report.json", f"{NAME}.html", f"{NAME}.ipynb", "metrics.json"])
+    assert names == sorted([".zhaoshang-report.json", f"{NAME}.docx", f"{NAME}.html", f"{NAME}.ipynb", "metrics.json"])
     # no temporary or set-aside folders left next to the report
     assert sorted(p.name for p in runs.first.parent.iterdir()) == ["2022"]
 
@@ -82,6 +82,19 @@ def test_html_is_code_free_offline_and_has_toc(runs: Runs) -> None:
     assert page.index("<h1") < page.index("<nav") < page.index("</nav>") < page.index("<h2")  # below the title
 
 
+def test_html_prints_on_a4_and_fits_a_phone(runs: Runs) -> None:
+    page = (runs.first / f"{NAME}.html").read_text(encoding="utf-8")
+    css = page[page.index("/* charts scale with the screen"):]
+    assert page.index(".jp-RenderedHTMLCommon table {") < page.index("/* charts scale with the screen")  # ours wins
+    assert "size: A4" in css and 'content: "— " counter(page) " —"' in css
+    assert "nav.report-toc { display: block;" in css and "display: none; } }" not in page  # the TOC is printed
+    assert "break-after: avoid-page" in css and "display: table-header-group" in css
+    assert ".jp-OutputArea-output img { max-width: 100%; height: auto; }" in css
+    assert "overflow-x: auto" in css and "@media only screen and (max-width: 760px)" in css
+    image = re.search(r'<img src="data:image/png;base64,[^"]+" alt="图表"([^>]*)/>', page)
+    assert image is not None and 'width="' in image.group(1)  # shown at screen size, rendered for print
+
+
 def test_executed_notebook_has_no_volatile_metadata(runs: Runs) -> None:
     nb = nbformat.read(runs.first / f"{NAME}.ipynb", as_version=4)
     papermill = nb.metadata["papermill"]
@@ -99,7 +112,7 @@ def test_executed_notebook_has_no_volatile_metadata(runs: Runs) -> None:
 
 
 def test_two_runs_are_byte_identical(runs: Runs) -> None:
-    for suffix in (".html", ".ipynb"):
+    for suffix in (".html", ".ipynb", ".docx"):
         first = (runs.first / f"{NAME}{suffix}").read_bytes()
         second = (runs.second / f"{NAME}{suffix}").read_bytes()
         assert first == second, suffix

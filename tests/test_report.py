@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import docx
+import nbformat
 import openpyxl
 import pytest
 from conftest import DATA_DIR, PROJECT_ROOT, REFERENCE_DIR
@@ -54,7 +57,7 @@ def test_sample_years_are_there():
 def test_every_sample_year_has_a_complete_report(all_reports, year):
     folder = annual_review_folder(all_reports, year)
     assert sorted(p.name for p in folder.iterdir()) == [
-        ".zhaoshang-report.json", "annual_review.html", "annual_review.ipynb", "metrics.json", "tables.xlsx"
+        ".zhaoshang-report.json", "annual_review.docx", "annual_review.html", "annual_review.ipynb", "metrics.json", "tables.xlsx"
     ]
     page = (folder / "annual_review.html").read_text(encoding="utf-8")
     assert "data:image/png;base64," in page
@@ -79,6 +82,10 @@ def test_2022_report_states_the_published_figures(all_reports):
     for sentence in PUBLISHED_SENTENCES:
         assert sentence in page
     assert ">⚠ 不一致<" not in page and page.count(">一致<") == 61  # reconciliation: every published figure matches
+    assert ">市外2000万元以上项目个数<" in page and "outside_city_projects" not in page  # in Chinese
+    # readers get the highlights first; the run information is the appendix at the end
+    assert page.index("一、年度亮点") < page.index("二、主要指标") < page.index("十四、与公开发布数据核对") < page.index("附录　运行信息")
+    assert page.index("附录　运行信息") < page.index("分析年度（year）")
 
 
 def test_2022_tables_hold_the_figures(all_reports):
@@ -89,10 +96,59 @@ def test_2022_tables_hold_the_figures(all_reports):
     assert rows["省外2000万元以上项目"][5] == 1
 
 
+def test_2022_workbook_prints_and_keeps_numbers_as_numbers(all_reports):
+    workbook = openpyxl.load_workbook(annual_review_folder(all_reports, 2022) / "tables.xlsx")
+    reconciliation = workbook["核对公开数据"]
+    assert [c.value for c in reconciliation[1]] == ["指标", "单位", "公开发布", "本工具计算", "差异", "比较方式", "是否一致"]
+    first = [c.value for c in reconciliation[2]]
+    assert first == ["市外2000万元以上项目个数", "个", 528, 528, 0, "相等", "一致"]
+    assert reconciliation["C2"].number_format == "#,##0" and reconciliation["D3"].number_format == "#,##0.00"
+    campaign = workbook["攻坚行动"]
+    assert campaign["C2"].value == 2 and campaign["C2"].number_format == "#,##0"  # a count, not 2.00
+    events = workbook["签约活动"]
+    assert events["B2"].is_date and events["B2"].value.date().isoformat() == "2022-05-19"
+    monthly = workbook["月度累计进资"]
+    assert [c.value for c in monthly[1]][:3] == ["月份", "2021年累计进资（亿元）", "2022年累计进资（亿元）"]
+    assert monthly.max_row == 13 and monthly["C13"].value == 2184.73
+    for sheet in workbook:
+        assert sheet.print_title_rows == "$1:$1" and sheet.page_setup.fitToWidth == 1
+        assert sheet.oddHeader.right.text == "九江市　2022年度"
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:  # no number stored as text
+                assert not (isinstance(cell.value, str) and re.fullmatch(r"-?[\d,]+(\.\d+)?", cell.value)), (sheet.title, cell.coordinate)
+    assert workbook["县区考核"].page_setup.orientation == "landscape"
+
+
+def test_2022_word_report_reads_back(all_reports):
+    folder = annual_review_folder(all_reports, 2022)
+    document = docx.Document(str(folder / "annual_review.docx"))
+    notebook = nbformat.read(folder / "annual_review.ipynb", as_version=4)
+    sections = [m.group(1).strip() for c in notebook.cells if c.cell_type == "markdown"
+                for m in re.finditer(r"^## (.+)$", c.source, re.M)]
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == sections and headings[0] == "一、年度亮点（自动生成）" and headings[-1] == "附录　运行信息"
+    assert document.paragraphs[0].style.name == "Title" and document.paragraphs[0].text == "招商引资年度分析报告"
+    assert "九江市　分析年度：2022年　对比年度：2021年" in [p.text for p in document.paragraphs[:4]]
+    assert PUBLISHED_SENTENCES[0] in [p.text.split(".", 1)[-1] for p in document.paragraphs]
+    metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    tables = {tuple(c.text for c in t.rows[0].cells): t for t in document.tables}
+    headline = tables[("指标", "单位", "2022年", "2021年", "同比（%）", "全省排名")]
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in headline.rows[1:]}
+    funds = metrics["outside_province_projects"]["funds"]
+    assert rows["省外2000万元以上项目实际进资"] == ["省外2000万元以上项目实际进资", "亿元", f"{funds:,.2f}", "1,238.25", "9.26", "2"]
+    assert rows["省外2000万元以上项目"][2] == str(metrics["outside_province_projects"]["count"])
+    reconciliation = tables[("指标", "单位", "公开发布", "本工具计算", "差异", "比较方式", "是否一致")]
+    assert [c.text for c in reconciliation.rows[1].cells] == ["市外2000万元以上项目个数", "个", "528", "528", "0", "相等", "一致"]
+    charts = sum("image/png" in o.get("data", {}) for c in notebook.cells for o in c.get("outputs", []))
+    assert charts == 8 and len(document.inline_shapes) == charts
+    assert round(document.sections[0].page_width.mm) == 210 and round(document.sections[0].page_height.mm) == 297
+    assert "PAGE" in document.sections[0].footer._element.xml
+
+
 def test_rerun_is_byte_identical(all_reports, tmp_path):
     out = tmp_path / "2022"
     assert main(["report", "annual_review", "--year", "2022", "--out", str(out)]) == 0
-    for name in ("annual_review.html", "metrics.json", "tables.xlsx", "annual_review.ipynb"):
+    for name in ("annual_review.html", "metrics.json", "tables.xlsx", "annual_review.ipynb", "annual_review.docx"):
         assert sha256(out / name) == sha256(annual_review_folder(all_reports, 2022) / name), name
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import logging
 import warnings
 from collections.abc import Callable
@@ -168,6 +170,15 @@ def test_show_displays_png_and_text_twin_and_closes(family: str, monkeypatch: py
     (payload,), kwargs = shown[0]
     assert set(payload) == {"image/png", "text/plain"} and kwargs.get("raw") is True
     assert payload["text/plain"].startswith("[图表] 测试")  # no <Figure …> repr
+    # rendered at print resolution, shown at screen size
+    from PIL import Image
+
+    from helpers.viz.style import FIGURE_DPI, PRINT_DPI
+
+    width, height = (int(round(v * FIGURE_DPI)) for v in fig.get_size_inches())
+    assert kwargs["metadata"] == {"image/png": {"width": width, "height": height}}
+    with Image.open(io.BytesIO(base64.b64decode(payload["image/png"]))) as image:
+        assert image.size[0] == int(round(width * PRINT_DPI / FIGURE_DPI))
 
 
 def test_figure_text_lists_the_plotted_numbers(family: str) -> None:

@@ -244,4 +244,5 @@ def reconcile(metrics: dict[str, Any], published_year: dict[str, Any]) -> pd.Dat
         rows.append(
             {"path": " + ".join(entry["paths"]), "published": entry["equals"], "computed": total, "rule": "合计", "match": total == entry["equals"]}
         )
-    return pd.DataFrame(rows, columns=["path", "published", "computed", "rule", "match"])
+    # object columns: counts stay integers next to amounts (528, not 528.0)
+    return pd.DataFrame(rows, columns=["path", "published", "computed", "rule", "match"], dtype=object)

@@ -41,12 +41,20 @@ INTEGER_FORMAT = "#,##0"
 DATE_FORMAT = "yyyy-mm-dd"
 WORKBOOK_CREATOR = "招商引资分析工具包"
 HEADER_UNIT = re.compile(r"[（(]([^（）()]*)[）)]\s*$")
-COUNT_UNITS = {"个", "次", "家", "项", "人", "天"}
+COUNT_UNITS = {"个", "次", "家", "项", "人", "天", "位"}
+AMOUNT_UNITS = {"亿元", "万元", "元"}
+PERCENT_UNITS = {"%", "％", "百分点"}
 
 _FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
+_WRAP = Alignment(wrap_text=True)
 _SHEET_NAME_MAX = 31
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _MIN_WIDTH, _MAX_WIDTH = 6, 60
+_HEADER_WRAP_WIDTH = 16  # display columns; wider headers wrap onto more lines
+_HEADER_WRAP_NUMBER = 10  # the header of a number column wraps sooner
+_TEXT_WRAP_WIDTH = 40  # a longer text cell wraps in a column this wide
+#: Column-width units that fit across A4 portrait between the margins at 100 % (landscape above).
+_PORTRAIT_WIDTH = 95
 
 
 def safe_sheet_names(names: Iterable[object]) -> list[str]:
@@ -77,10 +85,10 @@ def column_number_format(header: str, dtype: object, *, is_amount: bool = False)
     ('#,##0', '#,##0.00')
     """
     unit = HEADER_UNIT.search(header)
-    unit_text = unit.group(1) if unit else ""
-    if is_amount or "亿元" in unit_text or "万元" in unit_text:
+    unit_text = unit.group(1) if unit else ""  # a bracket such as （100亿元以上） is no unit
+    if is_amount or unit_text in AMOUNT_UNITS:
         return AMOUNT_FORMAT
-    if "%" in unit_text or "％" in unit_text or "%" in header or "％" in header:
+    if unit_text in PERCENT_UNITS or "%" in header or "％" in header:
         return PERCENT_FORMAT
     if unit_text in COUNT_UNITS:
         return INTEGER_FORMAT
@@ -91,6 +99,41 @@ def column_number_format(header: str, dtype: object, *, is_amount: bool = False)
     if pd.api.types.is_datetime64_any_dtype(dtype):
         return DATE_FORMAT
     return None
+
+
+def unit_number_format(unit: object, value: object) -> str | None:
+    """Number format of a value by its unit (a row's 单位, or the bracket of a row label):
+    amounts ``#,##0.00``, percentages ``0.00``, counts ``#,##0`` (only for whole numbers)."""
+    text = str(unit).strip() if isinstance(unit, str) else ""
+    if text in AMOUNT_UNITS:
+        return AMOUNT_FORMAT
+    if text in PERCENT_UNITS:
+        return PERCENT_FORMAT
+    if text in COUNT_UNITS and isinstance(value, (int, float)) and float(value).is_integer():
+        return INTEGER_FORMAT
+    return None
+
+
+def _row_units(df: pd.DataFrame) -> tuple[list[str | None], list[str | None]]:
+    """Per row: the unit of its label (first column ends in ``（%）``), which overrides the
+    column's unit, and the value of a ``单位`` column, which does not."""
+    label_units: list[str | None] = [None] * len(df)
+    unit_column: list[str | None] = [None] * len(df)
+    if len(df.columns):
+        for i, label in enumerate(df.iloc[:, 0].tolist()):
+            match = HEADER_UNIT.search(label) if isinstance(label, str) else None
+            label_units[i] = match.group(1) if match else None
+    if "单位" in df.columns:
+        unit_column = [u if isinstance(u, str) else None for u in df["单位"].tolist()]
+    return label_units, unit_column
+
+
+def _neutralise_text(cell) -> None:
+    """Ledger text stays text: a string starting with = + - @ is stored as a string with a
+    quote prefix, never as a formula (openpyxl would write '=…' as one)."""
+    if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@"):
+        cell.data_type = "s"
+        cell.quotePrefix = True
 
 
 def cell_number_format(value: object) -> str | None:
@@ -158,32 +201,87 @@ def _write_sheet(ws, df: pd.DataFrame, amount_columns: set[str]) -> None:
     """Fill one worksheet with a header row and formatted values."""
     headers = [_header_text(c) for c in df.columns]
     bold = Font(bold=True)
-    header_alignment = Alignment(horizontal="center", vertical="center", wrap_text=False)
+    header_alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    label_units, unit_column = _row_units(df)
     widths: list[int] = []
     for j, (column, header) in enumerate(zip(df.columns, headers, strict=True), start=1):
         cell = ws.cell(row=1, column=j, value=header)
         cell.font = bold
         cell.alignment = header_alignment
+        _neutralise_text(cell)
         fmt = column_number_format(header, df[column].dtype,
                                    is_amount=header in amount_columns or str(column) in amount_columns)
-        width = display_width(header)
+        numeric_column = fmt is not None or pd.api.types.is_numeric_dtype(df[column].dtype) or all(
+            isinstance(v, (int, float)) for v in df[column].dropna().tolist())
+        width = min(display_width(header), _HEADER_WRAP_NUMBER if numeric_column else _HEADER_WRAP_WIDTH)  # long headers wrap
         for i, raw in enumerate(df[column].tolist(), start=2):
             value = _cell_value(raw)
             cell = ws.cell(row=i, column=j, value=value)
+            _neutralise_text(cell)
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            chosen = (unit_number_format(label_units[i - 2], value) if number else None) or fmt
+            if chosen is None and number:
+                chosen = unit_number_format(unit_column[i - 2], value)
             if isinstance(value, (dt.datetime, dt.date)):
                 cell.number_format = DATE_FORMAT
-            elif fmt is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
-                cell.number_format = fmt
-            elif fmt is None and cell_number_format(value) is not None:
+            elif chosen is not None and number:
+                cell.number_format = chosen
+            elif chosen is None and cell_number_format(value) is not None:
                 cell.number_format = cell_number_format(value)
-            text = _shown_text(value, fmt or cell_number_format(value))
-            width = max(width, max((display_width(line) for line in text.split("\n")), default=0))
+            text = _shown_text(value, chosen or cell_number_format(value))
+            shown = max((display_width(line) for line in text.split("\n")), default=0)
+            if isinstance(value, str) and (shown > _TEXT_WRAP_WIDTH or "\n" in value):
+                cell.alignment = _WRAP
+                shown = min(shown, _TEXT_WRAP_WIDTH)
+            width = max(width, shown)
         widths.append(width)
     for j, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = float(min(_MAX_WIDTH, max(_MIN_WIDTH, width + 2)))
+    _fit_row_heights(ws, [min(_MAX_WIDTH, max(_MIN_WIDTH, w + 2)) for w in widths])
     ws.freeze_panes = "A2"
     if headers:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(df) + 1)}"
+
+
+def page_setup(ws, width: float, *, title: str | None = None, period: str | None = None) -> None:
+    """Print setup of a sheet: A4, landscape when ``width`` (column-width units) is more than a
+    portrait page holds, fitted to one page wide, the header row repeated on every page,
+    the title and period in the page header and page numbers in the footer."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if width > _PORTRAIT_WIDTH else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.print_title_rows = "1:1"
+    if title is not None:
+        ws.oddHeader.center.text = title.replace("&", "&&")
+        ws.oddHeader.center.size = 12
+        ws.oddHeader.center.font = "黑体,常规"
+    if period is not None:
+        ws.oddHeader.right.text = period.replace("&", "&&")
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def _sheet_width(ws) -> float:
+    """Sum of the column widths set on ``ws``."""
+    return sum(d.width or 0 for d in ws.column_dimensions.values())
+
+
+def _fit_row_heights(ws, widths: list[int]) -> None:
+    """Heights of the rows with wrapped text (Excel and LibreOffice do not grow a row written
+    by openpyxl): lines needed in the narrowest fit × 15 pt."""
+    for row in ws.iter_rows():
+        lines = 1
+        for cell, width in zip(row, widths):
+            if isinstance(cell.value, str) and cell.alignment.wrap_text:
+                per_line = max(1, width - 2)
+                lines = max(lines, sum(-(-max(1, display_width(part)) // per_line) for part in cell.value.split("\n")))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = 15.0 * lines
 
 
 def write_tables_xlsx(
@@ -191,6 +289,7 @@ def write_tables_xlsx(
     path: str | Path,
     *,
     amount_columns: Mapping[str, Iterable[str]] | None = None,
+    period: str | None = None,
 ) -> Path:
     """Write each DataFrame of ``tables`` to its own sheet of a deterministic xlsx file.
 
@@ -199,7 +298,10 @@ def write_tables_xlsx(
     widths fitted to the content. Number formats: amount columns (listed in
     ``amount_columns[table_name]`` or with "亿元" in the header) ``#,##0.00``,
     percentage columns ("%" / "％" in the header) ``0.00``, integer columns
-    ``#,##0``. The index is not written: ``reset_index()`` first if needed.
+    ``#,##0``; a row whose label ends in a unit (``新兴产业占比（%）``) or that has a ``单位``
+    column follows its unit. Every sheet prints on A4, one page wide, with the header row
+    repeated and the sheet name and ``period`` in the page header. Text starting with
+    ``=`` stays text. The index is not written: ``reset_index()`` first if needed.
     The file is written atomically; identical input gives identical bytes.
     """
     if not tables:
@@ -212,6 +314,7 @@ def write_tables_xlsx(
             raise TypeError(f"表格“{name}”不是 pandas.DataFrame")
         ws = wb.create_sheet(title=sheet_name)
         _write_sheet(ws, df, {str(c) for c in amount_columns.get(name, ())})
+        page_setup(ws, _sheet_width(ws), title=str(name), period=period)
     props = wb.properties
     props.creator = WORKBOOK_CREATOR
     props.lastModifiedBy = WORKBOOK_CREATOR

@@ -1,8 +1,9 @@
 """Report runner: execute a parameterized notebook with papermill, render HTML, publish.
 
 :func:`run_notebook_report` executes a notebook in a temporary folder next to
-the target, writes ``<name>.ipynb`` (volatile metadata stripped) and an
-offline, deterministic ``<name>.html`` (no code, table of contents), lets the
+the target, writes ``<name>.ipynb`` (volatile metadata stripped), an
+offline, deterministic ``<name>.html`` (no code, table of contents) and its Word
+twin ``<name>.docx``, lets the
 caller add files, then swaps the folder into place. A failing cell leaves the
 previous report untouched and saves the failed notebook under ``failed/``.
 """
@@ -24,6 +25,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from helpers.errors import ReportError
+from helpers.output.print_css import REPORT_CSS
 from helpers.output.publish import check_output_folder, mark_folder, new_staging_folder, publish_folder
 from helpers.paths import write_atomic
 
@@ -70,10 +72,11 @@ nav.report-toc ul { margin: 0; padding-left: 18px; }
 nav.report-toc li.toc-h3 { margin-left: 18px; list-style-type: circle; }
 nav.report-toc a { color: #2F6EBA; text-decoration: none; }
 nav.report-toc a:hover { text-decoration: underline; }
-@media print { nav.report-toc { display: none; } }
 </style>
 {% endblock extra_css %}
-"""
+{%- block html_head_css -%}
+__REPORT_CSS__{%- endblock html_head_css -%}
+""".replace("__REPORT_CSS__", REPORT_CSS)  # print and narrow-screen rules (after the lab CSS): helpers.output.print_css
 
 _HEADING_RE = re.compile(r"<h([23])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.DOTALL)
 _TAG_RE = re.compile(r"<[^>]+>")
@@ -309,8 +312,9 @@ def run_notebook_report(
 ) -> Path:
     """Execute ``notebook`` with ``parameters`` and publish ``out_dir`` atomically.
 
-    Writes ``<name>.ipynb`` (executed, volatile metadata stripped) and
-    ``<name>.html`` (no code, offline, table of contents), then calls
+    Writes ``<name>.ipynb`` (executed, volatile metadata stripped),
+    ``<name>.html`` (no code, offline, table of contents) and ``<name>.docx`` (the same
+    content as an official-style Word document, ``helpers.output.docx``), then calls
     ``extra_files(tmp_dir)`` so the caller can add files, then replaces
     ``out_dir`` in one step. ``name`` defaults to the notebook's stem. With
     ``kernel_name=None`` the kernel is ipykernel on the running interpreter;
@@ -379,6 +383,9 @@ def run_notebook_report(
         _write_notebook(clean, tmp_notebook)
         page = render_html(clean, title=notebook_title(clean, name), resource_path=notebook.parent)
         _write_text_atomic(tmp_dir / f"{name}.html", page)
+        from helpers.output.docx import write_report_docx  # the Word version, from the same notebook
+
+        write_report_docx(clean, tmp_dir / f"{name}.docx", title=notebook_title(clean, name))
         if extra_files is not None:
             extra_files(tmp_dir)
         publish_folder(tmp_dir, out_dir, name)

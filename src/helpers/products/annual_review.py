@@ -33,6 +33,7 @@ from helpers.paths import resolve
 from helpers.products import explore, tables
 from helpers.products.highlights import draft_highlights
 from helpers.products.labels import present
+from helpers.products.metric_labels import metric_label, parameter_labels, sum_label
 from helpers.reference import Reference, load_reference
 from helpers.viz import charts
 
@@ -95,8 +96,10 @@ def build_review(
 
 
 def provenance_table(review: Review, parameters: dict[str, Any]) -> pd.DataFrame:
-    """Parameters, input files with SHA-256, and package versions: what this run was made from."""
-    rows = [{"类别": "参数", "名称": k, "值": str(v)} for k, v in parameters.items()]
+    """Parameters (Chinese label and name), input files with SHA-256, and package versions:
+    what this run was made from."""
+    labels = parameter_labels(review.reference)
+    rows = [{"类别": "参数", "名称": f"{labels.get(k, k)}（{k}）", "值": "—" if v in ("", None) else str(v)} for k, v in parameters.items()]
     for name, digest in zip(review.current.inputs["file"], review.current.inputs["sha256"], strict=True):
         rows.append({"类别": f"{review.year}年台账", "名称": name, "值": f"sha256:{digest[:16]}"})
     if review.previous is not None:
@@ -182,7 +185,7 @@ def fifty_twenty_projects(review: Review) -> pd.DataFrame:
             "档次": table["tier"].map({k: v.split("（")[0] for k, v in tier_labels(review.reference).items()}),
             "企业性质": table["investor_flags"].fillna(""),
             "数字经济": table["is_digital"].map({True: "是", False: "否"}).fillna(""),
-            "申报日期": table["fifty_twenty_applied_on"].dt.strftime("%Y-%m-%d"),
+            "申报日期": [None if pd.isna(d) else d.date() for d in table["fifty_twenty_applied_on"]],  # real dates in xlsx
         }
     ).reset_index(drop=True)
 
@@ -227,7 +230,7 @@ def events_table(review: Review) -> pd.DataFrame:
     dates = dict(zip(review.reference.events["name"], review.reference.events["date"], strict=True))
     return pd.DataFrame(
         [
-            {"签约活动": name, "日期": dates[name].strftime("%Y-%m-%d"), "签约项目（个）": v["count"], "签约金额（亿元）": v["total_investment"]}
+            {"签约活动": name, "日期": dates[name].date(), "签约项目（个）": v["count"], "签约金额（亿元）": v["total_investment"]}
             for name, v in events.items()
         ],
         columns=["签约活动", "日期", "签约项目（个）", "签约金额（亿元）"],
@@ -360,6 +363,22 @@ def monthly_funds_table(review: Review) -> pd.DataFrame:
     return present(pd.concat(frames, ignore_index=True) if frames else empty, review.reference)
 
 
+def monthly_funds_grid(review: Review) -> pd.DataFrame:
+    """Cumulative monthly funds as a month × year grid (1月 … 12月 down, years across), with
+    the year-on-year growth of the latest year when there are two."""
+    long = monthly_funds_table(review)
+    if long.empty:
+        return pd.DataFrame(columns=["月份"])
+    grid = long.pivot(index="月份", columns="年度", values="累计进资（亿元）").sort_index()
+    years = list(grid.columns)
+    table = pd.DataFrame({"月份": [f"{m}月" for m in grid.index]})
+    for year in years:
+        table[f"{year}累计进资（亿元）"] = grid[year].to_numpy()
+    if len(years) == 2:
+        table["同比（%）"] = [ind.growth_pct(now, before) for before, now in zip(grid[years[0]], grid[years[1]])]
+    return table
+
+
 def quality_table(review: Review) -> pd.DataFrame:
     """Rows read / clean / quarantined / subtotal / blank / merged per sheet kind, plus warnings."""
     counts = review.current.counts()
@@ -402,19 +421,24 @@ def quarantine_table(review: Review) -> pd.DataFrame:
 
 
 def reconciliation_table(review: Review) -> pd.DataFrame:
-    """Computed vs published, every difference flagged."""
+    """Computed vs published, one row per published figure: Chinese indicator name and unit
+    (``helpers.products.metric_labels``), both values as numbers, the difference at the published precision
+    (computed, rounded as the rule says, minus published) and the status."""
+    columns = ["指标", "单位", "公开发布", "本工具计算", "差异", "比较方式", "是否一致"]
     if not review.published:
-        return pd.DataFrame(columns=["指标", "公开发布", "本工具计算", "比较方式", "是否一致"])
+        return pd.DataFrame(columns=columns)
     table = reconcile(review.metrics, review.published)
-    return pd.DataFrame(
-        {
-            "指标": table["path"],
-            "公开发布": table["published"].astype(str),
-            "本工具计算": table["computed"].astype(str),
-            "比较方式": table["rule"],
-            "是否一致": table["match"].map({True: "一致", False: "⚠ 不一致"}),
-        }
-    )
+    rows = []
+    for path, published, computed, rule, match in table[["path", "published", "computed", "rule", "match"]].itertuples(index=False):
+        paths = path.split(" + ")
+        name, unit = sum_label(paths, review.reference) if len(paths) > 1 else metric_label(path, review.reference)
+        comparable = None if computed is None else int(ind.round_half_up(computed, 0)) if rule == "四舍五入取整" else computed
+        difference = None if comparable is None else ind.round_half_up(comparable - published, 2)
+        if isinstance(published, int) and isinstance(comparable, int):
+            difference = int(difference)
+        status = "一致" if match else "⚠ 无计算值" if computed is None else "⚠ 不一致"
+        rows.append(dict(zip(columns, [name, unit, published, computed, difference, rule, status])))
+    return pd.DataFrame(rows, columns=columns, dtype=object)
 
 
 def province_table(review: Review) -> pd.DataFrame:
@@ -461,7 +485,7 @@ def report_tables(review: Review) -> dict[str, pd.DataFrame]:
         "县区考核": assessment_table(review),
         "产业链完整度": chain_table(review),
         "全生命周期": funnel_table(review),
-        "月度累计进资": monthly_funds_table(review),
+        "月度累计进资": monthly_funds_grid(review),
         "数据质量": quality_table(review),
         "主要问题": top_reasons_table(review),
         "隔离记录": quarantine_table(review),

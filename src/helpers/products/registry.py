@@ -78,7 +78,7 @@ def _annual_review_files(folder: Path, parameters: Mapping[str, Any], data_dir: 
     )
     metrics = {"year": review.year, **review.metrics}
     write_atomic(folder / "metrics.json", (json.dumps(metrics, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    write_tables_xlsx(annual_review.report_tables(review), folder / "tables.xlsx")
+    write_tables_xlsx(annual_review.report_tables(review), folder / "tables.xlsx", period=f"{review.reference.city}　{review.year}年度")
 
 
 REPORTS: dict[str, ReportSpec] = {

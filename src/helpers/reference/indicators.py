@@ -5,11 +5,11 @@ Chinese label, the name it has in the 全省对比 / 目标任务 sheets (blank:
 precision, whether the province may rank it, whether it has a year-on-year comparison, and its
 position in the county breakdown and in the headline table. Labels, key lists, units and the
 validation of the sheets' indicator names are generated from it; ``{small}``, ``{big}`` and
-``{large}`` in a label or name are the size thresholds of ``thresholds.yaml`` in words.
+``{large}`` (and ``{band_low}``, ``{band_high}``) in a label or name are the size thresholds of
+``thresholds.yaml`` in words; ``{1}``, ``{2}`` in a row with ``*`` are what the ``*`` matched.
 
->>> words = size_words({"outside_projects_min": 0.2, "hundred_million_min": 1, "fifty_twenty_min": 20})
->>> words
-{'small': '2000万元', 'big': '亿元', 'large': '20亿元'}
+>>> size_words({"outside_projects_min": 0.2, "hundred_million_min": 1, "fifty_twenty_min": 20, "big_started_bands": [10, 30]})
+{'small': '2000万元', 'big': '亿元', 'large': '20亿元', 'band_low': '10亿元', 'band_high': '30亿元'}
 >>> spec = IndicatorSpec("outside_city_projects.funds", "市外2000万元以上项目实际进资", None, "亿元", 2, True, True, 2, 2)
 >>> spec.kind, spec.column_label
 ('amount', '市外2000万元以上项目实际进资（亿元）')
@@ -18,6 +18,7 @@ validation of the sheets' indicator names are generated from it; ``{small}``, ``
 from __future__ import annotations
 
 import fnmatch
+import re
 import string
 from dataclasses import dataclass
 from typing import Any
@@ -62,6 +63,17 @@ class IndicatorSpec:
     def matches(self, key: str) -> bool:
         return fnmatch.fnmatchcase(key, self.key) if "*" in self.key else key == self.key
 
+    def captures(self, key: str) -> tuple[str, ...] | None:
+        """The segments of ``key`` that this row's ``*`` stand for (None: no match).
+
+        >>> IndicatorSpec("event_signings.*.count", "{1}签约项目", None, "个", 0, False, False, None, None).captures(
+        ...     "event_signings.庐山论坛.count")
+        ('庐山论坛',)
+        """
+        pattern = "^" + r"\.".join("([^.]+)" if part == "*" else re.escape(part) for part in self.key.split(".")) + "$"
+        match = re.match(pattern, key)
+        return None if match is None else match.groups()
+
 
 def size_words(thresholds: dict[str, Any]) -> dict[str, str]:
     """How the size thresholds read in labels: 0.2 亿 → "2000万元", 1 亿 → "亿元", 20 亿 → "20亿元"."""
@@ -71,19 +83,22 @@ def size_words(thresholds: dict[str, Any]) -> dict[str, str]:
             return "亿元"
         return f"{yi * 10_000:g}万元" if yi < 1 else f"{yi:g}亿元"
 
+    low, high = (float(band) for band in thresholds.get("big_started_bands", [10, 30]))
     return {
         "small": words(float(thresholds["outside_projects_min"])),
         "big": words(float(thresholds["hundred_million_min"])),
         "large": words(float(thresholds["fifty_twenty_min"])),
+        "band_low": words(low),
+        "band_high": words(high),
     }
 
 
 def _fill(text: str, words: dict[str, str], row: int, column: str) -> str:
     fields = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-    unknown = sorted(fields - set(words))
+    unknown = sorted(f for f in fields - set(words) if not f.isdigit())  # {1}, {2}: a key's * segments
     if unknown:
-        raise ReferenceDataError(f"{FILE} 第 {row} 行: 列 {column} 的占位符 {{{unknown[0]}}} 未知；可用：{{small}}、{{big}}、{{large}}")
-    return text.format(**words)
+        raise ReferenceDataError(f"{FILE} 第 {row} 行: 列 {column} 的占位符 {{{unknown[0]}}} 未知；可用：{'、'.join('{' + w + '}' for w in words)}")
+    return re.sub(r"\{(" + "|".join(words) + r")\}", lambda m: words[m.group(1)], text)
 
 
 def _flag(value: str, row: int, column: str) -> bool:

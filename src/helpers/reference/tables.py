@@ -73,6 +73,11 @@ def _read_csv(path: Path, required: list[str]) -> pd.DataFrame:
     return frame
 
 
+def read_csv_table(path: Path, required: list[str]) -> pd.DataFrame:
+    """A reference CSV as text cells (UTF-8 or GB18030), with its required columns checked."""
+    return _read_csv(path, required)
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     """A YAML file whose top level is a mapping; any other content is a ReferenceDataError."""
     if not path.is_file():
@@ -330,6 +335,9 @@ def load_reference(reference_dir: Path | None = None) -> Reference:
     )
     weights = _read_csv(directory / "assessment_weights.csv", ["indicator", "weight"])
     weights = weights.assign(weight=_numbers(weights, "weight", "assessment_weights.csv"))
+    # an indicator may be given by its key (threshold-proof) or by its name in the sheets
+    names_by_key = {spec.key: spec.name for spec in registry.values() if spec.name}
+    weights = weights.assign(indicator=[names_by_key.get(value, value) for value in weights["indicator"]])
     unknown = sorted(set(weights["indicator"]) - set(indicators["name"]))
     if unknown:
         raise ReferenceDataError(f"assessment_weights.csv: 指标 {unknown} 不在 indicators.csv 中")

@@ -24,7 +24,7 @@ from matplotlib.legend import Legend
 
 from helpers.indicators.definitions import pct
 from helpers.normalize import display_width
-from helpers.viz.style import ACCENT_COLOR, MUTED_COLOR, PALETTE, figure_metadata
+from helpers.viz.style import ACCENT_COLOR, FIGURE_DPI, MUTED_COLOR, PALETTE, PRINT_DPI, figure_metadata
 
 __all__ = [
     "bar_chart",
@@ -560,12 +560,16 @@ def show(fig: Figure) -> None:
     """Display ``fig`` once as a PNG in a notebook, then close it.
 
     The output carries the PNG and a plain-text twin (``figure_text``), never a
-    ``<Figure ...>`` or ``Text(...)`` repr.
+    ``<Figure ...>`` or ``Text(...)`` repr. The PNG is rendered at ``PRINT_DPI`` (sharp on
+    paper, in the Word report and on high-density screens) and shown at the size of
+    ``FIGURE_DPI`` (``width``/``height`` metadata, CSS pixels).
     """
     import matplotlib.pyplot as plt
     from IPython.display import display
 
-    png = figure_png_bytes(fig)  # draws the figure, so tick labels exist for figure_text
+    png = figure_png_bytes(fig, dpi=PRINT_DPI)  # draws the figure, so tick labels exist for figure_text
     text = figure_text(fig)
+    width, height = (int(round(inches * FIGURE_DPI)) for inches in fig.get_size_inches())
     plt.close(fig)
-    display({"image/png": base64.b64encode(png).decode("ascii"), "text/plain": text}, raw=True)
+    display({"image/png": base64.b64encode(png).decode("ascii"), "text/plain": text},
+            metadata={"image/png": {"width": width, "height": height}}, raw=True)

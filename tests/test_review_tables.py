@@ -1,0 +1,81 @@
+"""The review's tables as readers get them: Chinese names, numbers as numbers, real dates, grids."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+from conftest import DATA_DIR, REFERENCE_DIR
+
+from helpers.products import annual_review as rv
+from helpers.products.metric_labels import metric_label, sum_label
+from helpers.reference import load_reference
+
+
+@pytest.fixture(scope="module")
+def review_2022() -> rv.Review:
+    return rv.build_review(2022, DATA_DIR, REFERENCE_DIR)
+
+
+def test_reconciliation_in_chinese_with_numbers(review_2022):
+    table = rv.reconciliation_table(review_2022)
+    assert list(table.columns) == ["指标", "单位", "公开发布", "本工具计算", "差异", "比较方式", "是否一致"]
+    assert len(table) == 61 and set(table["是否一致"]) == {"一致"}
+    assert not table["指标"].str.contains(r"[a-z_]{3,}|/").any()  # no machine key left
+    rows = table.set_index("指标")
+    first = rows.loc["市外2000万元以上项目个数"]
+    assert (first["单位"], first["公开发布"], first["本工具计算"], first["差异"]) == ("个", 528, 528, 0)
+    assert isinstance(first["公开发布"], int) and isinstance(first["本工具计算"], int)
+    funds = rows.loc["省外2000万元以上项目实际进资"]
+    assert (funds["单位"], funds["本工具计算"]) == ("亿元", 1352.91)
+    rounded = rows.loc["“50·20”单个项目平均投资同比增长"]
+    assert (rounded["单位"], rounded["公开发布"], rounded["本工具计算"], rounded["差异"], rounded["比较方式"]) == ("%", 17, 16.98, 0, "四舍五入取整")
+    assert rows.loc["攻坚行动期间瑞昌市签约“100”项目", "本工具计算"] == 1
+    assert rows.loc["瑞昌市LED产业链完整度", "本工具计算"] == 92.86
+    total = rows.loc["2022庐山全球商界领袖大会、庐山院士创新论坛、九江市政协智库高峰论坛签约金额合计"]
+    assert (total["单位"], total["公开发布"], total["本工具计算"]) == ("亿元", 1966.5, 1966.5)
+
+
+def test_reconciliation_flags_a_difference(review_2022):
+    published = {**review_2022.published, "team_trips": {"count": 200}}
+    table = rv.reconciliation_table(rv.Review(**{**review_2022.__dict__, "published": published}))
+    row = table.set_index("指标").loc["产业链招商小分队外出招商"]
+    assert (row["公开发布"], row["本工具计算"], row["差异"], row["是否一致"]) == (200, 202, 2, "⚠ 不一致")
+
+
+def test_metric_names_come_from_the_reference_folder(tmp_path, reference):
+    """Names are data: a city's own indicator registry wins; thresholds fill the placeholders."""
+    folder = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, folder)
+    registry = (folder / "indicators.csv").read_text(encoding="utf-8")
+    (folder / "indicators.csv").write_text(registry.replace("team_trips.count,产业链招商小分队外出招商,", "team_trips.count,小分队出访,"), encoding="utf-8")
+    thresholds = (folder / "thresholds.yaml").read_text(encoding="utf-8").replace("outside_projects_min: 0.2", "outside_projects_min: 0.5")
+    (folder / "thresholds.yaml").write_text(thresholds, encoding="utf-8")
+    other = load_reference(folder)
+    assert metric_label("team_trips/count", other) == ("小分队出访", "次")
+    assert metric_label("team_leads/新指标", other) == ("team_leads·新指标", "")  # built from the key, not lost
+    assert metric_label("outside_province_projects/funds_rank", reference)[0] == "省外2000万元以上项目实际进资全省排名"
+    (folder / "metric_names.csv").unlink()  # a folder without the words table uses the project's
+    assert metric_label("outside_province_projects/funds_rank", load_reference(folder))[0] == "省外5000万元以上项目实际进资全省排名"
+    assert metric_label("campaign/by_county/瑞昌市/signed_tier_100", load_reference(folder))[0] == "攻坚行动期间瑞昌市签约“100”项目"
+    assert sum_label(["event_signings/甲/count", "team_trips/count"], reference) == ("甲签约项目、产业链招商小分队外出招商合计", "")
+
+
+def test_monthly_funds_as_a_month_by_year_grid(review_2022):
+    grid = rv.monthly_funds_grid(review_2022)
+    assert list(grid.columns) == ["月份", "2021年累计进资（亿元）", "2022年累计进资（亿元）", "同比（%）"]
+    assert grid["月份"].tolist() == [f"{m}月" for m in range(1, 13)]
+    long = rv.monthly_funds_table(review_2022)
+    december = long[(long["月份"] == 12) & (long["年度"] == "2022年")]["累计进资（亿元）"].item()
+    assert grid.iloc[11]["2022年累计进资（亿元）"] == december == 2184.73
+    assert grid.iloc[0]["同比（%）"] == -27.83
+
+
+def test_dates_are_dates_and_run_information_has_chinese_labels(review_2022):
+    events = rv.events_table(review_2022)
+    assert events.iloc[0]["日期"] == dt.date(2022, 5, 19)
+    assert all(isinstance(d, dt.date) for d in rv.fifty_twenty_projects(review_2022)["申报日期"])
+    provenance = rv.provenance_table(review_2022, {"year": 2022, "campaign_start": ""})
+    assert provenance.iloc[0].tolist() == ["参数", "分析年度（year）", "2022"]
+    assert provenance.iloc[1].tolist() == ["参数", "攻坚行动开始日期（campaign_start）", "—"]
