@@ -174,45 +174,21 @@ def fifty_twenty_table(review: Review) -> pd.DataFrame:
 def fifty_twenty_projects(review: Review) -> pd.DataFrame:
     """The applications themselves, largest first."""
     applied = ind.fifty_twenty_applied(review.current.tables["projects"], review.reference, review.year)
-    table = applied.sort_values(["total_investment", "project_id"], ascending=[False, True], kind="stable")
-    return pd.DataFrame(
-        {
-            "项目编号": table["project_id"],
-            "项目名称": table["name"],
-            "所属地区": table["county"],
-            "产业类别": table["industry"],
-            "总投资（亿元）": [ind.to_yi(v) for v in table["total_investment"]],
-            "档次": table["tier"].map({k: v.split("（")[0] for k, v in tier_labels(review.reference).items()}),
-            "企业性质": table["investor_flags"].fillna(""),
-            "数字经济": table["is_digital"].map({True: "是", False: "否"}).fillna(""),
-            "申报日期": [None if pd.isna(d) else d.date() for d in table["fifty_twenty_applied_on"]],  # real dates in xlsx
-        }
-    ).reset_index(drop=True)
+    short_names = {tier: label.split("（")[0] for tier, label in tier_labels(review.reference).items()}
+    return present(tables.fifty_twenty_project_list(applied, short_names), review.reference)
 
 
 def teams_table(review: Review) -> pd.DataFrame:
     """Industry-chain teams: trips and leads per team (the city-wide figures, team by team)."""
-    trips = ind.trips_in_period(review.current.tables["trips"], review.year)
-    team_kinds = review.reference.values_with_role("unit_kind", "team")
-    team_trips = trips[trips["unit_kind"].isin(team_kinds).fillna(False).astype(bool)].groupby("unit").size()
-    leads = review.current.tables["leads"]
-    big = f"其中{review.reference.thresholds['fifty_twenty_min']:g}亿元以上（个）"
-    rows = []
-    for team in sorted(set(team_trips.index) | set(leads["team"].dropna())):
-        figures = ind.team_leads(leads[leads["team"] == team], review.reference)
-        rows.append(
-            {
-                "小分队": team,
-                "外出招商（次）": int(team_trips.get(team, 0)),
-                "对接项目信息（个）": figures["count"],
-                big: figures["planned_20b_plus"],
-                "已签约（个）": figures["signed"],
-                "签约金额（亿元）": figures["signed_amount"],
-            }
-        )
-    columns = ["小分队", "外出招商（次）", "对接项目信息（个）", big, "已签约（个）", "签约金额（亿元）"]
-    table = pd.DataFrame(rows, columns=columns)  # a year before the teams existed has no rows
-    return table.sort_values(["外出招商（次）", "小分队"], ascending=[False, True], ignore_index=True)
+    reference = review.reference
+    activity = tables.team_activity(
+        ind.trips_in_period(review.current.tables["trips"], review.year),
+        review.current.tables["leads"],
+        reference.values_with_role("unit_kind", "team"),
+        reference.values_with_role("progress", "signed"),
+        reference.threshold_wan("fifty_twenty_min"),
+    )
+    return present(activity, reference)
 
 
 def principal_trips_table(review: Review) -> pd.DataFrame:
@@ -226,15 +202,9 @@ def principal_trips_table(review: Review) -> pd.DataFrame:
 
 
 def events_table(review: Review) -> pd.DataFrame:
-    events = review.metrics["event_signings"]
-    dates = dict(zip(review.reference.events["name"], review.reference.events["date"], strict=True))
-    return pd.DataFrame(
-        [
-            {"签约活动": name, "日期": dates[name].date(), "签约项目（个）": v["count"], "签约金额（亿元）": v["total_investment"]}
-            for name, v in events.items()
-        ],
-        columns=["签约活动", "日期", "签约项目（个）", "签约金额（亿元）"],
-    )
+    """Signing events of the year: date, projects signed there, their total investment."""
+    projects = review.current.tables["projects"]
+    return present(tables.event_signing_table(projects, review.reference.events, review.year), review.reference)
 
 
 def campaign_table(review: Review) -> pd.DataFrame:
@@ -255,21 +225,9 @@ def campaign_table(review: Review) -> pd.DataFrame:
 
 
 def campaign_county_table(review: Review) -> pd.DataFrame:
-    c = review.metrics.get("campaign") or {}
-    rows = [
-        {
-            "县（市、区）": county,
-            "签约“50·20”项目（个）": v["signed"],
-            "“100”项目": v["signed_tier_100"],
-            "“50”项目": v["signed_tier_50"],
-            "“20”项目": v["signed_tier_20"],
-            "战略性新兴产业（个）": v["signed_emerging"],
-            "数字经济（个）": v["signed_digital"],
-        }
-        for county, v in (c.get("by_county") or {}).items()
-    ]
-    columns = ["县（市、区）", "签约“50·20”项目（个）", "“100”项目", "“50”项目", "“20”项目", "战略性新兴产业（个）", "数字经济（个）"]
-    return pd.DataFrame(rows, columns=columns).sort_values(["签约“50·20”项目（个）", "县（市、区）"], ascending=[False, True], ignore_index=True)
+    """The campaign's “50·20” signings per county, by tier, emerging and digital."""
+    by_county = (review.metrics.get("campaign") or {}).get("by_county") or {}
+    return present(tables.campaign_signings_by_county(by_county), review.reference)
 
 
 def started_table(review: Review) -> pd.DataFrame:

@@ -9,9 +9,19 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.indicators import definitions as ind
+from helpers.indicators.period import Period
 from helpers.reference import Reference
 
-__all__ = ["chain_completeness_ranked", "lifecycle_stages", "monthly_cumulative_funds", "with_city_total"]
+__all__ = [
+    "campaign_signings_by_county",
+    "chain_completeness_ranked",
+    "event_signing_table",
+    "fifty_twenty_project_list",
+    "lifecycle_stages",
+    "monthly_cumulative_funds",
+    "team_activity",
+    "with_city_total",
+]
 
 
 def with_city_total(breakdown: pd.DataFrame, reference: Reference) -> pd.DataFrame:
@@ -66,3 +76,99 @@ def monthly_cumulative_funds(monthly_funds: pd.DataFrame, year: int) -> pd.DataF
     """
     by_month = monthly_funds.groupby("month")["funds"].sum().reindex(range(1, 13), fill_value=0.0)
     return pd.DataFrame({"month": by_month.index, "year": f"{year}年", "cumulative_funds": by_month.cumsum().to_numpy()})
+
+
+def fifty_twenty_project_list(applied: pd.DataFrame, tier_names: dict[str, str]) -> pd.DataFrame:
+    """The “50·20” applications, largest first; ``tier_names`` gives each tier's short name.
+
+    >>> applied = pd.DataFrame({"project_id": ["A", "B", "C"], "name": ["甲", "乙", "丙"], "county": ["瑞昌市"] * 3,
+    ...     "industry": ["新材料"] * 3, "total_investment": [300_000.0, 1_200_000.0, 300_000.0], "tier": ["tier_20", "tier_100", "tier_20"],
+    ...     "investor_flags": [None, "上市公司", None], "is_digital": [True, False, None],
+    ...     "fifty_twenty_applied_on": pd.to_datetime(["2022-03-01", "2022-04-01", None])})
+    >>> table = fifty_twenty_project_list(applied, {"tier_100": "“100”项目", "tier_20": "“20”项目"})
+    >>> table[["project_id", "tier", "is_digital", "fifty_twenty_applied_on"]].values.tolist()
+    [['B', '“100”项目', '否', datetime.date(2022, 4, 1)], ['A', '“20”项目', '是', datetime.date(2022, 3, 1)], ['C', '“20”项目', '', None]]
+    """
+    table = applied.sort_values(["total_investment", "project_id"], ascending=[False, True], kind="stable")
+    return pd.DataFrame(
+        {
+            "project_id": table["project_id"],
+            "name": table["name"],
+            "location": table["county"],
+            "industry": table["industry"],
+            "total_investment": table["total_investment"],
+            "tier": table["tier"].map(tier_names),
+            "investor_flags": table["investor_flags"].fillna(""),
+            "is_digital": table["is_digital"].map({True: "是", False: "否"}).fillna(""),
+            "fifty_twenty_applied_on": [None if pd.isna(d) else d.date() for d in table["fifty_twenty_applied_on"]],
+        }
+    ).reset_index(drop=True)
+
+
+def team_activity(
+    trips: pd.DataFrame, leads: pd.DataFrame, team_kinds: tuple[str, ...], signed_progress: tuple[str, ...], large_wan: float
+) -> pd.DataFrame:
+    """Per industry-chain team: trips, leads, leads of at least ``large_wan`` 万元, signed leads and
+    their amount (万元); most trips first. ``trips`` are the period's trips; ``team_kinds`` and
+    ``signed_progress`` the values with the roles ``unit_kind/team`` and ``progress/signed``.
+
+    >>> trips = pd.DataFrame({"unit": ["新能源小分队", "新能源小分队", "市商务局"], "unit_kind": ["小分队", "小分队", "市直单位"]})
+    >>> leads = pd.DataFrame({"team": ["新能源小分队", "电子信息小分队"], "planned_investment": [250_000.0, 10_000.0],
+    ...                       "progress": ["已签约", "在谈"], "signed_amount": [200_000.0, None]})
+    >>> team_activity(trips, leads, ("小分队",), ("已签约",), 200_000.0).to_dict("records")[0]
+    {'team': '新能源小分队', 'trips': 2, 'leads': 1, 'leads_large': 1, 'signed': 1, 'signed_amount': 200000.0}
+    """
+    is_team = trips["unit_kind"].isin(team_kinds).fillna(False).astype(bool)
+    trip_counts = trips[is_team].groupby("unit").size()
+    signed_lead = leads["progress"].isin(signed_progress).fillna(False).astype(bool)
+    rows = []
+    for team in sorted(set(trip_counts.index) | set(leads["team"].dropna())):
+        mine = leads["team"] == team
+        signed = leads[mine & signed_lead]
+        rows.append(
+            {
+                "team": team,
+                "trips": int(trip_counts.get(team, 0)),
+                "leads": int(mine.sum()),
+                "leads_large": int((leads.loc[mine, "planned_investment"] >= large_wan).sum()),
+                "signed": int(len(signed)),
+                "signed_amount": float(signed["signed_amount"].sum()),
+            }
+        )
+    table = pd.DataFrame(rows, columns=["team", "trips", "leads", "leads_large", "signed", "signed_amount"])
+    return table.sort_values(["trips", "team"], ascending=[False, True], ignore_index=True)
+
+
+def event_signing_table(projects: pd.DataFrame, events: pd.DataFrame, period: Period | int) -> pd.DataFrame:
+    """Per signing event (``events.csv`` order) with signings in the period: date, projects, and the
+    amount signed (Σ 总投资, 万元).
+
+    >>> events = pd.DataFrame({"name": ["甲大会", "乙论坛"], "date": pd.to_datetime(["2022-05-19", "2022-09-01"])})
+    >>> projects = pd.DataFrame({"event": ["乙论坛", "乙论坛", None], "total_investment": [10_000.0, 5_000.0, 1.0],
+    ...                          "signed_on": pd.to_datetime(["2022-09-01", "2022-09-02", "2022-01-01"])})
+    >>> event_signing_table(projects, events, 2022).to_dict("records")
+    [{'event': '乙论坛', 'date': datetime.date(2022, 9, 1), 'signed_projects': 2, 'signed_amount': 15000.0}]
+    """
+    signed = projects[ind.in_period(projects["signed_on"], period) & projects["event"].notna()]
+    rows = []
+    for name, date in zip(events["name"], events["date"], strict=True):
+        at_event = signed[signed["event"] == name]
+        if len(at_event):
+            rows.append({"event": name, "date": date.date(), "signed_projects": int(len(at_event)),
+                         "signed_amount": float(at_event["total_investment"].sum())})
+    return pd.DataFrame(rows, columns=["event", "date", "signed_projects", "signed_amount"])
+
+
+def campaign_signings_by_county(by_county: dict[str, dict[str, int]]) -> pd.DataFrame:
+    """The campaign's signings per county (``metrics["campaign"]["by_county"]``), most first.
+
+    >>> campaign_signings_by_county({"瑞昌市": {"signed": 2, "signed_tier_100": 1, "signed_tier_50": 0, "signed_tier_20": 1,
+    ...     "signed_emerging": 1, "signed_digital": 0}, "永修县": {"signed": 3, "signed_tier_100": 0, "signed_tier_50": 0,
+    ...     "signed_tier_20": 3, "signed_emerging": 0, "signed_digital": 1}})["county"].tolist()
+    ['永修县', '瑞昌市']
+    """
+    columns = {"signed": "campaign_signed", "signed_tier_100": "tier_100", "signed_tier_50": "tier_50", "signed_tier_20": "tier_20",
+               "signed_emerging": "emerging", "signed_digital": "digital"}
+    rows = [{"county": county, **{columns[k]: v[k] for k in columns}} for county, v in by_county.items()]
+    table = pd.DataFrame(rows, columns=["county", *columns.values()])
+    return table.sort_values(["campaign_signed", "county"], ascending=[False, True], ignore_index=True)

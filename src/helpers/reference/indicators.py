@@ -93,11 +93,13 @@ def size_words(thresholds: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def _fill(text: str, words: dict[str, str], row: int, column: str) -> str:
+def _fill(text: str, words: dict[str, str], row: int, column: str, file: str = FILE) -> str:
+    """``text`` with the threshold words in; an unknown placeholder is an error naming the cell."""
     fields = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
     unknown = sorted(f for f in fields - set(words) if not f.isdigit())  # {1}, {2}: a key's * segments
     if unknown:
-        raise ReferenceDataError(f"{FILE} 第 {row} 行: 列 {column} 的占位符 {{{unknown[0]}}} 未知；可用：{'、'.join('{' + w + '}' for w in words)}")
+        where = f"{file} 第 {row} 行: 列 {column}" if row else f"{file}: {column}"
+        raise ReferenceDataError(f"{where} 的占位符 {{{unknown[0]}}} 未知；可用：{'、'.join('{' + w + '}' for w in words)}")
     return re.sub(r"\{(" + "|".join(words) + r")\}", lambda m: words[m.group(1)], text)
 
 
@@ -185,8 +187,12 @@ class ColumnLabel:
         return self.unit == "亿元"
 
 
-def load_column_labels(content: dict[str, Any], file: str = "labels.yaml") -> dict[str, ColumnLabel]:
-    """``labels.yaml`` (column key → {label, unit}) checked: a label is text, a unit one of :data:`UNITS`."""
+def load_column_labels(
+    content: dict[str, Any], thresholds: dict[str, Any], file: str = "labels.yaml"
+) -> dict[str, ColumnLabel]:
+    """``labels.yaml`` (column key → {label, unit}) checked: a label is text (``{large}`` etc. are
+    the thresholds in words), a unit one of :data:`UNITS`."""
+    words = size_words(thresholds)
     labels: dict[str, ColumnLabel] = {}
     for key, entry in content.items():
         if not isinstance(entry, dict) or not isinstance(entry.get("label"), str) or not entry["label"].strip():
@@ -194,5 +200,6 @@ def load_column_labels(content: dict[str, Any], file: str = "labels.yaml") -> di
         unit = entry.get("unit")
         if unit is not None and str(unit) not in UNITS:
             raise ReferenceDataError(f"{file}: {key} 的单位 {unit!r} 不可用；可用：{'、'.join(UNITS)}")
-        labels[str(key)] = ColumnLabel(entry["label"].strip(), None if unit is None else str(unit))
+        label = _fill(entry["label"].strip(), words, 0, str(key), file)
+        labels[str(key)] = ColumnLabel(label, None if unit is None else str(unit))
     return labels

@@ -374,5 +374,5 @@ def load_reference(reference_dir: Path | None = None) -> Reference:
         ledger_format=ledger_format,
         roles=roles,
         indicator_registry=registry,
-        column_labels=load_column_labels(_read_yaml(directory / "labels.yaml")),
+        column_labels=load_column_labels(_read_yaml(directory / "labels.yaml"), thresholds),
     )
