@@ -18,7 +18,6 @@ import base64
 import copy
 import html
 import io
-import math
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -707,8 +706,3 @@ def write_report_docx(nb: NotebookNode, path: str | Path, *, title: str) -> Path
         blocks.insert(0, Block("title", title))
     return write_atomic(Path(path), docx_bytes(build_docx(blocks, title=title)))
 
-
-def table_fits(table: TableData, landscape: bool) -> bool:
-    """Whether ``table``'s minimum widths fit the type area of one orientation."""
-    minimum, _ = column_widths(table)
-    return sum(minimum) <= (LANDSCAPE if landscape else PORTRAIT).width_em + math.ulp(1.0)

@@ -55,6 +55,7 @@ _HEADER_WRAP_NUMBER = 10  # the header of a number column wraps sooner
 _TEXT_WRAP_WIDTH = 40  # a longer text cell wraps in a column this wide
 #: Column-width units that fit across A4 portrait between the margins at 100 % (landscape above).
 _PORTRAIT_WIDTH = 95
+_LANDSCAPE_ABOVE = 1.2  # landscape when a portrait page would print below ~83 %
 
 
 def safe_sheet_names(names: Iterable[object]) -> list[str]:
@@ -244,11 +245,12 @@ def _write_sheet(ws, df: pd.DataFrame, amount_columns: set[str]) -> None:
 
 
 def page_setup(ws, width: float, *, title: str | None = None, period: str | None = None) -> None:
-    """Print setup of a sheet: A4, landscape when ``width`` (column-width units) is more than a
-    portrait page holds, fitted to one page wide, the header row repeated on every page,
+    """Print setup of a sheet: A4, landscape when ``width`` (column-width units) is well over what
+    a portrait page holds, fitted to one page wide, the header row repeated on every page,
     the title and period in the page header and page numbers in the footer."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if width > _PORTRAIT_WIDTH else "portrait"
+    # a little too wide for portrait prints slightly smaller instead (long lists stay portrait)
+    ws.page_setup.orientation = "landscape" if width > _PORTRAIT_WIDTH * _LANDSCAPE_ABOVE else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True

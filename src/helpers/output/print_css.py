@@ -8,7 +8,8 @@
   page width (wrapping text, a smaller font, header row repeated on every page, rows never
   split), no scroll bars, charts never split;
 - on narrow screens: every output scrolls sideways inside its own box instead of squeezing
-  table columns to one character, and images scale to the screen width.
+  table columns to one character; charts scale with the screen but not below 560 px, so their
+  labels stay legible (the rest scrolls).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ REPORT_CSS = """\
   .jp-RenderedHTMLCommon table { font-size: 13px; }
   .jp-OutputArea-output.jp-RenderedHTMLCommon td, .jp-OutputArea-output.jp-RenderedHTMLCommon th { min-width: 4.5em; padding: 0.35em; }
   nav.report-toc { margin: 8px 4px; padding: 8px 12px; }
+  /* a chart keeps a legible size (labels of about 10 px) and scrolls sideways in its box */
+  .jp-OutputArea-output img { min-width: 560px; }
 }
 @page {
   size: A4;
@@ -47,7 +50,7 @@ REPORT_CSS = """\
   .jp-Cell { padding: 0 !important; }
   .jp-OutputArea-output { overflow: visible !important; }
   nav.report-toc { display: block; border: none; background: none; padding: 0; margin: 0 0 8mm 0; break-after: page; }
-  nav.report-toc a { color: #000; }
+  nav.report-toc a, nav.report-toc a:link, nav.report-toc a:visited { color: #000; }
   h1, h2, h3, h4 { break-after: avoid-page; break-inside: avoid; }
   .jp-MarkdownCell, .jp-RenderedMarkdown { break-after: avoid-page; }
   .jp-OutputArea-output.jp-RenderedHTMLCommon table { width: 100%; font-size: 8.5pt; }
