@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from helpers.normalize import display_width
 from helpers.output.ooxml import normalized_xlsx_bytes
 from helpers.paths import write_atomic
+from helpers.safe_text import neutralise_formula
 
 __all__ = [
     "AMOUNT_FORMAT",
@@ -161,14 +162,14 @@ def _write_sheet(ws, df: pd.DataFrame, amount_columns: set[str]) -> None:
     header_alignment = Alignment(horizontal="center", vertical="center", wrap_text=False)
     widths: list[int] = []
     for j, (column, header) in enumerate(zip(df.columns, headers, strict=True), start=1):
-        cell = ws.cell(row=1, column=j, value=header)
+        cell = ws.cell(row=1, column=j, value=neutralise_formula(header))
         cell.font = bold
         cell.alignment = header_alignment
         fmt = column_number_format(header, df[column].dtype,
                                    is_amount=header in amount_columns or str(column) in amount_columns)
         width = display_width(header)
         for i, raw in enumerate(df[column].tolist(), start=2):
-            value = _cell_value(raw)
+            value = neutralise_formula(_cell_value(raw))  # ledger text is never a formula
             cell = ws.cell(row=i, column=j, value=value)
             if isinstance(value, (dt.datetime, dt.date)):
                 cell.number_format = DATE_FORMAT
