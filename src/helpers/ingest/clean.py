@@ -294,7 +294,7 @@ class _RowParser:
             outcome.values[spec["field"]] = None  # unknown: left empty, never the default of a blank cell
             return
         if value is None and required:
-            hint = f"（占位符「{normalize_text(str(raw)) or str(raw).strip()}」）" if is_placeholder(raw) else ""
+            hint = f"（占位符「{str(raw).strip()}」）" if is_placeholder(raw) else ""
             outcome.reasons.append(f"{column.header}：必填项为空{hint}")
         elif value is None and spec["type"] in AMOUNT_KINDS and is_placeholder(raw):
             warn(column, raw, placeholder_reason(raw))
@@ -578,6 +578,15 @@ def clean_raw_sheets(
     )
     validate_tables(tables, reference)  # guaranteed by construction; a failure is a bug, said loudly
     return CleanYear(year=year, tables=tables, quarantine=quarantine, warnings=warnings, sheet_counts=sheet_counts)
+
+
+def empty_clean_year(year: int, reference: Reference) -> CleanYear:
+    """A year whose every sheet is present and empty (the shape of every table, no rows): what
+    the checks of templates against the figures' keys compute on."""
+    empty = clean_raw_sheets(year, [], reference)
+    counts = [{"file": "", "sheet": reference.ledger_format[t]["sheet"], "table": t, **dict.fromkeys(COUNT_KEYS, 0)} for t in TABLES]
+    empty.sheet_counts = pd.DataFrame(counts)
+    return empty
 
 
 def clean_year(folder: Path, year: int, reference: Reference, *, progress: bool = False) -> CleanYear:

@@ -129,6 +129,12 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return content
 
 
+def read_yaml(path: Path) -> dict[str, Any]:
+    """A YAML file whose top level is a mapping (a published-figures file, a reference table);
+    missing, undecodable or malformed is a one-line ReferenceDataError naming line and column."""
+    return _read_yaml(Path(path))
+
+
 def _yaml_type(value: Any) -> str:
     if value is None:
         return "空内容"
