@@ -346,7 +346,7 @@ def read_sheet(path: Path, worksheet: Any, table: str, spec: dict[str, Any], mat
             foreign = unknown_unit(raw, lookup, amount_fields)
             if foreign is not None:
                 raise LedgerError(
-                    f"{path.name} / 工作表「{worksheet.title}」: 列「{normalize_text(raw)}」的单位「{foreign[1]}」不是可用的金额单位"
+                    f"{path.name} / 工作表「{worksheet.title}」: 列「{' '.join(str(raw).split())}」的单位「{foreign[1]}」不是可用的金额单位"
                     f"（可用：{ACCEPTED_UNITS}；外币金额须先折算为人民币，本工具不混用币种）；请改为「{foreign[0]}（万元）」等并换算数值"
                 )
             continue  # a column the kit does not use (counties add their own)
