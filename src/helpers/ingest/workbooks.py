@@ -29,11 +29,11 @@ MONTH_HEADER = re.compile(r"^(1[0-2]|[1-9])月(?:份)?(?:实际进资|进资|到
 UNIT_LINE = re.compile(r"(?:单位|金额单位)\s*[:：]\s*(千万元|万元|亿元|万|亿|元)")
 SEQUENCE_HEADERS = {"序号", "编码序号", "序"}
 MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
-# a formula element, its text and the cached value after it, up to the end of its cell
-FORMULA_CELL = re.compile(
-    rb"<(?:\w+:)?f\b(?P<attrs>[^>]*?)(?:/>|>(?P<text>[^<]*)</(?:\w+:)?f>)"
-    rb"\s*(?P<v><(?:\w+:)?v\s*/>|<(?:\w+:)?v>(?P<value>[^<]*)</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
-)
+# a formula element and its text, then the end of its cell: without a cached value (or an empty
+# one) for UNCALCULATED; with any cached value for ANY_FORMULA (a workbook recalculated on load)
+_FORMULA = rb"<(?:\w+:)?f\b(?P<attrs>[^>]*?)(?:/>|>(?P<text>[^<]*)</(?:\w+:)?f>)\s*"
+UNCALCULATED = re.compile(_FORMULA + rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
+ANY_FORMULA = re.compile(_FORMULA + rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>[^<]*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
 CELL_ATTRIBUTE = re.compile(rb'\b(r|t)="([^"]*)"')
 SHARED_INDEX = re.compile(rb'\bsi="(\d+)"')
 RECALC_ON_LOAD = re.compile(rb"<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad=\"(?:1|true)\"")
@@ -105,40 +105,43 @@ def uncalculated_formulas(xml: bytes, recalculate: bool = False) -> dict[tuple[i
     """(row, column) → formula text (``=1200+300``) of every formula cell of a sheet's XML whose
     value was never calculated: no cached value, or an empty one (an empty cached *string*,
     ``t="str"``, is a calculated blank). With ``recalculate`` (see :func:`recalculates_on_load`)
-    every formula counts. Shared formulas are translated from their anchor cell.
+    every formula counts. Shared formulas are translated from their anchor cell. Calculated
+    formulas are skipped by the regular expression itself, so a sheet of them costs little.
 
     >>> uncalculated_formulas(b'<c r="B2"><f>1200+300</f><v/></c><c r="C2"><f>A1</f><v>5</v></c>')
     {(2, 2): '=1200+300'}
     """
-    if b"f" not in xml or FORMULA_CELL.search(xml) is None:
-        return {}
+    if not any(tag in xml for tag in (b"<f>", b"<f ", b"<f/", b":f>", b":f ")):
+        return {}  # no formula at all (most ledgers): a byte search, not a scan
+    pattern = ANY_FORMULA if recalculate else UNCALCULATED
     found: dict[tuple[int, int], str] = {}
-    shared_anchors: dict[bytes, tuple[str, str]] = {}
-    dependents: list[tuple[str, bytes]] = []
-    for match in FORMULA_CELL.finditer(xml):
+    for match in pattern.finditer(xml):
         cell_start = xml.rfind(b"<", 0, match.start())
         attributes = dict(CELL_ATTRIBUTE.findall(xml[cell_start : match.start()]))
-        text = match["text"]
-        shared = SHARED_INDEX.search(match["attrs"]) if b"shared" in match["attrs"] else None
+        if not recalculate and attributes.get(b"t") == b"str":
+            continue  # a calculated empty string
         reference = attributes.get(b"r", b"").decode()
-        if shared is not None and text:
-            shared_anchors[shared.group(1)] = (reference, _formula_text(text))
-        cached = match["value"] is not None and match["value"].strip() != b""
-        if not recalculate and (cached or attributes.get(b"t") == b"str"):
-            continue
         if not reference:
             raise LedgerError("工作表中有未计算的公式，但单元格没有位置信息（r 属性）；请在 Excel 中打开并保存后重试")
-        if text:
-            found[_position(reference)] = "=" + _formula_text(text)
-        else:
-            dependents.append((reference, shared.group(1) if shared is not None else b""))
-    for reference, index in dependents:
-        anchor = shared_anchors.get(index)
-        formula = "=?（共享公式）"
-        if anchor is not None:
-            formula = Translator("=" + anchor[1], origin=anchor[0]).translate_formula(reference)
-        found[_position(reference)] = formula
+        if match["text"]:
+            found[_position(reference)] = "=" + _formula_text(match["text"])
+            continue
+        shared = SHARED_INDEX.search(match["attrs"])
+        anchor = _shared_anchor(xml, shared.group(1)) if shared is not None else None
+        found[_position(reference)] = (
+            Translator("=" + anchor[1], origin=anchor[0]).translate_formula(reference) if anchor is not None else "=?（共享公式）"
+        )
     return found
+
+
+def _shared_anchor(xml: bytes, index: bytes) -> tuple[str, str] | None:
+    """(cell, formula text) of the anchor of shared formula ``index`` (the cell that carries its text)."""
+    match = re.search(rb'<(?:\w+:)?f\b[^>]*\bsi="' + index + rb'"[^>]*>(?P<text>[^<]+)</(?:\w+:)?f>', xml)
+    if match is None:
+        return None
+    cell = CELL_ATTRIBUTE.findall(xml[xml.rfind(b"<", 0, match.start()) : match.start()])
+    reference = dict(cell).get(b"r", b"").decode()
+    return (reference, _formula_text(match["text"])) if reference else None
 
 
 def _formula_text(raw: bytes) -> str:
