@@ -97,7 +97,9 @@ BLANK_CASES = [
     ("zero-text", "0", False),
     ("false", False, False),
     ("text", "项目", False),
-    ("triple-dash", "---", False),
+    ("triple-dash", "---", True),  # every dash/slash-only text is a placeholder (docs/decisions.md)
+    ("double-em-dash", "——", True),
+    ("dash-number", "-5", False),
     ("date", D(2022, 3, 5), False),
     ("inf", float("inf"), False),
     ("list", [], False),
@@ -805,3 +807,30 @@ def test_integer_round_trip(n: int) -> None:
     assert parse_integer(str(n)) == n
     assert parse_integer(f"{n:,}") == n
     assert parse_integer(float(n)) == n
+
+
+# ------------------------------------------------- cells whose value is unknown
+
+UNKNOWABLE = [
+    ("uncalculated", parsers.UncalculatedFormula("=1200+300"), "公式未计算（=1200+300），请在 Excel 中打开并保存后重试"),
+    ("ref", "#REF!", "Excel 错误值（#REF!），公式出错，请在 Excel 中修正后重试"),
+    ("div0", " #DIV/0! ", "Excel 错误值（#DIV/0!），公式出错，请在 Excel 中修正后重试"),
+    ("na", "#N/A", "Excel 错误值（#N/A），公式出错，请在 Excel 中修正后重试"),
+    ("value", "#VALUE!", "Excel 错误值（#VALUE!），公式出错，请在 Excel 中修正后重试"),
+]
+
+
+@pytest.mark.parametrize("raw, reason", [c[1:] for c in UNKNOWABLE], ids=[c[0] for c in UNKNOWABLE])
+@pytest.mark.parametrize(
+    "parse", [parse_amount, parse_date, parse_integer, parse_yes_no, parsers.parse_text],
+    ids=["amount", "date", "integer", "yes_no", "text"],
+)
+def test_a_cell_whose_value_is_unknown_is_never_a_value(parse, raw, reason) -> None:
+    """Every parser gives the same failure naming the formula or the error, never a number or a blank."""
+    result = parse(raw)
+    assert isinstance(result, ParseFailure) and result.reason == reason
+
+
+def test_text_that_merely_contains_an_error_word_is_text() -> None:
+    assert parsers.parse_text("#REF!科技公司") == "#REF!科技公司"
+    assert parsers.unknowable_cell("N/A") is None and parsers.unknowable_cell(1500) is None

@@ -5,8 +5,12 @@
   the CLI catches these and nothing else.
 - :class:`ReportFailure` (exit 1): a report could not be produced although its input was
   accepted (a notebook cell failed); the failed notebook is kept.
-- :class:`KitBug` and any other exception: a bug in the kit. It is never caught as bad input,
-  so its traceback is shown (and kept) for whoever fixes it.
+- :class:`KitBug` and any other exception: a bug in the kit. It is never caught as bad input;
+  the CLI writes its traceback to a log file, prints that file's path in one line and exits 1.
+
+An :class:`InputError` raised inside a notebook's kernel reaches the CLI as a failed cell whose
+exception name is the class's; :func:`input_error_named` turns it back into the same error, so
+bad input gives the same one line and exit 2 from a notebook as from ``zhaoshang clean``.
 
 >>> issubclass(LedgerError, InputError), issubclass(ReportError, InputError)
 (True, False)
@@ -27,6 +31,7 @@ __all__ = [
     "ReportFailure",
     "SchemaError",
     "UsageError",
+    "input_error_named",
 ]
 
 #: Exit statuses of the ``zhaoshang`` command.
@@ -92,3 +97,14 @@ class SchemaError(KitBug, ValueError):
 
 class FontNotFoundError(KitBug, RuntimeError):
     """No CJK-capable font could be found (the shipped font is missing from the install)."""
+
+
+def input_error_named(name: str | None, message: str) -> InputError | None:
+    """The :class:`InputError` whose class is called ``name`` (an exception name reported by a
+    notebook kernel), carrying ``message``; None for any other name.
+
+    >>> type(input_error_named("LedgerError", "a.xlsx: 无法读取")).__name__, input_error_named("ValueError", "x")
+    ('LedgerError', None)
+    """
+    classes = {cls.__name__: cls for cls in (InputError, LedgerError, ReferenceDataError, UsageError)}
+    return classes[name](message) if name in classes else None

@@ -21,6 +21,7 @@ __all__ = [
     "clean_text",
     "display_width",
     "is_blank",
+    "is_placeholder",
     "match_name",
     "name_key",
     "normalize_text",
@@ -29,7 +30,8 @@ __all__ = [
     "suggest_names",
 ]
 
-_BLANK_PLACEHOLDERS = frozenset({"-", "—", "--", "/"})  # '／' is '/' after NFKC
+# A cell holding only dashes or slashes ('-', '—', '——', '--', '/', '／', '－'…) means "none".
+_PLACEHOLDER = re.compile("[-/\\\u2010-\u2015\u2212\u2500\u30fc\uff0d\uff0f]+")
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\ufe0e\ufe0f]")
 _WS = re.compile(r"\s+")
 _CJK = re.compile(
@@ -69,15 +71,25 @@ def _is_nan_like(raw: object) -> bool:
     return False
 
 
+def is_placeholder(raw: object) -> bool:
+    """True for text that is only dashes or slashes (``-``, ``—``, ``——``, ``--``, ``/``, ``／``):
+    a clerk's way of writing "none". Blank, but worth a warning in an amount cell.
+
+    >>> [is_placeholder(x) for x in ("-", " —— ", "／", "", "-5", 0)]
+    [True, True, True, False, False, False]
+    """
+    return isinstance(raw, str) and _PLACEHOLDER.fullmatch(_WS.sub("", clean_text(raw))) is not None
+
+
 def is_blank(raw: object) -> bool:
-    """True for None/NaN/NaT, empty or whitespace-only text and '-', '—', '--', '/', '／'.
+    """True for None/NaN/NaT, empty or whitespace-only text and placeholders ('-', '—', '——', '/', '／').
 
     >>> [is_blank(x) for x in (None, float("nan"), " \\u3000", "—", "／", "无", 0)]
     [True, True, True, True, True, False, False]
     """
     if isinstance(raw, str):
         text = clean_text(raw)
-        return text == "" or text in _BLANK_PLACEHOLDERS
+        return text == "" or is_placeholder(text)
     return _is_nan_like(raw)
 
 

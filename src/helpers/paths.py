@@ -56,15 +56,25 @@ def reports_dir() -> Path:
 LEDGER_SUFFIXES = {".xlsx", ".xls", ".et", ".xlsm", ".xlsb", ".csv", ".ods"}
 
 
-def ledger_files(folder: Path) -> list[Path]:
-    """Files of a year folder that look like ledgers (any case: ``.XLSX`` too), sorted by name;
-    Excel's lock files (``~$…``) and hidden files are not ledgers."""
+def year_files(folder: Path) -> list[Path]:
+    """Every file under a year folder, in any subfolder (``县区报送/湖口县.xlsx``), sorted by
+    relative path; symbolic links to folders are not followed."""
     if not folder.is_dir():
         return []
-    return sorted(
-        p for p in folder.iterdir()
-        if p.is_file() and p.suffix.lower() in LEDGER_SUFFIXES and not p.name.startswith(("~$", "."))
-    )
+    found = [Path(root) / name for root, _dirs, names in os.walk(folder) for name in names]
+    return sorted((p for p in found if p.is_file()), key=lambda p: p.relative_to(folder).as_posix())
+
+
+def is_ignored_file(path: Path, folder: Path) -> bool:
+    """Excel's lock files (``~$…``) and hidden files or folders (``.DS_Store``, ``.git/…``) are never ledgers."""
+    parts = path.relative_to(folder).parts
+    return path.name.startswith("~$") or any(part.startswith(".") for part in parts)
+
+
+def ledger_files(folder: Path) -> list[Path]:
+    """Files under a year folder (any subfolder) that look like ledgers (any case: ``.XLSX`` too),
+    sorted by relative path; lock files and hidden files are not ledgers."""
+    return [p for p in year_files(folder) if p.suffix.lower() in LEDGER_SUFFIXES and not is_ignored_file(p, folder)]
 
 
 def available_years(data_dir: Path) -> list[int]:

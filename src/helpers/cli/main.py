@@ -1,25 +1,38 @@
 """The ``zhaoshang`` command (also ``python -m helpers``).
 
-Expected bad input (no workbook, a missing column, a bad parameter) exits with status 2 and
-one clear line on stderr, never a traceback.
+Expected bad input (no workbook, a missing column, a bad parameter, a folder that cannot be
+written) exits with status 2 and one clear line on stderr, never a traceback — also when the
+bad input is found inside a notebook's kernel. A report that could not be produced exits 1. A
+bug exits 1 with one line naming the log file that keeps its traceback. A closed pipe
+(``zhaoshang metrics | head``) ends the command quietly.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import errno
 import json
+import os
 import sys
+import tempfile
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from helpers.errors import EXIT_BAD_INPUT, InputError, ReportError, UsageError
+from helpers.errors import EXIT_BAD_INPUT, EXIT_REPORT_FAILED, InputError, ReportError, ReportFailure, UsageError
 from helpers.normalize import display_width
 from helpers.paths import default_data_dir, default_reference_dir
 
 if TYPE_CHECKING:
     from helpers.reference import Reference
 
+#: Exit status after a closed pipe (128 + SIGPIPE), as a command killed by SIGPIPE reports it.
+EXIT_BROKEN_PIPE = 141
+EXIT_INTERRUPTED = 130
+# errors of the file system that come from where the user pointed the kit, not from a bug
+ENVIRONMENT_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.ENOTDIR, errno.EISDIR, errno.EEXIST}
 
 
 def _add_dirs(parser: argparse.ArgumentParser) -> None:
@@ -117,10 +130,10 @@ def command_report(args: argparse.Namespace) -> int:
             spec, notebook, parameters, data_dir=data_dir, reference_dir=reference.directory, city=reference.city,
             out_root=args.out, notebook_data_params=path_parameters,
         )
-        for identity, error in results:
+        for identity, error, _status in results:
             label = " ".join(str(value) for value in identity.values())
             print(f"{label}: {'失败 — ' + error if error else '完成'}")
-        return 1 if any(error for _, error in results) else 0
+        return max((status for _, _, status in results), default=0)
     if args.year is not None and "year" in parameters and parameters["year"] != args.year:
         raise UsageError(f"--year {args.year} 与 -p year={parameters['year']} 矛盾，请只给出一个")
     year = args.year if args.year is not None else parameters.get("year", reference.default_year)
@@ -128,6 +141,7 @@ def command_report(args: argparse.Namespace) -> int:
     reporting.validate(parameters, data_dir)
     out_dir = args.out or reporting.report_folder(spec, parameters, reference.city)
     check_output_folder(out_dir, reporting.protected_folders(data_dir, reference.directory))
+    reporting.clean_years(parameters, data_dir, reference)  # bad ledgers: one line and exit 2 before a kernel starts
     try:
         reporting.run_report(
             spec, notebook, {**parameters, **path_parameters}, data_dir=data_dir, reference_dir=reference.directory, out_dir=out_dir
@@ -198,14 +212,71 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def write_bug_log(error: BaseException, argv: Sequence[str] | None) -> Path:
+    """Keep the traceback of a bug in ``<temp>/zhaoshang-logs/``; returns the file."""
+    from importlib.metadata import version
+
+    folder = Path(tempfile.gettempdir()) / "zhaoshang-logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = folder / f"zhaoshang-{stamp}-{os.getpid()}.log"
+    command = " ".join(["zhaoshang", *(sys.argv[1:] if argv is None else argv)])
+    lines = [f"command: {command}", f"helpers: {version('zhaoshang-helpers')}  python: {sys.version.split()[0]}", ""]
+    path.write_text("\n".join(lines) + "".join(traceback.format_exception(error)), encoding="utf-8")
+    return path
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe: point stdout at /dev/null so the final flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: run one sub-command, turning expected errors into exit status 2."""
+    """Entry point: run one sub-command; bad input → one line and exit 2, a failed report → 1,
+    a bug → 1 with one line naming the log file that keeps the traceback."""
 
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
-        return handler(args)
+        status = handler(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return status
     except InputError as error:
-        print(f"错误：{error}", file=sys.stderr)
+        print(f"错误：{_one_line(error)}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # zhaoshang metrics | head
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
+    except ReportFailure as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_REPORT_FAILED
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as error:
+        if error.errno not in ENVIRONMENT_ERRNOS:
+            return _bug(error, argv)
+        where = f"：{error.filename}" if error.filename else ""
+        print(f"错误：无法读写文件或文件夹{where}（{error.strerror}）", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as error:  # noqa: BLE001 - anything else is a bug in the kit
+        return _bug(error, argv)
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split("\n"))
+
+
+def _bug(error: BaseException, argv: Sequence[str] | None) -> int:
+    try:
+        log = f"详细信息已写入 {write_bug_log(error, argv)}"
+    except OSError:
+        log = "（日志文件无法写入）"
+    first = _one_line(error)[:300]
+    print(f"内部错误（本工具的缺陷，不是输入的问题）：{type(error).__name__}: {first}；{log}，请附上该文件报告问题", file=sys.stderr)
+    return EXIT_REPORT_FAILED

@@ -114,6 +114,17 @@ def protected_folders(data_dir: Path, reference_dir: Path) -> list[Path]:
     return [Path(data_dir), Path(reference_dir), notebooks_dir()]
 
 
+def clean_years(parameters: dict[str, Any], data_dir: Path, reference: Any) -> None:
+    """Clean (or read from the cache) the report's year and its comparison year in this process,
+    so that an unreadable workbook or a broken ledger is one line and exit 2 before a kernel
+    starts — as from ``zhaoshang clean`` — and the kernel reads the cache."""
+    from helpers.ingest.cache import load_year, load_year_if_available
+
+    year = parameters["year"]
+    load_year(year, data_dir, reference)
+    load_year_if_available(parameters.get("compare_year") or year - 1, data_dir, reference)
+
+
 def run_report(
     spec: ReportSpec,
     notebook: Path,
@@ -145,15 +156,17 @@ def run_report(
 
 def _run_one(
     spec: ReportSpec, notebook: Path, parameters: dict[str, Any], data_dir: Path, reference_dir: Path, out_dir: Path
-) -> tuple[dict[str, Any], str | None]:
-    from helpers.errors import KitError
+) -> tuple[dict[str, Any], str | None, int]:
+    """(identity, first line of the error or None, exit status: 0, 2 for bad input, 1 otherwise)."""
+    from helpers.errors import EXIT_BAD_INPUT, EXIT_REPORT_FAILED, InputError, KitError
 
     identity = {key: parameters[key] for key in spec.identity}
     try:
         run_report(spec, notebook, parameters, data_dir=data_dir, reference_dir=reference_dir, out_dir=out_dir, progress=False)
-        return identity, None
+        return identity, None, 0
     except KitError as error:
-        return identity, str(error).splitlines()[0]
+        status = EXIT_BAD_INPUT if isinstance(error, InputError) else EXIT_REPORT_FAILED
+        return identity, str(error).splitlines()[0], status
 
 
 def run_all(
@@ -167,9 +180,10 @@ def run_all(
     out_root: Path | None,
     notebook_data_params: dict[str, Any],
     workers: int = 2,
-) -> list[tuple[dict[str, Any], str | None]]:
+) -> list[tuple[dict[str, Any], str | None, int]]:
     """Every run of ``spec`` (every year with ledgers) in parallel worker processes; each year is
-    cleaned once beforehand so that workers never clean the same year concurrently."""
+    cleaned once beforehand so that workers never clean the same year concurrently. Each result
+    is (identity, first line of the error or None, exit status)."""
     from tqdm.auto import tqdm
 
     from helpers.ingest.cache import load_year

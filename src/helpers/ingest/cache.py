@@ -3,7 +3,9 @@
 The key hashes every raw workbook, every reference table and the cleaning code itself,
 so an unchanged year is read back instead of re-cleaned, and any change re-cleans it.
 The cache is written to a temporary folder and moved into place, so a crash never leaves
-half a cache behind.
+half a cache behind. The tables are read back from parquet; the CSV files beside them
+(``quarantine.csv``, ``warnings.csv``…) are for people and have formula-like text
+neutralised (``helpers.safe_text``), so opening them in Excel runs nothing.
 """
 
 from __future__ import annotations
@@ -19,17 +21,22 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import normalize
-from helpers.errors import LedgerError
+from helpers.errors import LedgerError, UsageError
 from helpers.ingest import cells, clean, schema, workbooks
 from helpers.ingest.clean import OUTPUT_TABLES, CleanYear, clean_year
 from helpers.ingest.schema import validate_tables
-from helpers.ingest.workbooks import workbook_paths
+from helpers.ingest.workbooks import unread_files, workbook_label, workbook_paths
 from helpers.paths import default_data_dir, ledger_files, processed_dir, raw_dir
 from helpers.reference import Reference, load_reference
 from helpers.reference import tables as reference_tables
+from helpers.safe_text import neutralise_frame
 
 # The code whose change can change a clean table: a new version of any of them rebuilds the cache.
-CODE_FILES = (clean.__file__, workbooks.__file__, cells.__file__, normalize.__file__, schema.__file__, reference_tables.__file__)
+CODE_FILES = (
+    clean.__file__, workbooks.__file__, cells.__file__, normalize.__file__, schema.__file__, reference_tables.__file__, __file__,
+)
+# The account of a year besides its tables: read back from parquet, shown to people as CSV.
+ACCOUNTS = ("quarantine", "warnings", "sheet_counts", "inputs")
 LIBRARIES = ("pandas", "openpyxl", "pyarrow")  # how cells are read and tables stored
 
 
@@ -42,19 +49,27 @@ def file_sha256(path: Path) -> str:
 
 
 def input_table(folder: Path) -> pd.DataFrame:
-    """The year's workbooks with size and SHA-256 (also shown in the report's provenance cell)."""
+    """The year's workbooks (named by their path below the year folder) with size and SHA-256
+    (also shown in the report's provenance cell)."""
     paths = workbook_paths(folder)
-    return pd.DataFrame(
-        {"file": [p.name for p in paths], "bytes": [p.stat().st_size for p in paths], "sha256": [file_sha256(p) for p in paths]}
-    )
+    rows = []
+    for path in paths:
+        try:
+            rows.append({"file": workbook_label(path, folder), "bytes": path.stat().st_size, "sha256": file_sha256(path)})
+        except OSError as error:
+            raise LedgerError(f"{workbook_label(path, folder)}: 无法读取该文件（{error.strerror}）") from None
+    return pd.DataFrame(rows, columns=["file", "bytes", "sha256"])
 
 
-def cache_key(inputs: pd.DataFrame, reference: Reference) -> str:
-    """SHA-256 over the raw workbooks, the reference tables, the cleaning code and the versions
+def cache_key(inputs: pd.DataFrame, reference: Reference, unread: list[tuple[str, str]] | None = None) -> str:
+    """SHA-256 over the raw workbooks, the files of the year folder that are not read (their
+    warnings are part of the result), the reference tables, the cleaning code and the versions
     of the libraries that read and store the tables."""
     digest = hashlib.sha256()
     for name, sha in zip(inputs["file"], inputs["sha256"], strict=True):
         digest.update(f"raw/{name}:{sha}\n".encode())
+    for name, _reason in unread or []:
+        digest.update(f"unread/{name}\n".encode())
     for path in sorted(reference.directory.glob("*")):
         if path.is_file():
             digest.update(f"reference/{path.name}:{file_sha256(path)}\n".encode())
@@ -66,15 +81,27 @@ def cache_key(inputs: pd.DataFrame, reference: Reference) -> str:
 
 
 def _write(target: Path, result: CleanYear, key: str) -> None:
+    """Write the cache; a folder that cannot be written (``processed`` is a file, no permission,
+    a full disk) is one line naming it, not a traceback."""
+    try:
+        _write_cache(target, result, key)
+    except OSError as error:
+        raise UsageError(
+            f"无法写入清洗结果目录 {target}（{error.strerror or type(error).__name__}：{error.filename or target}）；"
+            "请检查该位置是文件夹且可写"
+        ) from None
+
+
+def _write_cache(target: Path, result: CleanYear, key: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
         for table in OUTPUT_TABLES:
             result.tables[table].to_parquet(staging / f"{table}.parquet", index=False)
-        result.quarantine.to_csv(staging / "quarantine.csv", index=False, encoding="utf-8-sig")
-        result.warnings.to_csv(staging / "warnings.csv", index=False, encoding="utf-8-sig")
-        result.sheet_counts.to_csv(staging / "sheet_counts.csv", index=False, encoding="utf-8-sig")
-        result.inputs.to_csv(staging / "inputs.csv", index=False)
+        for name in ACCOUNTS:
+            frame: pd.DataFrame = getattr(result, name)
+            frame.to_parquet(staging / f"{name}.parquet", index=False)
+            neutralise_frame(frame).to_csv(staging / f"{name}.csv", index=False, encoding="utf-8-sig")
         manifest = {"year": result.year, "key": key, "counts": result.counts()}
         (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         if target.exists():
@@ -90,15 +117,8 @@ def _write(target: Path, result: CleanYear, key: str) -> None:
 
 def _read(target: Path, year: int) -> CleanYear:
     tables = {table: pd.read_parquet(target / f"{table}.parquet") for table in OUTPUT_TABLES}
-    read_csv = lambda name, **kw: pd.read_csv(target / name, encoding="utf-8-sig", keep_default_na=False, **kw)  # noqa: E731
-    return CleanYear(
-        year=year,
-        tables=tables,
-        quarantine=read_csv("quarantine.csv", dtype=str).astype({"row": "int64"}),
-        warnings=read_csv("warnings.csv", dtype=str).astype({"row": "int64"}),
-        sheet_counts=read_csv("sheet_counts.csv"),
-        inputs=read_csv("inputs.csv"),
-    )
+    accounts = {name: pd.read_parquet(target / f"{name}.parquet") for name in ACCOUNTS}
+    return CleanYear(year=year, tables=tables, **accounts)
 
 
 def load_year(
@@ -119,7 +139,8 @@ def load_year(
     reference = reference or load_reference()
     folder = raw_dir(data_dir, year)
     inputs = input_table(folder)
-    key = cache_key(inputs, reference)
+    unread = unread_files(folder)
+    key = cache_key(inputs, reference, unread)
     target = processed_dir(data_dir, year)
     manifest = target / "manifest.json"
     if use_cache and manifest.is_file():

@@ -6,6 +6,11 @@ Every ``parse_*`` function takes one raw cell value of any type and returns
 * ``None`` when the cell is blank (see :func:`is_blank`), or
 * a :class:`ParseFailure` carrying a short Chinese reason and the raw text.
 
+A cell whose value the kit cannot know is never a number: a formula the workbook's writer never
+calculated (the reader puts an :class:`UncalculatedFormula` marker in its place) and an Excel
+error value (``#REF!``, ``#DIV/0!`` …) are a :class:`ParseFailure` naming the formula or the
+error for every parser (see :func:`unknowable_cell`).
+
 They never raise for bad input; callers decide whether a failure quarantines the
 row (required field) or is only logged (optional field). ``format_amount`` and
 ``format_date`` are their inverses, used by the sample-data generator and the
@@ -29,16 +34,20 @@ from helpers.normalize import clean_text, is_blank, normalize_text, safe_str
 __all__ = [
     "AMOUNT_UNIT_FACTORS",
     "DATE_STYLES",
+    "EXCEL_ERRORS",
     "ParseFailure",
     "ParsedDate",
+    "UncalculatedFormula",
     "format_amount",
     "format_date",
     "normalize_unit",
     "parse_amount",
     "parse_date",
     "parse_integer",
+    "parse_text",
     "parse_yes_no",
     "split_header",
+    "unknowable_cell",
 ]
 
 # --------------------------------------------------------------------------- types
@@ -73,6 +82,54 @@ class ParsedDate:
 
     value: datetime.date
     month_only: bool = False
+
+
+@dataclass(frozen=True)
+class UncalculatedFormula:
+    """A raw-cell marker: a formula cell without a cached value (the workbook was written by a
+    script or an export tool and never calculated), so its value is unknown.
+
+    >>> str(UncalculatedFormula("=1200+300"))
+    '=1200+300'
+    """
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
+
+
+#: The error values Excel shows in a cell whose formula failed.
+EXCEL_ERRORS = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!",
+     "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
+)
+
+
+def unknowable_cell(raw: object) -> ParseFailure | None:
+    """The failure of a cell whose value cannot be known (uncalculated formula, Excel error), else None.
+
+    >>> unknowable_cell(UncalculatedFormula("=1200+300")).reason
+    '公式未计算（=1200+300），请在 Excel 中打开并保存后重试'
+    >>> unknowable_cell(" #REF! ").reason, unknowable_cell("#REF!公司")
+    ('Excel 错误值（#REF!），公式出错，请在 Excel 中修正后重试', None)
+    """
+    if isinstance(raw, UncalculatedFormula):
+        return ParseFailure(f"公式未计算（{raw.formula}），请在 Excel 中打开并保存后重试", raw.formula)
+    if isinstance(raw, str) and raw[:1] in "# " and raw.strip().upper() in EXCEL_ERRORS:
+        error = raw.strip().upper()
+        return ParseFailure(f"Excel 错误值（{error}），公式出错，请在 Excel 中修正后重试", raw)
+    return None
+
+
+def parse_text(raw: object) -> str | None | ParseFailure:
+    """Normalized text (see :func:`normalize_text`), None if blank, a failure for an unknowable cell.
+
+    >>> parse_text(" 九江 经开区 "), parse_text("—"), bool(parse_text("#N/A"))
+    ('九江经开区', None, False)
+    """
+    unknown = unknowable_cell(raw)  # a ParseFailure is falsy: no ``or`` here
+    return normalize_text(raw) if unknown is None else unknown
 
 
 AMOUNT_FAILURE = "无法解析的金额"
@@ -279,6 +336,9 @@ def parse_amount(raw: object, default_unit: str = "万元") -> float | None | Pa
     ParseFailure(reason='无法解析的金额', raw='约5亿')
     """
     factor = _unit_factor(default_unit)  # ValueError: programming error, not bad data
+    unknown = unknowable_cell(raw)
+    if unknown is not None:
+        return unknown
     failure = ParseFailure(AMOUNT_FAILURE, safe_str(raw))
     if isinstance(raw, bool):
         return failure
@@ -401,6 +461,9 @@ def parse_date(raw: object) -> ParsedDate | None | ParseFailure:
     >>> parse_date("2022年3月5号").value, parse_date(44625).value, parse_date("2022-03")
     (datetime.date(2022, 3, 5), datetime.date(2022, 3, 5), ParsedDate(value=datetime.date(2022, 3, 1), month_only=True))
     """
+    unknown = unknowable_cell(raw)
+    if unknown is not None:
+        return unknown
     failure = ParseFailure(DATE_FAILURE, safe_str(raw))
     if isinstance(raw, bool):
         return failure
@@ -459,6 +522,9 @@ def parse_yes_no(raw: object) -> bool | None | ParseFailure:
     """
     if type(raw).__name__ in ("bool", "bool_"):  # also numpy booleans
         return bool(raw)  # type: ignore[arg-type]
+    unknown = unknowable_cell(raw)
+    if unknown is not None:
+        return unknown
     if is_blank(raw):
         return None
     if isinstance(raw, (numbers.Real, Decimal)):
@@ -485,6 +551,9 @@ def parse_integer(raw: object) -> int | None | ParseFailure:
     >>> parse_integer("12家"), parse_integer(12.0), parse_integer("十二"), bool(parse_integer(12.5))
     (12, 12, 12, False)
     """
+    unknown = unknowable_cell(raw)
+    if unknown is not None:
+        return unknown
     failure = ParseFailure(INTEGER_FAILURE, safe_str(raw))
     if isinstance(raw, bool):
         return failure

@@ -3,7 +3,11 @@
 Each raw row ends up exactly once as clean, quarantined (with every reason), subtotal,
 blank (empty rows and the notes below a table) or a duplicate merged into an identical
 clean row. A required value that cannot be parsed quarantines the row; an optional value
-that cannot be parsed becomes empty and is logged as a warning with its raw text.
+that cannot be parsed becomes empty (never its default) and is logged as a warning with its
+raw text. A cell whose value is unknown (an uncalculated formula, an Excel error) is such a
+failure, a placeholder (``-``, ``/``) in an amount cell is blank with a warning, a date far
+from the ledger's year is kept with a warning, and every file of the year folder that is not
+read is reported.
 """
 
 from __future__ import annotations
@@ -24,10 +28,11 @@ from helpers.ingest.cells import (
     parse_date,
     parse_integer,
     parse_yes_no,
+    unknowable_cell,
 )
 from helpers.ingest.schema import validate_tables
-from helpers.ingest.workbooks import Column, RawSheet, iter_workbooks
-from helpers.normalize import is_blank, name_key, normalize_text, suggest_names
+from helpers.ingest.workbooks import Column, RawSheet, iter_workbooks, unread_files
+from helpers.normalize import is_blank, is_placeholder, name_key, normalize_text, suggest_names
 from helpers.reference import Reference
 
 TABLES = ("projects", "trips", "leads", "chain_map", "province_peers", "targets")
@@ -35,11 +40,14 @@ OUTPUT_TABLES = ("projects", "monthly_funds", "trips", "leads", "chain_map", "pr
 COUNT_KEYS = ("rows_read", "clean", "quarantined", "subtotal", "blank", "duplicates_merged")
 PROVENANCE = ("source_file", "source_sheet", "source_row")
 SUBTOTAL_WORDS = ("合计", "小计", "总计")
-SUBTOTAL_LABEL_MAX = 12  # "庐山西海风景名胜区小计" is 11 characters; project names run longer
+# a subtotal label: a name (a unit, a zone: "赣州高新技术产业开发区小计") ending in 合计/小计/总计 —
+# not a sentence (a note "…数据合计" has punctuation) and not longer than any unit's name
+SUBTOTAL_LABEL = re.compile(r"^[^,，。;；:：!！?？]{0,28}(合计|小计|总计)$")
 ID_FIELDS = ("project_id", "lead_id")
 NOTE_ROW = re.compile(r"^(注|说明|填报说明|填表说明|填表人|填报人|制表|制表人|审核|审核人|联系人|联系电话|备注|数据来源)\s*\d*\s*[:：.、]")
 FLAG_SEPARATORS = re.compile(r"[、;；，,/／\s]+")
 AMOUNT_TOLERANCE_WAN = 0.5  # subtotal check: half a 万元 absorbs rounding of 亿元 cells to 4 decimals
+AMOUNT_KINDS = ("amount", "measure")
 
 TYPE_LABELS = {
     "county": "所属地区",
@@ -84,6 +92,8 @@ class _RowOutcome:
     warnings: list[dict[str, Any]]
     months: dict[int, float]
     defaulted: set[str] = field(default_factory=set)  # fields whose cell was blank (default used)
+    unreadable: set[str] = field(default_factory=set)  # fields whose cell could not be parsed (left empty)
+    failed_months: list[int] = field(default_factory=list)  # months whose cell could not be parsed
 
 
 def _cell(values: tuple[Any, ...], column: Column) -> Any:
@@ -94,21 +104,31 @@ def _raw_text(value: Any) -> str:
     return "" if is_blank(value) else str(value)
 
 
+def column_letter(index: int) -> str:
+    """Excel's letter of a 0-based column index: 0 → A, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
 def is_subtotal_row(values: tuple[Any, ...], id_cells: tuple[Any, ...] = ()) -> bool:
     """A 合计/小计/总计 row: one of its first non-blank cells is such a label (``合 计``,
-    ``瑞昌市小计``) — never a row that carries a record id (项目编号, 信息编号), and never a
-    name that merely starts with the word (``合计科技有限公司``, ``总计算中心``).
+    ``瑞昌市小计``, ``赣州高新技术产业开发区小计``) — never a row that carries a record id
+    (项目编号, 信息编号), never a name that merely starts with the word (``合计科技有限公司``,
+    ``总计算中心``) and never a sentence that ends with it.
 
-    >>> is_subtotal_row((None, "瑞昌市小计", None, 12.5)), is_subtotal_row(("合 计",))
-    (True, True)
+    >>> is_subtotal_row((None, "瑞昌市小计", None, 12.5)), is_subtotal_row(("合 计",)), is_subtotal_row(("赣州高新技术产业开发区小计",))
+    (True, True, True)
     >>> is_subtotal_row((1, "JJ-001", "合计科技有限公司")), is_subtotal_row(("小计", "P9"), id_cells=("P9",))
     (False, False)
     >>> is_subtotal_row(("总计", None, 27.7), id_cells=("总计",))
     True
     """
     def is_label(value: Any) -> bool:
-        text = name_key(str(value))
-        return text.endswith(SUBTOTAL_WORDS) and len(text) <= SUBTOTAL_LABEL_MAX
+        return isinstance(value, str) and SUBTOTAL_LABEL.match(name_key(value)) is not None
 
     if any(not is_blank(v) and not is_label(v) for v in id_cells):
         return False  # a real record id (the label itself may stand in the id column: "总计")
@@ -124,11 +144,13 @@ def is_note_row(values: tuple[Any, ...]) -> bool:
 class _RowParser:
     """Parses the cells of one row according to the sheet's column specs."""
 
-    def __init__(self, sheet: RawSheet, spec: dict[str, Any], reference: Reference) -> None:
+    def __init__(self, sheet: RawSheet, spec: dict[str, Any], reference: Reference, year: int | None = None) -> None:
         self.sheet = sheet
         self.reference = reference
         self.specs = {column["field"]: column for column in spec["columns"]}
         self.default_unit = spec.get("default_unit", "万元")
+        self.year = year
+        self.window = reference.date_window(year) if year is not None else None
         # Ledger cells repeat (names, categories, dates): parse each distinct raw value once per sheet.
         self._memo: dict[tuple[Any, ...], Any] = {}
 
@@ -176,7 +198,7 @@ class _RowParser:
                 found.add(canonical)
         return ("、".join(f for f in order if f in found) or None), unknown
 
-    def parse(self, values: tuple[Any, ...]) -> _RowOutcome:
+    def parse(self, values: tuple[Any, ...], row: int = 0) -> _RowOutcome:
         outcome = _RowOutcome(values={}, reasons=[], warnings=[], months={})
         month_only: list[str] = []
         measure_columns: list[Column] = []
@@ -193,8 +215,11 @@ class _RowParser:
                 parsed = self.cached("amount", unit, raw, parse_amount, raw, unit)
                 if isinstance(parsed, ParseFailure):
                     warn(column, raw, parsed.reason)
+                    outcome.failed_months.append(int(column.field.split(":")[1]))
                 elif parsed is not None:
                     outcome.months[int(column.field.split(":")[1])] = parsed
+                elif is_placeholder(raw):
+                    warn(column, raw, placeholder_reason(raw))
                 continue
             spec = self.specs[column.field]
             kind = spec["type"]
@@ -202,6 +227,10 @@ class _RowParser:
                 measure_columns.append(column)
                 continue
             value: Any
+            unknown = unknowable_cell(raw)
+            if unknown is not None:  # an uncalculated formula or an Excel error, whatever the column's type
+                self._store(outcome, column, spec, raw, unknown, warn)
+                continue
             if kind == "text":
                 value = normalize_text(raw)
             elif kind == "amount":
@@ -213,6 +242,7 @@ class _RowParser:
                     if value.month_only:
                         month_only.append(column.field)
                     value = pd.Timestamp(value.value)
+                    self._check_window(value, column, row, warn, raw)
             elif kind == "yes_no":
                 value = self.cached(kind, "", raw, parse_yes_no, raw)
             elif kind == "integer":
@@ -239,22 +269,44 @@ class _RowParser:
         outcome.values["month_precision"] = "、".join(month_only) or None
         return outcome
 
+    def _check_window(self, value: pd.Timestamp, column: Column, row: int, warn: Callable[..., None], raw: Any) -> None:
+        """A date far from the ledger's year (``签约日期`` 2099 in 2022) is kept, with a warning naming the cell."""
+        if self.window is None or self.window[0] <= value <= self.window[1]:
+            return
+        first, last = self.window[0].year, self.window[1].year
+        warn(
+            column, raw,
+            f"日期 {value.date().isoformat()} 超出 {self.year} 年台账的合理范围（{first}–{last} 年，见 thresholds.yaml），"
+            f"请核对单元格 {column_letter(column.index)}{row}",
+        )
+
     @staticmethod
     def _store(outcome: _RowOutcome, column: Column, spec: dict[str, Any], raw: Any, value: Any, warn: Callable[..., None]) -> None:
         required = bool(spec.get("required", False))
         if isinstance(value, ParseFailure):
             if required:
-                quoted = f"「{normalize_text(raw)}」" in value.reason
+                shown = normalize_text(raw)
+                quoted = f"「{shown}」" in value.reason or f"（{shown}）" in value.reason
                 outcome.reasons.append(f"{column.header}：{value.reason}" + ("" if quoted else f"（原值「{_raw_text(raw)}」）"))
             else:
                 warn(column, raw, value.reason)
-            value = None
-        elif value is None and required:
-            outcome.reasons.append(f"{column.header}：必填项为空")
+            outcome.unreadable.add(spec["field"])
+            outcome.values[spec["field"]] = None  # unknown: left empty, never the default of a blank cell
+            return
+        if value is None and required:
+            hint = f"（占位符「{str(raw).strip()}」）" if is_placeholder(raw) else ""
+            outcome.reasons.append(f"{column.header}：必填项为空{hint}")
+        elif value is None and spec["type"] in AMOUNT_KINDS and is_placeholder(raw):
+            warn(column, raw, placeholder_reason(raw))
         if value is None and "default" in spec:
             value = spec["default"]
             outcome.defaulted.add(spec["field"])
         outcome.values[spec["field"]] = value
+
+
+def placeholder_reason(raw: Any) -> str:
+    """The warning for a placeholder in an amount cell: it means "none", so the cell is blank."""
+    return f"金额为占位符「{str(raw).strip()}」，按空值处理"
 
 
 def _check_project(outcome: _RowOutcome, headers: dict[str, str], reference: Reference) -> None:
@@ -263,11 +315,21 @@ def _check_project(outcome: _RowOutcome, headers: dict[str, str], reference: Ref
     total = values.get("total_investment")
     if total is not None and total <= 0:
         outcome.reasons.append(f"{headers.get('total_investment', '总投资')}：须大于0（原值 {total:g}）")
-    if outcome.months:
+    blank_year = "funds_year" in outcome.defaulted  # an unreadable year total stays empty: not taken from the months
+    funds_header = headers.get("funds_year", "本年实际进资")
+    if outcome.failed_months:  # an incomplete sum of the months is no year total
+        if blank_year:
+            values["funds_year"] = None
+            months = "、".join(f"{m}月" for m in outcome.failed_months)
+            outcome.warnings.append(
+                {"column": funds_header, "field": "funds_year", "raw": "",
+                 "reason": f"{funds_header}未填写，且{months}进资无法读取：无法由月度数据推算，已留空"}
+            )
+    elif outcome.months and "funds_year" not in outcome.unreadable:
         month_sum = round(sum(outcome.months.values()), 6)
-        if "funds_year" in outcome.defaulted and month_sum:  # blank year total: the months say it
+        if blank_year and month_sum:  # blank year total: the months say it
             values["funds_year"] = month_sum
-        elif abs(month_sum - (values.get("funds_year") or 0)) > 0.005:
+        elif not blank_year and abs(month_sum - (values.get("funds_year") or 0)) > 0.005:
             outcome.warnings.append(
                 {
                     "column": "1月…12月",
@@ -353,10 +415,11 @@ def _raw_record(sheet: RawSheet, values: tuple[Any, ...]) -> str:
     return json.dumps({k: v for k, v in record.items() if v}, ensure_ascii=False)
 
 
-def clean_sheet(sheet: RawSheet, reference: Reference, parts: _TableParts) -> None:
-    """Classify and parse every row of one sheet into ``parts``."""
+def clean_sheet(sheet: RawSheet, reference: Reference, parts: _TableParts, year: int | None = None) -> None:
+    """Classify and parse every row of one sheet into ``parts`` (dates are checked against
+    ``year``'s plausible window when given)."""
     spec = reference.ledger_format[sheet.table]
-    parser = _RowParser(sheet, spec, reference)
+    parser = _RowParser(sheet, spec, reference, year)
     # headers as found, else the canonical one (for messages about a column the sheet lacks)
     headers = {**{c["field"]: c["header"] for c in spec["columns"]}, **{c.field: c.header for c in sheet.columns}}
     counts = dict.fromkeys(COUNT_KEYS, 0)
@@ -374,7 +437,7 @@ def clean_sheet(sheet: RawSheet, reference: Reference, parts: _TableParts) -> No
             kinds.append((number, values, "subtotal"))
             continue
         kinds.append((number, values, "data"))
-        outcome = parser.parse(values)
+        outcome = parser.parse(values, number)
         if sheet.table == "projects":
             _check_project(outcome, headers, reference)
         where = {"file": sheet.file, "sheet": sheet.sheet, "row": number, "table": sheet.table}
@@ -471,11 +534,14 @@ def typed_frame(records: list[dict[str, Any]], spec: dict[str, Any], extra: Iter
     return frame
 
 
-def clean_raw_sheets(year: int, sheets: Iterable[RawSheet], reference: Reference) -> CleanYear:
-    """Clean every recognized sheet of a year's workbooks into the year's tables."""
+def clean_raw_sheets(
+    year: int, sheets: Iterable[RawSheet], reference: Reference, file_warnings: Iterable[tuple[str, str]] = ()
+) -> CleanYear:
+    """Clean every recognized sheet of a year's workbooks into the year's tables; ``file_warnings``
+    are (file, reason) of the files of the year folder that were not read."""
     parts = {table: _TableParts() for table in TABLES}
     for sheet in sheets:
-        clean_sheet(sheet, reference, parts[sheet.table])
+        clean_sheet(sheet, reference, parts[sheet.table], year)
     tables: dict[str, pd.DataFrame] = {}
     for table in TABLES:
         spec = reference.ledger_format[table]
@@ -499,14 +565,28 @@ def clean_raw_sheets(year: int, sheets: Iterable[RawSheet], reference: Reference
     quarantine = pd.DataFrame.from_records(
         [q for t in TABLES for q in parts[t].quarantine], columns=["file", "sheet", "row", "table", "reasons", "raw"]
     ).sort_values(["file", "sheet", "row"], kind="stable", ignore_index=True)
+    unread = [
+        {"file": file, "sheet": "", "row": 0, "table": "", "column": "", "field": "", "raw": "", "reason": reason}
+        for file, reason in file_warnings
+    ]
     warnings = pd.DataFrame.from_records(
-        [w for t in TABLES for w in parts[t].warnings], columns=["file", "sheet", "row", "table", "column", "field", "raw", "reason"]
+        [w for t in TABLES for w in parts[t].warnings] + unread,
+        columns=["file", "sheet", "row", "table", "column", "field", "raw", "reason"],
     ).sort_values(["file", "sheet", "row", "column"], kind="stable", ignore_index=True)
     sheet_counts = pd.DataFrame.from_records(
         [c for t in TABLES for c in parts[t].counts], columns=["file", "sheet", "table", *COUNT_KEYS]
     )
     validate_tables(tables, reference)  # guaranteed by construction; a failure is a bug, said loudly
     return CleanYear(year=year, tables=tables, quarantine=quarantine, warnings=warnings, sheet_counts=sheet_counts)
+
+
+def empty_clean_year(year: int, reference: Reference) -> CleanYear:
+    """A year whose every sheet is present and empty (the shape of every table, no rows): what
+    the checks of templates against the figures' keys compute on."""
+    empty = clean_raw_sheets(year, [], reference)
+    counts = [{"file": "", "sheet": reference.ledger_format[t]["sheet"], "table": t, **dict.fromkeys(COUNT_KEYS, 0)} for t in TABLES]
+    empty.sheet_counts = pd.DataFrame(counts)
+    return empty
 
 
 def clean_year(folder: Path, year: int, reference: Reference, *, progress: bool = False) -> CleanYear:
@@ -523,4 +603,4 @@ def clean_year(folder: Path, year: int, reference: Reference, *, progress: bool 
         )
     for _path, workbook_sheets in workbooks:
         sheets.extend(workbook_sheets)
-    return clean_raw_sheets(year, sheets, reference)
+    return clean_raw_sheets(year, sheets, reference, unread_files(folder))

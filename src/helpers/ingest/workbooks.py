@@ -13,20 +13,34 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import unescape
 
 import openpyxl
+from openpyxl.formula.translate import Translator
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from helpers.errors import LedgerError
-from helpers.ingest.cells import normalize_unit, split_header
+from helpers.ingest.cells import AMOUNT_UNIT_FACTORS, UncalculatedFormula, normalize_unit, split_header
 from helpers.normalize import is_blank, name_key, normalize_text
-from helpers.paths import ledger_files
+from helpers.paths import LEDGER_SUFFIXES, is_ignored_file, ledger_files, year_files
 
 HEADER_SCAN_ROWS = 20
 MONTH_HEADER = re.compile(r"^(1[0-2]|[1-9])月(?:份)?(?:实际进资|进资|到位资金)?$")
 UNIT_LINE = re.compile(r"(?:单位|金额单位)\s*[:：]\s*(千万元|万元|亿元|万|亿|元)")
 SEQUENCE_HEADERS = {"序号", "编码序号", "序"}
 MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+# a formula element and its text, then the end of its cell: without a cached value (or an empty
+# one) for UNCALCULATED; with any cached value for ANY_FORMULA (a workbook recalculated on load)
+_FORMULA = rb"<(?:\w+:)?f\b(?P<attrs>[^>]*?)(?:/>|>(?P<text>[^<]*)</(?:\w+:)?f>)\s*"
+UNCALCULATED = re.compile(_FORMULA + rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
+ANY_FORMULA = re.compile(_FORMULA + rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>[^<]*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
+CELL_ATTRIBUTE = re.compile(rb'\b(r|t)="([^"]*)"')
+SHARED_INDEX = re.compile(rb'\bsi="(\d+)"')
+RECALC_ON_LOAD = re.compile(rb"<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad=\"(?:1|true)\"")
+# a unit line that names a currency the kit does not convert (单位：万美元)
+CURRENCY_UNIT_LINE = re.compile(r"(?:单位|金额单位)\s*[:：]\s*([^\s,，;；、(（)）]*(?:元|币|镑|美金|USD|HKD|EUR))", re.IGNORECASE)
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: an encrypted workbook or an old .xls
+ACCEPTED_UNITS = "、".join(AMOUNT_UNIT_FACTORS)
 
 
 
@@ -56,14 +70,19 @@ class RawSheet:
     merged_amounts: list[tuple[int, str]] = field(default_factory=list)
 
 
-def merged_ranges(worksheet: Any) -> list[tuple[int, int, int, int]]:
+def sheet_xml(worksheet: Any) -> bytes:
+    """The XML of a read-only worksheet, as stored in the workbook."""
+    with worksheet.parent._archive.open(worksheet._worksheet_path) as handle:  # noqa: SLF001
+        return handle.read()
+
+
+def merged_ranges(worksheet: Any, xml: bytes | None = None) -> list[tuple[int, int, int, int]]:
     """(min_row, min_col, max_row, max_col) of every merged range of a read-only worksheet.
 
     openpyxl's read-only mode (several times faster on big ledgers) does not expose merged
     cells, so they are read from the sheet's XML (``<mergeCell ref="A1:M1"/>``).
     """
-    with worksheet.parent._archive.open(worksheet._worksheet_path) as handle:  # noqa: SLF001
-        xml = handle.read()
+    xml = sheet_xml(worksheet) if xml is None else xml
     ranges = []
     for ref in MERGE_CELL.findall(xml):
         first, _, last = ref.decode().partition(":")
@@ -73,11 +92,86 @@ def merged_ranges(worksheet: Any) -> list[tuple[int, int, int, int]]:
     return ranges
 
 
+def recalculates_on_load(workbook: Any) -> bool:
+    """Whether the workbook asks to be recalculated when opened (``fullCalcOnLoad``): what
+    openpyxl, XlsxWriter and other writers that cannot calculate set, so the values stored with
+    its formulas (none, or a placeholder 0) are not results."""
+    archive = workbook._archive  # noqa: SLF001
+    names = [n for n in archive.namelist() if n.lower().endswith("workbook.xml")]
+    return any(RECALC_ON_LOAD.search(archive.read(name)) for name in names[:1])
+
+
+def uncalculated_formulas(xml: bytes, recalculate: bool = False) -> dict[tuple[int, int], str]:
+    """(row, column) → formula text (``=1200+300``) of every formula cell of a sheet's XML whose
+    value was never calculated: no cached value, or an empty one (an empty cached *string*,
+    ``t="str"``, is a calculated blank). With ``recalculate`` (see :func:`recalculates_on_load`)
+    every formula counts. Shared formulas are translated from their anchor cell. Calculated
+    formulas are skipped by the regular expression itself, so a sheet of them costs little.
+
+    >>> uncalculated_formulas(b'<c r="B2"><f>1200+300</f><v/></c><c r="C2"><f>A1</f><v>5</v></c>')
+    {(2, 2): '=1200+300'}
+    """
+    if not any(tag in xml for tag in (b"<f>", b"<f ", b"<f/", b":f>", b":f ")):
+        return {}  # no formula at all (most ledgers): a byte search, not a scan
+    pattern = ANY_FORMULA if recalculate else UNCALCULATED
+    found: dict[tuple[int, int], str] = {}
+    for match in pattern.finditer(xml):
+        cell_start = xml.rfind(b"<", 0, match.start())
+        attributes = dict(CELL_ATTRIBUTE.findall(xml[cell_start : match.start()]))
+        if not recalculate and attributes.get(b"t") == b"str":
+            continue  # a calculated empty string
+        reference = attributes.get(b"r", b"").decode()
+        if not reference:
+            raise LedgerError("工作表中有未计算的公式，但单元格没有位置信息（r 属性）；请在 Excel 中打开并保存后重试")
+        if match["text"]:
+            found[_position(reference)] = "=" + _formula_text(match["text"])
+            continue
+        shared = SHARED_INDEX.search(match["attrs"])
+        anchor = _shared_anchor(xml, shared.group(1)) if shared is not None else None
+        found[_position(reference)] = (
+            Translator("=" + anchor[1], origin=anchor[0]).translate_formula(reference) if anchor is not None else "=?（共享公式）"
+        )
+    return found
+
+
+def _shared_anchor(xml: bytes, index: bytes) -> tuple[str, str] | None:
+    """(cell, formula text) of the anchor of shared formula ``index`` (the cell that carries its text)."""
+    match = re.search(rb'<(?:\w+:)?f\b[^>]*\bsi="' + index + rb'"[^>]*>(?P<text>[^<]+)</(?:\w+:)?f>', xml)
+    if match is None:
+        return None
+    cell = CELL_ATTRIBUTE.findall(xml[xml.rfind(b"<", 0, match.start()) : match.start()])
+    reference = dict(cell).get(b"r", b"").decode()
+    return (reference, _formula_text(match["text"])) if reference else None
+
+
+def _formula_text(raw: bytes) -> str:
+    return unescape(raw.decode("utf-8"), {"&quot;": '"', "&apos;": "'"})
+
+
+def _position(reference: str) -> tuple[int, int]:
+    column, row = coordinate_from_string(reference)
+    return row, column_index_from_string(column)
+
+
+def _mark_uncalculated(matrix: list[list[Any]], formulas: dict[tuple[int, int], str]) -> None:
+    """Put an :class:`UncalculatedFormula` marker where a formula has no value."""
+    for (row, column), formula in formulas.items():
+        while len(matrix) < row:
+            matrix.append([])
+        line = matrix[row - 1]
+        if len(line) < column:
+            line.extend([None] * (column - len(line)))
+        line[column - 1] = UncalculatedFormula(formula)
+
+
 def _sheet_matrix(worksheet: Any) -> list[list[Any]]:
-    """All cell values of a worksheet, with each merged range's value copied into every cell."""
+    """All cell values of a worksheet, with each merged range's value copied into every cell and
+    a marker in every formula cell that was never calculated."""
     worksheet.reset_dimensions()  # exporters often declare wrong dimensions; read what is there
     matrix = [list(row) for row in worksheet.iter_rows(values_only=True)]
-    for min_row, min_col, max_row, max_col in merged_ranges(worksheet):
+    xml = sheet_xml(worksheet)
+    _mark_uncalculated(matrix, uncalculated_formulas(xml, recalculates_on_load(worksheet.parent)))
+    for min_row, min_col, max_row, max_col in merged_ranges(worksheet, xml):
         if min_row > len(matrix):
             continue
         first_line = matrix[min_row - 1]
@@ -149,6 +243,28 @@ def _classify_header(raw: Any, lookup: dict[str, tuple[str, bool]]) -> tuple[str
     return None, unit, name
 
 
+def unknown_unit(raw: Any, lookup: dict[str, tuple[str, bool]], amount_fields: set[str]) -> tuple[str, str] | None:
+    """(field name, unit) when a header names an amount field (or a month) with a unit the kit
+    does not know — ``本年实际进资（万美元）``, ``总投资（千元）`` — else None. Such a column is
+    never ignored: its figures would silently be missing, or be taken in the wrong currency.
+
+    >>> unknown_unit("本年实际进资（万美元）", {"本年实际进资": ("funds_year", False)}, {"funds_year"})
+    ('本年实际进资', '万美元')
+    """
+    if is_blank(raw):
+        return None
+    name, unit = split_header(raw)
+    if unit is not None:
+        return None
+    match = re.match(r"^(.*)[(\[【]([^()\[\]【】]*)[)\]】]$", name)
+    if match is None or not match.group(1):
+        return None
+    head, inner = match.group(1).strip("*※"), match.group(2).strip()
+    key = name_key(head)
+    is_amount = (key in lookup and lookup[key][0] in amount_fields) or MONTH_HEADER.match(key) is not None
+    return (head, inner) if is_amount and inner else None
+
+
 def _find_header(matrix: list[list[Any]], lookup: dict[str, tuple[str, bool]]) -> int | None:
     """0-based index of the row with most recognized headers (at least two), or None."""
     best, best_hits = None, 1
@@ -168,6 +284,18 @@ def _unit_line(matrix: list[list[Any]], header_index: int) -> str | None:
                 match = UNIT_LINE.search(text)
                 if match:
                     return normalize_unit(match.group(1))
+    return None
+
+
+def _currency_unit_line(matrix: list[list[Any]], header_index: int) -> tuple[int, str] | None:
+    """(Excel row, unit) of a unit line above the header that names an unknown currency unit
+    (``单位：万美元``), which would otherwise be ignored and the amounts read as 万元."""
+    for number, row in enumerate(matrix[:header_index], start=1):
+        for value in row:
+            text = normalize_text(value)
+            match = CURRENCY_UNIT_LINE.search(text) if text else None
+            if match and normalize_unit(match.group(1)) is None:
+                return number, match.group(1)
     return None
 
 
@@ -208,9 +336,22 @@ def read_sheet(path: Path, worksheet: Any, table: str, spec: dict[str, Any], mat
     columns: list[Column] = []
     seen: dict[str, int] = {}
     canonical = {column["field"]: column["header"] for column in spec["columns"]}
+    amount_fields = {c["field"] for c in spec["columns"] if c["type"] in ("amount", "measure")}
+    currency_line = _currency_unit_line(matrix, header_index)
+    if currency_line is not None:
+        raise LedgerError(
+            f"{path.name} / 工作表「{worksheet.title}」第 {currency_line[0]} 行: 单位「{currency_line[1]}」不是可用的金额单位"
+            f"（可用：{ACCEPTED_UNITS}；外币金额须先折算为人民币，本工具不混用币种）"
+        )
     for index, raw in enumerate(header):
         field_name, unit, shown = _classify_header(raw, lookup)
         if field_name is None:
+            foreign = unknown_unit(raw, lookup, amount_fields)
+            if foreign is not None:
+                raise LedgerError(
+                    f"{path.name} / 工作表「{worksheet.title}」: 列「{' '.join(str(raw).split())}」的单位「{foreign[1]}」不是可用的金额单位"
+                    f"（可用：{ACCEPTED_UNITS}；外币金额须先折算为人民币，本工具不混用币种）；请改为「{foreign[0]}（万元）」等并换算数值"
+                )
             continue  # a column the kit does not use (counties add their own)
         if field_name in seen:
             first = columns[[c.field for c in columns].index(field_name)]
@@ -248,12 +389,31 @@ def read_sheet(path: Path, worksheet: Any, table: str, spec: dict[str, Any], mat
     )
 
 
+def container_problem(path: Path) -> str | None:
+    """Why a ``.xlsx`` file is not an OOXML zip, when its first bytes say so: a password-protected
+    workbook (Excel encrypts it into a compound file with an ``EncryptionInfo`` stream) or an
+    old ``.xls`` renamed. None for anything else (the reader reports other damage)."""
+    try:
+        with path.open("rb") as handle:
+            if handle.read(8) != OLE2_MAGIC:
+                return None
+            content = handle.read()
+    except OSError as error:
+        return f"无法读取该文件（{error.strerror}）"
+    if "EncryptionInfo".encode("utf-16-le") in content or "EncryptedPackage".encode("utf-16-le") in content:
+        return "工作簿受密码保护（已加密），无法读取；请在 Excel 中打开，删除“用密码进行加密”的密码并保存后重新运行"
+    return "文件实为旧版 Excel（.xls）格式，扩展名却是 .xlsx；请在 Excel/WPS 中另存为 .xlsx 后重新运行"
+
+
 def read_workbook(path: Path, ledger_format: dict[str, Any]) -> list[RawSheet]:
     """Every ledger sheet of one workbook, recognized by its name or, failing that, by its headers.
 
     Other sheets (notes, pivot tables) are skipped; a workbook without any ledger sheet is an
     error, so a county's file is never dropped without a word.
     """
+    problem = container_problem(path)
+    if problem is not None:
+        raise LedgerError(f"{path.name}: {problem}")
     try:
         workbook = openpyxl.load_workbook(path, data_only=True, read_only=True)
     except Exception as error:  # openpyxl raises many kinds for a corrupt or non-xlsx file
@@ -277,13 +437,30 @@ def read_workbook(path: Path, ledger_format: dict[str, Any]) -> list[RawSheet]:
         workbook.close()
 
 
+def unread_files(folder: Path) -> list[tuple[str, str]]:
+    """(path relative to ``folder``, why) of every file under ``folder`` that is not read as a
+    ledger: Excel lock files, hidden files and documents that are not ledgers (``.docx``,
+    ``.pdf``). The cleaner reports each as a warning: nothing is skipped without a word."""
+    unread = []
+    for path in year_files(folder):
+        name = path.relative_to(folder).as_posix()
+        if path.name.startswith("~$"):
+            unread.append((name, "Excel 锁定文件：对应的工作簿可能正在 Excel 中打开，未保存的修改不会被读取；已忽略"))
+        elif is_ignored_file(path, folder):
+            unread.append((name, "隐藏文件，已忽略"))
+        elif path.suffix.lower() not in LEDGER_SUFFIXES:
+            unread.append((name, f"不是台账工作簿（{path.suffix or '无扩展名'}），未读取；台账须为 .xlsx"))
+    return unread
+
+
 def workbook_paths(folder: Path) -> list[Path]:
-    """The year's workbooks in a stable order (Excel lock files ``~$…`` skipped)."""
+    """The year's workbooks under ``folder`` and its subfolders, in a stable order (lock files,
+    hidden files and other documents are not ledgers: see :func:`unread_files`)."""
     if not folder.is_dir():
         raise LedgerError(f"找不到数据目录 {folder}")
     files = ledger_files(folder)
     paths = [p for p in files if p.suffix.lower() == ".xlsx"]
-    unread = [p.name for p in files if p.suffix.lower() != ".xlsx"]
+    unread = [p.relative_to(folder).as_posix() for p in files if p.suffix.lower() != ".xlsx"]
     if unread:  # never skip a ledger silently: its rows would be lost without a trace
         raise LedgerError(f"{folder} 中有无法读取的台账文件 {'、'.join(unread)}：请在 Excel/WPS 中另存为 .xlsx 后重新运行")
     if not paths:
@@ -291,7 +468,23 @@ def workbook_paths(folder: Path) -> list[Path]:
     return paths
 
 
+def workbook_label(path: Path, folder: Path) -> str:
+    """How a workbook is named in messages and tables: its path below the year folder."""
+    return path.relative_to(folder).as_posix()
+
+
 def iter_workbooks(folder: Path, ledger_format: dict[str, Any]) -> Iterator[tuple[Path, list[RawSheet]]]:
-    """(path, sheets) per workbook of a year folder, in file-name order."""
+    """(path, sheets) per workbook of a year folder (subfolders too), in path order; a workbook in a
+    subfolder is named by its relative path (``县区报送/湖口县.xlsx``)."""
     for path in workbook_paths(folder):
-        yield path, read_workbook(path, ledger_format)
+        label = workbook_label(path, folder)
+        try:
+            sheets = read_workbook(path, ledger_format)
+        except LedgerError as error:
+            message = str(error)
+            if label == path.name or not message.startswith(path.name):
+                raise
+            raise LedgerError(label + message[len(path.name):]) from error
+        for sheet in sheets:
+            sheet.file = label
+        yield path, sheets

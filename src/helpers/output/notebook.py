@@ -24,7 +24,7 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
-from helpers.errors import ReportError
+from helpers.errors import ReportError, input_error_named
 from helpers.output.print_css import REPORT_CSS
 from helpers.output.publish import check_output_folder, mark_folder, new_staging_folder, publish_folder
 from helpers.paths import write_atomic
@@ -263,6 +263,14 @@ def _kernel_manager_class() -> type:
                 self._kernel_spec = KernelSpec(resource_dir=RESOURCES, **spec)
             return self._kernel_spec
 
+        async def _async_interrupt_kernel(self) -> None:
+            # jupyter_client interrupts a kernel before every shutdown request; an idle kernel then
+            # logs "KeyboardInterrupt caught in kernel" although nothing was running. Our kernels are
+            # only shut down after the last cell (or a failed one), so the interrupt is skipped then.
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
         async def _async_pre_start_kernel(self, **kw: Any) -> Any:
             env = dict(kw.pop("env", None) or os.environ)
             root = _helpers_source_root()
@@ -327,7 +335,8 @@ def run_notebook_report(
 
     Raises :class:`ReportError` when a cell fails: the executed notebook is
     saved to ``out_dir/failed/<name>.ipynb`` and nothing else in ``out_dir``
-    changes.
+    changes. A cell that fails on bad input (an :class:`~helpers.errors.InputError`
+    raised in the kernel) raises that same error instead, and nothing is written.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -357,6 +366,9 @@ def run_notebook_report(
                 **engine_kwargs,
             )
         except PapermillExecutionError as exc:
+            bad_input = input_error_named(exc.ename, _first_line(exc.evalue, limit=2000))
+            if bad_input is not None:  # bad input found inside the kernel: one line, exit 2, nothing kept
+                raise bad_input from None
             failed = _save_failed(tmp_notebook, out_dir, name)
             evalue = _first_line(exc.evalue)
             where = f"第 {exc.cell_index + 1} 个单元格（In [{exc.exec_count}]）"

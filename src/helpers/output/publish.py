@@ -56,6 +56,9 @@ def check_output_folder(out_dir: Path, protected: Iterable[Path]) -> None:
     for parent in out.parents:
         if parent.exists() and not parent.is_dir():
             raise UsageError(f"输出位置 {out} 的上级 {parent} 是文件，不是文件夹")
+    existing = next((p for p in out.parents if p.exists()), out)  # the report is staged beside ``out``
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"输出位置 {out} 无法写入：没有文件夹 {existing} 的写权限；请指定可写的文件夹")
     if not out.exists():
         return
     if not out.is_dir():
@@ -101,9 +104,12 @@ def remove_stale_staging(out_dir: Path) -> list[Path]:
 def new_staging_folder(out_dir: Path) -> Path:
     """A fresh hidden folder beside ``out_dir`` (same file system, so the swap is atomic)."""
     out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_staging(out_dir)
-    return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-{os.getpid()}-", dir=out_dir.parent))
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_staging(out_dir)
+        return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-{os.getpid()}-", dir=out_dir.parent))
+    except OSError as error:  # read-only file system, no permission, a full disk
+        raise UsageError(f"输出位置 {out_dir} 无法写入（{error.strerror or type(error).__name__}）；请指定可写的文件夹") from None
 
 
 def publish_folder(staging: Path, out_dir: Path, report: str) -> None:

@@ -18,12 +18,12 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
+from helpers.errors import ReferenceDataError
 from helpers.indicators import definitions as ind
 from helpers.indicators.assessment import county_assessment
 from helpers.indicators.metrics import (
     compute_metrics,
     county_breakdown,
-    load_published,
     province_comparison,
     reconcile,
 )
@@ -35,6 +35,7 @@ from helpers.products.highlights import draft_highlights
 from helpers.products.labels import present
 from helpers.products.metric_labels import metric_label, parameter_labels, sum_label
 from helpers.reference import Reference, load_reference
+from helpers.reference.tables import read_yaml
 from helpers.viz import charts
 
 PACKAGES = ("helpers", "pandas", "matplotlib", "seaborn", "papermill", "nbconvert", "openpyxl")
@@ -53,6 +54,7 @@ class Review:
     previous_metrics: dict[str, Any] | None  # the comparison year's own figures (for the 对比 column)
     breakdown: pd.DataFrame
     published: dict[str, Any] | None
+    published_note: str | None = None  # why there is nothing to reconcile with, when so
 
 
 def build_review(
@@ -75,10 +77,7 @@ def build_review(
     previous = load_year_if_available(compare_year, data_dir, reference)
     window = (campaign_start, campaign_end) if campaign_start and campaign_end else None
     metrics = compute_metrics(current, previous, reference, campaign_window=window)
-    published_file = data_dir / "published" / str(reference.settings.get("published_figures", ""))
-    published = None
-    if reference.settings.get("published_figures") and published_file.is_file():
-        published = (load_published(published_file).get("years") or {}).get(year)
+    published, published_note = published_figures(data_dir, reference, year)
     return Review(
         year=year,
         compare_year=compare_year,
@@ -89,7 +88,34 @@ def build_review(
         previous_metrics=compute_metrics(previous, None, reference) if previous is not None else None,
         breakdown=county_breakdown(current.tables["projects"], reference, year),
         published=published,
+        published_note=published_note,
     )
+
+
+def published_figures(data_dir: Path, reference: Reference, year: int) -> tuple[dict[str, Any] | None, str | None]:
+    """The figures the city published for ``year`` (``data/published/<settings.published_figures>``),
+    or None and the reason, stated in the reconciliation: no file named, the file is missing,
+    it belongs to another city (its ``city:``), or it has no entry for the year. A file that is
+    not valid YAML is a ReferenceDataError."""
+    name = reference.settings.get("published_figures")
+    if not name:
+        return None, "settings.yaml 未指定 published_figures（公开数据文件），本期未与公开数据核对"
+    path = Path(data_dir) / "published" / str(name)
+    if not path.is_file():
+        return None, f"找不到公开数据文件 published/{name}（settings.yaml 的 published_figures），本期未与公开数据核对"
+    content = read_yaml(path)
+    city = content.get("city")
+    if city != reference.city:
+        return None, f"公开数据文件 published/{name} 属于「{city or '未注明城市'}」，不是参考数据的城市「{reference.city}」，未核对"
+    years = content.get("years")
+    if not isinstance(years, dict):
+        raise ReferenceDataError(f"{name}: years 应为“年度: 指标”映射，实为 {type(years).__name__}")
+    if year not in years:
+        listed = "、".join(str(y) for y in sorted(years, key=str)) or "（无）"
+        return None, f"公开数据文件 published/{name} 中没有 {year} 年的数据（已有：{listed}），本期未与公开数据核对"
+    if not isinstance(years[year], dict):
+        raise ReferenceDataError(f"{name}: {year} 年的数据应为“指标: 数值”映射，实为 {type(years[year]).__name__}")
+    return years[year], None
 
 
 # ------------------------------------------------------------------------------------ provenance
@@ -383,8 +409,8 @@ def reconciliation_table(review: Review) -> pd.DataFrame:
     (``helpers.products.metric_labels``), both values as numbers, the difference at the published precision
     (computed, rounded as the rule says, minus published) and the status."""
     columns = ["指标", "单位", "公开发布", "本工具计算", "差异", "比较方式", "是否一致"]
-    if not review.published:
-        return pd.DataFrame(columns=columns)
+    if not review.published:  # say why (no file, another city's file, no entry for the year)
+        return pd.DataFrame({"说明": [review.published_note or "本期没有公开发布的数据"]})
     table = reconcile(review.metrics, review.published)
     rows = []
     for path, published, computed, rule, match in table[["path", "published", "computed", "rule", "match"]].itertuples(index=False):

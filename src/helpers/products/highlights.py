@@ -2,7 +2,9 @@
 
 The wording lives in ``data/reference/highlights.yaml`` (templates + data, no hand-typed
 numbers). A clause whose value is not available is left out; a sentence whose first clause
-is not available is left out whole — never filled with zeros.
+is not available is left out whole — never filled with zeros. Every placeholder is checked
+when the templates are loaded: a path that names no figure (a typo) is a one-line
+``ReferenceDataError``, never a sentence silently left out.
 
 >>> draft_sentences([["全市项目{a/count|int}个", "同比{a/yoy|growth}"]], {"a": {"count": 5, "yoy": None}})
 ['全市项目5个。']
@@ -12,6 +14,7 @@ is not available is left out whole — never filled with zeros.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -21,11 +24,14 @@ import yaml
 
 from helpers.errors import ReferenceDataError
 from helpers.indicators.definitions import round_half_up
-from helpers.indicators.metrics import get_path
+from helpers.indicators.metrics import compute_metrics, get_path
+from helpers.ingest.clean import empty_clean_year
 from helpers.reference import Reference
 
 PLACEHOLDER = re.compile(r"\{([^{}|]+)\|([a-z]+)\}")
 CHINESE_DIGITS = "零一二三四五六七八九"
+#: The keys :func:`derived_values` can give (``{derived/…|text}`` placeholders).
+DERIVED_KEYS = ("event_names", "event_counts", "event_total", "campaign_period", "chain_summary")
 
 
 def chinese_ordinal(number: int) -> str:
@@ -114,21 +120,82 @@ def derived_values(metrics: dict[str, Any]) -> dict[str, Any]:
     return derived
 
 
+def metric_paths(reference: Reference) -> tuple[dict[str, Any], list[str]]:
+    """The shape of the figures a template may name: every figure computed on a year whose sheets
+    are all present and empty, with a campaign and a previous year (so that year-on-year and
+    campaign keys exist), plus the province ranks of ``indicators.csv`` and ``derived/…``.
+    Returns the tree and its flattened paths (for suggestions)."""
+    tree = compute_metrics(
+        empty_clean_year(2000, reference), empty_clean_year(1999, reference), reference, campaign_window=("2000-01-01", "2000-12-31")
+    )
+    for key in reference.indicators["key"]:
+        section, measure = key.split(".")
+        tree.setdefault(section, {})[f"{measure}_rank"] = None
+    tree["derived"] = dict.fromkeys(DERIVED_KEYS)
+    paths: list[str] = []
+
+    def walk(node: Any, prefix: str) -> None:
+        for key, value in node.items():
+            path = f"{prefix}/{key}" if prefix else str(key)
+            if isinstance(value, dict) and value:
+                walk(value, path)
+            else:
+                paths.append(path)
+
+    walk(tree, "")
+    return tree, paths
+
+
+def _resolves(tree: dict[str, Any], path: str) -> bool:
+    """Whether ``path`` names a figure of ``tree``; below a mapping that is empty in the shape
+    (keyed by the data: events, chains) any key is accepted."""
+    node: Any = tree
+    for part in path.split("/"):
+        if isinstance(node, dict) and not node:
+            return True
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def _sentence_lines(text: str) -> list[int]:
+    """1-based line of each sentence of ``highlights.yaml`` (empty when the YAML cannot be composed)."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return []
+    for key, value in getattr(root, "value", []):
+        if getattr(key, "value", None) == "sentences" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
 def load_templates(reference: Reference) -> list[list[str]]:
-    """The sentence templates of ``highlights.yaml``, checked: lists of clauses with known formats."""
+    """The sentence templates of ``highlights.yaml``, checked: lists of clauses with known formats
+    whose every placeholder names a figure the kit computes."""
     path = Path(reference.directory) / "highlights.yaml"
     try:
-        with path.open(encoding="utf-8") as handle:
-            sentences = (yaml.safe_load(handle) or {}).get("sentences")
-    except (OSError, yaml.YAMLError, AttributeError) as error:
-        raise ReferenceDataError(f"highlights.yaml: 无法读取（{type(error).__name__}）") from error
+        text = path.read_bytes().decode("utf-8-sig")
+        sentences = (yaml.safe_load(text) or {}).get("sentences")
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError) as error:
+        raise ReferenceDataError(f"highlights.yaml: 无法读取（{type(error).__name__}）") from None
     if not isinstance(sentences, list) or not all(isinstance(s, list) and s for s in sentences):
         raise ReferenceDataError("highlights.yaml: sentences 应为句子列表，每句是若干分句组成的列表")
+    lines = _sentence_lines(text)
+    tree, paths = metric_paths(reference)
     for number, clauses in enumerate(sentences, start=1):
+        line = f"第 {lines[number - 1]} 行（第 {number} 句）" if len(lines) >= number else f"第 {number} 句"
+        where = f"highlights.yaml {line}"
         for clause in clauses:
             unknown = [fmt for _path, fmt in PLACEHOLDER.findall(str(clause)) if fmt not in FORMATS]
             if not isinstance(clause, str) or unknown:
-                raise ReferenceDataError(f"highlights.yaml 第 {number} 句: 分句 {clause!r} 的格式 {unknown} 不可用（可用：{'、'.join(FORMATS)}）")
+                raise ReferenceDataError(f"{where}: 分句 {clause!r} 的格式 {unknown} 不可用（可用：{'、'.join(FORMATS)}）")
+            for placeholder, _fmt in PLACEHOLDER.findall(clause):
+                if not _resolves(tree, placeholder):
+                    close = difflib.get_close_matches(placeholder, paths, n=1, cutoff=0.5)
+                    hint = f"（是否应为 {close[0]}？）" if close else ""
+                    raise ReferenceDataError(f"{where}: 分句 {clause!r} 中的 {{{placeholder}}} 不是本工具计算的指标{hint}")
     return sentences
 
 

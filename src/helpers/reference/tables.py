@@ -7,6 +7,7 @@ so the cleaning code never carries a name of its own.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from dataclasses import dataclass, field
@@ -21,10 +22,15 @@ from helpers.errors import ReferenceDataError
 from helpers.normalize import NameIndex
 from helpers.paths import default_reference_dir
 from helpers.reference.indicators import ColumnLabel, IndicatorSpec, load_column_labels, load_indicator_registry, size_words
+from helpers.reference.ledger_format import validate_ledger_format
 from helpers.reference.roles import validate_roles
 
 ALIAS_SEPARATOR = "|"
 
+
+# Thresholds that are counts of years, not amounts: how far from the ledger's year a date may lie
+# before it is reported (签约日期 2099 in the 2022 ledger).
+DATE_WINDOW_KEYS = ("date_window_years_before", "date_window_years_after")
 
 # Analysts save the CSVs from Excel/WPS: UTF-8 (with or without BOM) or, on Chinese Windows, GB18030/GBK.
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -42,10 +48,30 @@ def _decode(path: Path) -> str:
     raise ReferenceDataError(f"{path.name}: 无法识别文件编码（应为 UTF-8 或 GB18030/GBK），请在 Excel 中另存为“CSV UTF-8”")
 
 
+def _check_field_counts(text: str, file: str) -> None:
+    """Every data row has as many fields as the header: pandas would silently take a first data row
+    with one field too many for an index column (shifting every column), and fill short rows."""
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if not header:
+        return
+    for row in reader:
+        if len(row) > len(header):
+            raise ReferenceDataError(
+                f"{file} 第 {reader.line_num} 行: 有 {len(row)} 个字段，表头只有 {len(header)} 列（多了逗号？含逗号的值需加英文双引号）"
+            )
+        if row and len(row) < len(header) and any(cell.strip() for cell in row):
+            raise ReferenceDataError(f"{file} 第 {reader.line_num} 行: 只有 {len(row)} 个字段，表头有 {len(header)} 列（少了逗号？）")
+
+
 def _read_csv(path: Path, required: list[str]) -> pd.DataFrame:
     if not path.is_file():
         raise ReferenceDataError(f"参考数据缺失：{path}")
     text = _decode(path)
+    try:
+        _check_field_counts(text, path.name)
+    except csv.Error as error:
+        raise ReferenceDataError(f"{path.name}: 不是有效的 CSV（{error}）") from None
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except pd.errors.EmptyDataError:
@@ -96,6 +122,12 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if not isinstance(content, dict):
         raise ReferenceDataError(f"{path.name}: 顶层应为“键: 值”映射，实为 {_yaml_type(content)}")
     return content
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """A YAML file whose top level is a mapping (a published-figures file, a reference table);
+    missing, undecodable or malformed is a one-line ReferenceDataError naming line and column."""
+    return _read_yaml(Path(path))
 
 
 def _yaml_type(value: Any) -> str:
@@ -226,6 +258,15 @@ class Reference:
         except KeyError:  # validate_roles makes every required role present: this is a bug
             raise KeyError(f"roles.yaml has no role {vocabulary}/{role}; add it to REQUIRED_ROLES") from None
 
+    def date_window(self, year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """First and last day a date of ``year``'s ledger may plausibly have (``thresholds.yaml``).
+
+        >>> [d.date().isoformat() for d in load_reference().date_window(2022)]
+        ['2012-01-01', '2023-12-31']
+        """
+        before, after = (int(self.thresholds[key]) for key in DATE_WINDOW_KEYS)
+        return pd.Timestamp(year - before, 1, 1), pd.Timestamp(year + after, 12, 31)
+
     def threshold_wan(self, name: str) -> float:
         """A size threshold of ``thresholds.yaml`` converted from 亿元 to 万元."""
         return float(self.thresholds[name]) * 10_000
@@ -317,6 +358,11 @@ def load_reference(reference_dir: Path | None = None) -> Reference:
     reversed_windows = campaigns.index[campaigns["start"] > campaigns["end"]].tolist()
     if reversed_windows:
         raise ReferenceDataError(f"campaigns.csv 第 {reversed_windows[0] + 2} 行: 开始日期晚于结束日期")
+    repeated = campaigns.index[campaigns["year"].duplicated()].tolist()
+    if repeated:
+        year = campaigns.at[repeated[0], "year"]
+        first = campaigns.index[campaigns["year"] == year][0]
+        raise ReferenceDataError(f"campaigns.csv 第 {repeated[0] + 2} 行: {year} 年已有攻坚行动（第 {first + 2} 行）；每年只能有一行")
 
     thresholds = _read_yaml(directory / "thresholds.yaml")
     for key in ("outside_projects_min", "hundred_million_min", "fifty_twenty_min", "tier_50_min", "tier_100_min", "big_started_bands"):
@@ -327,6 +373,11 @@ def load_reference(reference_dir: Path | None = None) -> Reference:
             isinstance(v, (int, float)) and not isinstance(v, bool) for v in values
         ):
             raise ReferenceDataError(f"thresholds.yaml: {key} 应为数字（亿元），实为 {thresholds[key]!r}")
+    for key in DATE_WINDOW_KEYS:
+        value = thresholds.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+            shown = "缺少该项" if key not in thresholds else f"实为 {value!r}"
+            raise ReferenceDataError(f"thresholds.yaml: {key} 应为 0–100 之间的整数（年），{shown}")
 
     registry = load_indicator_registry(_read_csv(directory / "indicators.csv", []), thresholds)
     indicators = pd.DataFrame(
@@ -350,13 +401,9 @@ def load_reference(reference_dir: Path | None = None) -> Reference:
             if aliases is not None and not isinstance(aliases, list):
                 raise ReferenceDataError(f"categories.yaml: {vocabulary}/{name} 的别名应为列表，实为 {aliases!r}")
     roles = validate_roles(_read_yaml(directory / "roles.yaml"), categories)
-    ledger_format = _read_yaml(directory / "ledger_format.yaml")
-    for sheet_key, spec in ledger_format.items():
-        if not isinstance(spec, dict):
-            raise ReferenceDataError(f"ledger_format.yaml: {sheet_key} 应为映射，实为 {_yaml_type(spec)}")
-        for column in ("sheet", "columns"):
-            if column not in spec:
-                raise ReferenceDataError(f"ledger_format.yaml: {sheet_key} 缺少 {column}")
+    ledger_format = validate_ledger_format(
+        _read_yaml(directory / "ledger_format.yaml"), categories, (directory / "ledger_format.yaml").read_text(encoding="utf-8-sig")
+    )
 
     return Reference(
         directory=directory,

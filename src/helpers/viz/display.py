@@ -3,12 +3,14 @@
 Tables are shown as HTML with ids derived from the table's content and caption (a Styler's
 default random ids would break byte-identical reruns; one shared id would let one table's
 ``<style>`` block restyle another and duplicate ids in the page) plus a plain-text twin, with amounts at 2 decimals; text as Markdown;
-charts through ``charts.show``.
+charts through ``charts.show``. Ledger text is data: cell values, column labels, captions, list items
+and texts are HTML-escaped, so a project called ``<script>…`` is shown, never run.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 from collections.abc import Iterable
 
 import pandas as pd
@@ -33,16 +35,27 @@ def table_uuid(table: pd.DataFrame, caption: str | None = None) -> str:
     return hashlib.sha256(content.encode("utf-8")).hexdigest()[:10]
 
 
+def escape_text(text: object) -> str:
+    """Text for Markdown/HTML output with ``&``, ``<`` and ``>`` escaped (shown as typed).
+
+    >>> escape_text("<img src=x onerror=alert(2)>")
+    '&lt;img src=x onerror=alert(2)&gt;'
+    """
+    return html.escape(str(text), quote=False)
+
+
 def show_table(table: pd.DataFrame, caption: str | None = None) -> None:
-    """A table without its index; empty values shown as "—" (not available), never as 0."""
+    """A table without its index; empty values shown as "—" (not available), never as 0;
+    every value and column label HTML-escaped."""
     if caption:
-        display(Markdown(f"**{caption}**"))
+        display(Markdown(f"**{escape_text(caption)}**"))
     if table.empty:
         display(Markdown("（本期无数据）"))
         return
     shown = table.astype(object).where(table.notna(), "—")
     text_columns = [c for c in table.columns if all(isinstance(v, str) for v in table[c].dropna())]
-    styler = shown.style.hide(axis="index").format(precision=2, thousands=",")
+    styler = shown.style.hide(axis="index").format(precision=2, thousands=",", escape="html")
+    styler = styler.format_index(escape="html", axis="columns")
     styler = styler.set_uuid(table_uuid(table, caption))
     number_columns = [c for c in table.columns if c not in text_columns]
     styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})
@@ -53,9 +66,11 @@ def show_table(table: pd.DataFrame, caption: str | None = None) -> None:
 
 
 def show_text(text: str) -> None:
-    display(Markdown(text))
+    """Markdown text (``**bold**`` works); HTML in it is shown as text, not rendered."""
+    display(Markdown(escape_text(text)))
 
 
 def show_list(items: Iterable[str], empty: str = "（暂无）") -> None:
-    lines = [f"{i}. {item}" for i, item in enumerate(items, start=1)]
-    display(Markdown("\n".join(lines) if lines else empty))
+    """A numbered list; each item's HTML is shown as text."""
+    lines = [f"{i}. {escape_text(item)}" for i, item in enumerate(items, start=1)]
+    display(Markdown("\n".join(lines) if lines else escape_text(empty)))
