@@ -116,7 +116,9 @@ def calculated_by_excel(path: Path, values: dict[str, str]) -> None:
                 data = data.replace(b' fullCalcOnLoad="1"', b"")
             elif item.filename.startswith("xl/worksheets/sheet"):
                 for cell, value in values.items():
-                    data = re.sub(rb'(<c r="%s"[^>]*>)(<f>[^<]*</f>)<v\s*/>' % cell.encode(), rb"\1\2<v>%s</v>" % value.encode(), data)
+                    # openpyxl writes an empty value as <v /> (ElementTree) or <v></v> (lxml)
+                    pattern = rb'(<c r="%s"[^>]*>)(<f>[^<]*</f>)(?:<v\s*/>|<v></v>)' % cell.encode()
+                    data = re.sub(pattern, rb"\1\2<v>%s</v>" % value.encode(), data)
             target.writestr(item, data)
     path.write_bytes(buffer.getvalue())
 
