@@ -119,9 +119,9 @@ def compute_metrics(
     previous_year = previous_period.year
     projects = ytd.period_projects(current.tables["projects"], current.tables["monthly_funds"], period)
     trips, leads = (current.tables[t] for t in ("trips", "leads"))
-    previous_projects = (
-        ytd.period_projects(previous.tables["projects"], previous.tables["monthly_funds"], previous_period) if previous is not None else None
-    )
+    previous_projects = None
+    if previous is not None:
+        previous_projects = ytd.period_projects(previous.tables["projects"], previous.tables["monthly_funds"], previous_period)
     city_sources, province_sources = "outside_city", "outside_province"  # source roles (roles.yaml)
 
     outside_province = ind.outside_projects(projects, reference, province_sources)
