@@ -276,9 +276,15 @@ def test_internal_consistency(truth, year):
     assert set(ld["project_id"].dropna()) <= set(p["project_id"])
     pr = t["province_peers"]
     assert (pr["city"] == "九江市").sum() == 1
-    w = pd.read_csv(REF / "assessment_weights.csv")
+    from helpers.reference import load_reference
+
+    target_names = {spec.name for spec in load_reference(REF).target_indicators()}
     tg = t["targets"]
-    assert set(tg["indicator"]) == set(w["indicator"]) and len(tg) == len(w) * len(units)
+    units_rows = tg[tg["county"] != "九江市"]
+    # every reporting unit has a target for every target indicator; the city gives its own for one
+    assert set(tg["indicator"]) == target_names and len(units_rows) == len(target_names) * len(units)
+    assert set(units_rows["county"]) == units and (tg["county"] == "九江市").sum() == 1
+    assert (tg["target"] == 0).sum() == 1  # one planted zero target (a data-quality warning)
 
 
 def test_text_columns_use_none(truth):
@@ -340,7 +346,7 @@ def test_cleaner_reproduces_truth(tmp_path, year):
     truth = build_sample_tables(year)
     keys = {"projects": ["project_id"], "monthly_funds": ["project_id", "month"], "leads": ["lead_id"],
             "trips": ["departed_on", "unit", "leader", "destination"], "chain_map": ["county", "chain", "link", "item"],
-            "province_peers": ["city", "indicator"], "targets": ["county", "indicator"]}
+            "province_peers": ["city", "indicator", "through_month"], "targets": ["county", "indicator"]}
     def norm(df: pd.DataFrame) -> pd.DataFrame:
         df = df.copy()
         for col in df.columns:

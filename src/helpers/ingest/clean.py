@@ -169,11 +169,11 @@ class _RowParser:
         return ParseFailure(reason=f"未知的{label}「{normalize_text(raw)}」{hint}", raw=str(raw))
 
     def lookup_unit_or_city(self, kind: str, raw: Any) -> str | ParseFailure | None:
-        """A reporting unit, else the city itself (its name, an alias of it, or ``全市``)."""
-        found = self.lookup(kind, raw)
-        if isinstance(found, ParseFailure) and city_names(self.reference).get(name_key(str(raw))):
+        """The city itself (its name, an alias of it, or ``全市``), else a reporting unit. The city
+        comes first: ``九江市`` must not match a unit through an old name (九江县 → 柴桑区)."""
+        if not is_blank(raw) and name_key(str(raw)) in city_names(self.reference):
             return self.reference.city
-        return found
+        return self.lookup(kind, raw)
 
     def flags(self, raw: Any) -> tuple[str | None, list[str]]:
         """Investor flags in canonical order, and the tokens that were not recognized."""
