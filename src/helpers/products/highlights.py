@@ -57,6 +57,7 @@ FORMATS: dict[str, Callable[[Any], str]] = {
     "growth": lambda v: _signed(float(v), "增长", "下降", "%"),
     "change": lambda v: _signed(float(v), "增加", "减少", digits=0),
     "pp": lambda v: _signed(float(v), "提高", "降低", "个百分点"),
+    "schedule": lambda v: _signed(float(v), "超序时进度", "低于序时进度", "个百分点"),
     "text": str,
 }
 
@@ -114,21 +115,27 @@ def derived_values(metrics: dict[str, Any]) -> dict[str, Any]:
     return derived
 
 
-def load_templates(reference: Reference) -> list[list[str]]:
-    """The sentence templates of ``highlights.yaml``, checked: lists of clauses with known formats."""
-    path = Path(reference.directory) / "highlights.yaml"
+def load_templates(reference: Reference, file: str = "highlights.yaml", key: str = "sentences") -> list[list[str]]:
+    """The sentence templates under ``key`` of ``file`` (default: the highlights), checked: lists of
+    clauses with known formats."""
+    path = Path(reference.directory) / file
     try:
         with path.open(encoding="utf-8") as handle:
-            sentences = (yaml.safe_load(handle) or {}).get("sentences")
+            sentences = (yaml.safe_load(handle) or {}).get(key)
     except (OSError, yaml.YAMLError, AttributeError) as error:
-        raise ReferenceDataError(f"highlights.yaml: 无法读取（{type(error).__name__}）") from error
+        raise ReferenceDataError(f"{file}: 无法读取（{type(error).__name__}）") from error
+    return check_templates(sentences, file, key)
+
+
+def check_templates(sentences: Any, file: str, key: str = "sentences") -> list[list[str]]:
+    """Sentence templates checked: a list of sentences, each a list of clauses whose formats are known."""
     if not isinstance(sentences, list) or not all(isinstance(s, list) and s for s in sentences):
-        raise ReferenceDataError("highlights.yaml: sentences 应为句子列表，每句是若干分句组成的列表")
+        raise ReferenceDataError(f"{file}: {key} 应为句子列表，每句是若干分句组成的列表")
     for number, clauses in enumerate(sentences, start=1):
         for clause in clauses:
             unknown = [fmt for _path, fmt in PLACEHOLDER.findall(str(clause)) if fmt not in FORMATS]
             if not isinstance(clause, str) or unknown:
-                raise ReferenceDataError(f"highlights.yaml 第 {number} 句: 分句 {clause!r} 的格式 {unknown} 不可用（可用：{'、'.join(FORMATS)}）")
+                raise ReferenceDataError(f"{file} 第 {number} 句: 分句 {clause!r} 的格式 {unknown} 不可用（可用：{'、'.join(FORMATS)}）")
     return sentences
 
 

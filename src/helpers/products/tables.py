@@ -9,9 +9,10 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.indicators import definitions as ind
+from helpers.ingest.clean import COUNT_KEYS, CleanYear
 from helpers.reference import Reference
 
-__all__ = ["chain_completeness_ranked", "lifecycle_stages", "monthly_cumulative_funds", "with_city_total"]
+__all__ = ["chain_completeness_ranked", "lifecycle_stages", "monthly_cumulative_funds", "sheet_counts", "with_city_total"]
 
 
 def with_city_total(breakdown: pd.DataFrame, reference: Reference) -> pd.DataFrame:
@@ -66,3 +67,24 @@ def monthly_cumulative_funds(monthly_funds: pd.DataFrame, year: int) -> pd.DataF
     """
     by_month = monthly_funds.groupby("month")["funds"].sum().reindex(range(1, 13), fill_value=0.0)
     return pd.DataFrame({"month": by_month.index, "year": f"{year}年", "cumulative_funds": by_month.cumsum().to_numpy()})
+
+
+def sheet_counts(clean: CleanYear, reference: Reference) -> pd.DataFrame:
+    """Per kind of sheet: rows read and where each went (clean, quarantined, subtotal, blank,
+    duplicates merged), with the sheet's warnings; ``table`` is the sheet's name in the ledgers.
+
+    >>> from helpers.reference import load_reference
+    >>> counts = pd.DataFrame([{"file": "a.xlsx", "sheet": "外出", "table": "trips", "rows_read": 5, "clean": 4,
+    ...                         "quarantined": 1, "subtotal": 0, "blank": 0, "duplicates_merged": 0}])
+    >>> year = CleanYear(2023, {}, pd.DataFrame(), pd.DataFrame({"table": ["trips"]}), counts)
+    >>> sheet_counts(year, load_reference()).to_dict("records")
+    [{'table': '外出招商', 'rows_read': 5, 'clean': 4, 'quarantined': 1, 'subtotal': 0, 'blank': 0, 'duplicates_merged': 0, \
+'warnings': 1}]
+    """
+    counts = clean.counts()
+    warnings = clean.warnings.groupby("table").size() if len(clean.warnings) else pd.Series(dtype="int64")
+    rows = [
+        {"table": reference.ledger_format[table]["sheet"], **values, "warnings": int(warnings.get(table, 0))}
+        for table, values in counts.items()
+    ]
+    return pd.DataFrame(rows, columns=["table", *COUNT_KEYS, "warnings"])
