@@ -153,7 +153,8 @@ def weighted_completion(progress: pd.DataFrame, weights: Mapping[str, float], pe
         )
     table = pd.DataFrame(rows, columns=["county", "weighted_completion_pct", "gap_pp", "indicators"], dtype=object)
     ranks = shared_rank(table["weighted_completion_pct"].astype(float))
-    table["place"] = [None if pd.isna(v) else int(r) for v, r in zip(table["weighted_completion_pct"], ranks, strict=True)]
+    places = [None if pd.isna(v) else int(r) for v, r in zip(table["weighted_completion_pct"], ranks, strict=True)]
+    table["place"] = pd.Series(places, index=table.index, dtype=object)  # no completion: no place (None)
     order = table.assign(_value=table["weighted_completion_pct"].astype(float)).sort_values(
         ["_value", "county"], ascending=[False, True], na_position="last", kind="stable"
     )
