@@ -123,6 +123,12 @@ def calculated_by_excel(path: Path, values: dict[str, str]) -> None:
     path.write_bytes(buffer.getvalue())
 
 
+def _format_line(text: str) -> int:
+    """The line of the shipped ledger_format.yaml that holds ``text`` (as the error names it)."""
+    lines = (REFERENCE_DIR / "ledger_format.yaml").read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, start=1) if text in line)
+
+
 # ----------------------------------------------------------------------------- cases
 
 
@@ -471,7 +477,7 @@ CASES: list[Case] = [
         "reference",
         with_reference(replace_in("ledger_format.yaml", "field: total_investment, type: amount", "field: total_investment, type: amout")),
         exit_code=2,
-        message="ledger_format.yaml 第 24 行: projects/total_investment 的 type 'amout' 不可用（可用：text、amount、",
+        message=f"ledger_format.yaml 第 {_format_line('field: total_investment')} 行: projects/total_investment 的 type 'amout' 不可用（可用：text、amount、",
     ),
     Case(
         "key-column-spec-removed",

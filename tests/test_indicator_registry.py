@@ -28,17 +28,22 @@ def described(key: str) -> bool:
     return suffix == "rank" and base in REFERENCE.indicator_registry and REFERENCE.indicator_registry[base].ranked
 
 
-@pytest.mark.parametrize("year", available_years(DATA_DIR))
-def test_every_computed_figure_is_in_the_registry(year):
-    metrics = year_metrics(year, DATA_DIR, REFERENCE)
-    keys = [k for k in leaf_keys(metrics) if k != "year"]
+# every sample year, and January..M figures (the monthly bulletin's): same keys, same registry
+PERIODS = [(year, None) for year in available_years(DATA_DIR)] + [(2023, 6), (2022, 1)]
+PERIOD_IDS = [f"{year}" if month is None else f"{year}-{month:02d}" for year, month in PERIODS]
+
+
+@pytest.mark.parametrize("year, month", PERIODS, ids=PERIOD_IDS)
+def test_every_computed_figure_is_in_the_registry(year, month):
+    metrics = year_metrics(year, DATA_DIR, REFERENCE, month=month)
+    keys = [k for k in leaf_keys(metrics) if k not in ("year", "month")]
     undescribed = [k for k in keys if not described(k)]
     assert not undescribed, f"add these to data/reference/indicators.csv: {undescribed}"
 
 
-@pytest.mark.parametrize("year", available_years(DATA_DIR))
-def test_every_registered_figure_is_computed(year):
-    metrics = year_metrics(year, DATA_DIR, REFERENCE)
+@pytest.mark.parametrize("year, month", PERIODS, ids=PERIOD_IDS)
+def test_every_registered_figure_is_computed(year, month):
+    metrics = year_metrics(year, DATA_DIR, REFERENCE, month=month)
     keys = set(leaf_keys(metrics))
     sections = set(metrics)
     missing = [

@@ -395,21 +395,22 @@ def test_team_trips(rows, expected, reference):
 
 
 @pytest.mark.parametrize(
-    "previous, expected_change",
+    "previous, expected_change, expected_pct",
     [
-        (TRIPS_2021, 2),  # 3 county trips in 2022 − 1 in 2021 = +2
-        (None, None),  # no previous ledger → not available (never 0)
-        ([], 3),  # previous ledger without trips → 3 − 0
+        (TRIPS_2021, 2, 200.0),  # 3 county trips in 2022 − 1 in 2021 = +2, +200 %
+        (None, None, None),  # no previous ledger → not available (never 0)
+        ([], 3, None),  # previous ledger without trips → 3 − 0; a growth from 0 is not available
     ],
     ids=["with-previous", "no-previous-year", "previous-year-empty"],
 )
-def test_principal_trips(previous, expected_change, reference):
+def test_principal_trips(previous, expected_change, expected_pct, reference):
     previous_trips = None if previous is None else tb.trips(*previous)
     assert ind.principal_trips(tb.trips(*TRIPS_2022), reference, Y, previous_trips) == {
         "city_unit_count": 3,  # 市商务局 ×2, 市发改委
         "city_units": 2,  # distinct units
         "county_count": 3,  # 瑞昌市 ×2, 彭泽县
         "county_count_yoy_change": expected_change,
+        "county_count_yoy_pct": expected_pct,
     }
 
 
@@ -938,7 +939,9 @@ def test_empty_year_without_previous(reference):
     assert metrics["fifty_twenty_applied"] == FIFTY_EMPTY
     assert metrics["team_trips"] == {"count": 0}
     assert metrics["team_leads"] == {"count": 0, "planned_20b_plus": 0, "signed": 0, "signed_20b_plus": 0, "signed_amount": 0.0}
-    assert metrics["principal_trips"] == {"city_unit_count": 0, "city_units": 0, "county_count": 0, "county_count_yoy_change": None}
+    assert metrics["principal_trips"] == {
+        "city_unit_count": 0, "city_units": 0, "county_count": 0, "county_count_yoy_change": None, "county_count_yoy_pct": None
+    }
     assert metrics["event_signings"] == {}
     assert metrics["new_started_100m"] == {"count": 0, "count_yoy_change": None, "over_10b": 0, "over_30b": 0}
     assert metrics["emerging_share"] == {"count": 0, "total": 0, "share_pct": None, "previous_share_pct": None, "share_change_pp": None}
@@ -1015,8 +1018,10 @@ def whole_year(reference):
         (False, "fifty_twenty_applied", {**FIFTY_2022, "average_yoy_pct": None}),
         (True, "team_trips", {"count": 2}),
         (True, "team_leads", {"count": 6, "planned_20b_plus": 3, "signed": 3, "signed_20b_plus": 1, "signed_amount": 35.0}),
-        (True, "principal_trips", {"city_unit_count": 3, "city_units": 2, "county_count": 3, "county_count_yoy_change": 2}),
-        (False, "principal_trips", {"city_unit_count": 3, "city_units": 2, "county_count": 3, "county_count_yoy_change": None}),
+        (True, "principal_trips",
+         {"city_unit_count": 3, "city_units": 2, "county_count": 3, "county_count_yoy_change": 2, "county_count_yoy_pct": 200.0}),
+        (False, "principal_trips",
+         {"city_unit_count": 3, "city_units": 2, "county_count": 3, "county_count_yoy_change": None, "county_count_yoy_pct": None}),
         (True, "event_signings", {}),
         (True, "new_started_100m", {"count": 4, "count_yoy_change": 3, "over_10b": 3, "over_30b": 1}),
         (False, "new_started_100m", {"count": 4, "count_yoy_change": None, "over_10b": 3, "over_30b": 1}),

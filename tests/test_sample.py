@@ -277,9 +277,14 @@ def test_internal_consistency(truth, year):
     assert set(ld["project_id"].dropna()) <= set(p["project_id"])
     pr = t["province_peers"]
     assert (pr["city"] == "九江市").sum() == 1
-    w = load_reference(REF).weights  # indicator names (the file may give keys)
+
+    target_names = {spec.name for spec in load_reference(REF).target_indicators()}
     tg = t["targets"]
-    assert set(tg["indicator"]) == set(w["indicator"]) and len(tg) == len(w) * len(units)
+    units_rows = tg[tg["county"] != "九江市"]
+    # every reporting unit has a target for every target indicator; the city gives its own for one
+    assert set(tg["indicator"]) == target_names and len(units_rows) == len(target_names) * len(units)
+    assert set(units_rows["county"]) == units and (tg["county"] == "九江市").sum() == 1
+    assert (tg["target"] == 0).sum() == 1  # one planted zero target (a data-quality warning)
 
 
 def test_text_columns_use_none(truth):
@@ -334,14 +339,13 @@ def test_messy_cells_parse_back():
 def test_cleaner_reproduces_truth(tmp_path, year):
     """Cleaning the written workbooks gives exactly the truth tables, and the planted bad rows are quarantined."""
     from helpers.ingest.clean import clean_year
-    from helpers.reference import load_reference
 
     write_sample(tmp_path, years=[year])
     clean = clean_year(tmp_path / "raw" / str(year), year, load_reference(REF))
     truth = build_sample_tables(year)
     keys = {"projects": ["project_id"], "monthly_funds": ["project_id", "month"], "leads": ["lead_id"],
             "trips": ["departed_on", "unit", "leader", "destination"], "chain_map": ["county", "chain", "link", "item"],
-            "province_peers": ["city", "indicator"], "targets": ["county", "indicator"]}
+            "province_peers": ["city", "indicator", "through_month"], "targets": ["county", "indicator"]}
     def norm(df: pd.DataFrame) -> pd.DataFrame:
         df = df.copy()
         for col in df.columns:
@@ -366,7 +370,6 @@ def test_cleaner_reproduces_truth(tmp_path, year):
 def test_committed_workbooks_are_the_generator_output(tmp_path, year):
     """data/raw/<year>/ is exactly what `zhaoshang sample` writes: regenerate and compare the cleaned tables."""
     from helpers.ingest.clean import OUTPUT_TABLES, clean_year
-    from helpers.reference import load_reference
 
     reference = load_reference(REF)
     write_sample(tmp_path, years=[year])
@@ -385,7 +388,6 @@ def test_scale_multiplies_the_ledger_in_the_same_format(tmp_path):
     """--scale N: about N times the trips and leads, and the projects (the pinned 50·20 set stays),
     written in the same messy format and cleaned without loss."""
     from helpers.ingest.clean import clean_year
-    from helpers.reference import load_reference
 
     base, scaled = build_sample_tables(2022), build_sample_tables(2022, scale=3)
     for table in ("trips", "leads"):  # the published subsets scale exactly; a few filler rows are rounded

@@ -88,20 +88,32 @@ def command_clean(args: argparse.Namespace) -> int:
     return 0
 
 
-def year_metrics(year: int, data_dir: Path, reference: Reference, *, progress: bool = False) -> dict:
-    """Clean (or read from the cache) ``year`` and the previous year, then compute the metrics."""
+def year_metrics(
+    year: int, data_dir: Path, reference: Reference, *, month: int | None = None, force: bool = False, progress: bool = False
+) -> dict:
+    """Clean (or read from the cache) ``year`` and the previous year, then compute the metrics of
+    the whole year or, with ``month``, of January to the end of that month (same keys, plus ``month``).
+
+    A month beyond the year's latest month with data is a UsageError unless ``force``.
+    """
     from helpers.indicators.metrics import compute_metrics
+    from helpers.indicators.period import Period
+    from helpers.indicators.year_to_date import check_month, latest_month_with_data
     from helpers.ingest.cache import load_year, load_year_if_available
 
     current = load_year(year, data_dir, reference, progress=progress)
     previous = load_year_if_available(year - 1, data_dir, reference)
-    return {"year": year, **compute_metrics(current, previous, reference)}
+    if month is None:
+        return {"year": year, **compute_metrics(current, previous, reference)}
+    check_month(year, month, latest_month_with_data(current), force=force)
+    return {"year": year, "month": month, **compute_metrics(current, previous, reference, period=Period.year_to_date(year, month))}
 
 
 def command_metrics(args: argparse.Namespace) -> int:
     data_dir, reference = _year_data(args)
     year = args.year if args.year is not None else reference.default_year
-    print(json.dumps(year_metrics(year, data_dir, reference), ensure_ascii=False, indent=2))
+    figures = year_metrics(year, data_dir, reference, month=args.month, force=args.force)
+    print(json.dumps(figures, ensure_ascii=False, indent=2))
     return 0
 
 
@@ -125,6 +137,8 @@ def command_report(args: argparse.Namespace) -> int:
     if args.all:
         if args.year is not None or "year" in parameters:
             raise UsageError("--all 与 --year 不能同时使用")
+        if args.month is not None or "month" in parameters:
+            raise UsageError("--all 与 --month 不能同时使用（--all 生成每个有数据的月份）")
         reporting.validate({k: v for k, v in parameters.items() if k != "year"}, data_dir)
         results = reporting.run_all(
             spec, notebook, parameters, data_dir=data_dir, reference_dir=reference.directory, city=reference.city,
@@ -137,8 +151,10 @@ def command_report(args: argparse.Namespace) -> int:
     if args.year is not None and "year" in parameters and parameters["year"] != args.year:
         raise UsageError(f"--year {args.year} 与 -p year={parameters['year']} 矛盾，请只给出一个")
     year = args.year if args.year is not None else parameters.get("year", reference.default_year)
-    parameters = {**parameters, "year": year}
+    parameters = {**parameters, "year": year, **reporting.month_parameter(args.month, parameters, declared)}
     reporting.validate(parameters, data_dir)
+    if spec.prepare is not None:  # the report's own checks (a bulletin's month), before any kernel starts
+        parameters = spec.prepare(parameters, data_dir, reference.directory)
     out_dir = args.out or reporting.report_folder(spec, parameters, reference.city)
     check_output_folder(out_dir, reporting.protected_folders(data_dir, reference.directory))
     reporting.clean_years(parameters, data_dir, reference)  # bad ledgers: one line and exit 2 before a kernel starts
@@ -184,12 +200,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     metrics = commands.add_parser("metrics", help="计算一个年度的全部指标并以 JSON 输出（键名同 data/published/）")
     metrics.add_argument("--year", type=int, default=None, help="年度（默认：settings.yaml 中的 default_year）")
+    metrics.add_argument("--month", type=int, default=None, help="月份 1–12：计算 1 月至该月末的累计数（月度通报口径）")
+    metrics.add_argument("--force", action="store_true", help="月份超出台账最新月份时仍然计算")
     _add_dirs(metrics)
     metrics.set_defaults(handler=command_metrics)
 
     report = commands.add_parser("report", help="用 papermill 运行笔记本并生成报告（HTML、ipynb、metrics.json、tables.xlsx）")
     report.add_argument("notebook", help="笔记本名称（如 annual_review）或路径")
     report.add_argument("--year", type=int, default=None, help="年度（默认：settings.yaml 中的 default_year）")
+    report.add_argument("--month", type=int, default=None, help="月份 1–12（月度通报；默认：台账最新月份）")
     report.add_argument("--all", action="store_true", help="为 data/raw/ 下的每个年度并行生成报告")
     report.add_argument("-p", "--parameter", action="append", metavar="名称=值", help="笔记本参数，可重复")
     report.add_argument(

@@ -77,6 +77,18 @@ def parse_parameters(pairs: list[str], declared: dict[str, dict[str, Any]]) -> d
     return values
 
 
+def month_parameter(month: int | None, parameters: dict[str, Any], declared: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """``--month`` as a notebook parameter (``{}`` when not given); only a notebook with a
+    ``month`` parameter takes it, and ``-p month=…`` must agree."""
+    if month is None:
+        return {}
+    if "month" not in declared:
+        raise UsageError("该报告没有 month 参数（--month 用于月度通报 monthly_bulletin）")
+    if "month" in parameters and parameters["month"] != month:
+        raise UsageError(f"--month {month} 与 -p month={parameters['month']} 矛盾，请只给出一个")
+    return {"month": month}
+
+
 def _check_date(name: str, value: Any) -> dt.date | None:
     if value in (None, ""):
         return None
@@ -191,7 +203,7 @@ def run_all(
     from helpers.reference import load_reference
 
     reference = load_reference(reference_dir)
-    instances = spec.instances(data_dir)
+    instances = spec.instances(data_dir, reference_dir)
     targets = [report_folder(spec, instance, city, out_root) for instance in instances]
     for target in targets:  # every target is checked before any kernel starts
         check_output_folder(target, protected_folders(data_dir, reference_dir))

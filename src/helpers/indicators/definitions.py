@@ -102,6 +102,22 @@ def count_and_funds(selected: pd.DataFrame) -> dict[str, Any]:
     return {"count": int(len(selected)), "funds": to_yi(selected["funds_year"].sum())}
 
 
+def outside_started_projects(projects: pd.DataFrame, reference: Reference, period: Period | int, sources: str) -> pd.DataFrame:
+    """2000万元以上 projects of the source role ``sources`` with funds in place and construction
+    started (开工) by the end of ``period`` (in any year): “利用省外2000万元以上开工项目”."""
+    funded = outside_projects(projects, reference, sources)
+    return funded[(funded["started_on"] <= as_period(period).end).fillna(False).astype(bool)]
+
+
+def fifty_twenty_dated(projects: pd.DataFrame, reference: Reference, period: Period | int, date_field: str) -> dict[str, Any]:
+    """“50·20”-size projects (总投资 ≥ 20亿, any source) whose ``date_field`` (``signed_on``,
+    ``started_on``) falls in ``period``: count and tiers (新签约 / 新开工20亿元以上产业项目)."""
+    big = projects[projects["total_investment"] >= reference.threshold_wan("fifty_twenty_min")]
+    selected = big[in_period(big[date_field], period)]
+    tiers = size_tier(selected["total_investment"], reference)
+    return {"count": int(len(selected)), **{tier: int((tiers == tier).sum()) for tier in TIERS}}
+
+
 def fifty_twenty_applied(projects: pd.DataFrame, reference: Reference, period: Period | int) -> pd.DataFrame:
     """Projects whose “50·20” recognition was applied for in ``period``, with their tier."""
     selected = projects[in_period(projects["fifty_twenty_applied_on"], period)]
@@ -161,6 +177,7 @@ def principal_trips(
         "city_units": int(city["unit"].nunique()),
         "county_count": int(len(county)),
         "county_count_yoy_change": None if previous_county is None else int(len(county) - previous_county),
+        "county_count_yoy_pct": growth_pct(len(county), previous_county),
     }
 
 
@@ -170,10 +187,37 @@ def team_trips(trips: pd.DataFrame, reference: Reference, period: Period | int) 
     return {"count": int(selected["unit_kind"].isin(reference.values_with_role("unit_kind", "team")).sum())}
 
 
-def team_leads(leads: pd.DataFrame, reference: Reference) -> dict[str, Any]:
-    """Leads of the year's 项目信息 sheet: how many, how big, how many signed and for how much."""
+def listed_by(dates: pd.Series, period: Period | int) -> pd.Series:
+    """Rows of the year's list that belong to ``period``: the whole year → every row (dated or not);
+    January..M → dated on or before the end of M (an earlier year's date too: the list carries it);
+    any other period → dated inside it.
+
+    >>> dates = pd.Series(pd.to_datetime(["2022-12-20", "2023-06-30", "2023-07-01", None]))
+    >>> listed_by(dates, Period.year_to_date(2023, 6)).tolist(), listed_by(dates, 2023).tolist()
+    ([True, True, False, False], [True, True, True, True])
+    """
+    period = as_period(period)
+    if period.is_whole_year:
+        return pd.Series(True, index=dates.index)
+    if period.first_month == 1:
+        return (dates <= period.end).fillna(False).astype(bool)
+    return period.contains(dates)
+
+
+def team_leads(leads: pd.DataFrame, reference: Reference, period: Period | int | None = None) -> dict[str, Any]:
+    """Leads of the year's 项目信息 sheet: how many, how big, how many signed and for how much.
+
+    Without ``period`` (or for the whole year) every lead of the sheet counts. For January..M a
+    lead counts once found (获取日期) or signed (签约日期) by the end of M, and is signed when its
+    progress is 已签约 and it was signed by then; an undated lead counts in the whole year only.
+    """
     big = reference.threshold_wan("fifty_twenty_min")
-    signed = leads[leads["progress"].isin(reference.values_with_role("progress", "signed")).fillna(False).astype(bool)]
+    signed_mask = leads["progress"].isin(reference.values_with_role("progress", "signed")).fillna(False).astype(bool)
+    if period is not None:
+        signed_mask = signed_mask & listed_by(leads["signed_on"], period)
+        leads = leads[listed_by(leads["found_on"], period) | signed_mask]
+        signed_mask = signed_mask[leads.index]
+    signed = leads[signed_mask]
     return {
         "count": int(len(leads)),
         "planned_20b_plus": int((leads["planned_investment"] >= big).sum()),
@@ -298,6 +342,22 @@ def signed_100m(projects: pd.DataFrame, reference: Reference, period: Period | i
 def foreign_funds(projects: pd.DataFrame, reference: Reference) -> float:
     """Funds in place from abroad (source with the role ``foreign``, 境外), in 万元."""
     return float(projects.loc[projects["source"].isin(reference.values_with_role("source", "foreign")), "funds_year"].sum())
+
+
+def foreign_funds_usd(projects: pd.DataFrame, reference: Reference, period: Period | int) -> dict[str, Any]:
+    """实际利用外资 in 亿美元: the 境外 funds (万元 RMB) converted at the rate of ``exchange_rates.csv``
+    for the period; without a rate the figure is None (not available), never an unconverted 元 amount.
+
+    >>> from helpers.reference import load_reference
+    >>> frame = pd.DataFrame({"source": ["境外", "省外"], "funds_year": [100_063.0, 5.0]})
+    >>> foreign_funds_usd(frame, load_reference(), 2023)
+    {'funds': 1.42, 'cny_per_usd': 7.0467}
+    """
+    period = as_period(period)
+    rate = reference.cny_per_usd(period.year, period.last_month)
+    if rate is None:
+        return {"funds": None, "cny_per_usd": None}
+    return {"funds": to_yi(foreign_funds(projects, reference) / rate), "cny_per_usd": rate}
 
 
 def province_rank(own_value: float, peer_values: list[float]) -> int:

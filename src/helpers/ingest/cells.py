@@ -40,6 +40,7 @@ __all__ = [
     "UncalculatedFormula",
     "format_amount",
     "format_date",
+    "is_usd",
     "normalize_unit",
     "parse_amount",
     "parse_date",
@@ -170,6 +171,19 @@ _SIX_PLACES = Decimal("0.000001")
 _HEADER_MARKS = "*※"
 _TRAILING_BRACKET = re.compile(r"^(.*)[(\[【]([^()\[\]【】]*)[)\]】]$", re.DOTALL)
 _UNIT_PREFIX = re.compile(r"^单位[:：]?")
+
+
+_USD = re.compile(r"美元|美金|US\$|USD", re.IGNORECASE)
+
+
+def is_usd(text: object) -> bool:
+    """Whether a header, unit or cell names US dollars (``万美元``, ``USD``): such amounts are
+    never read as 元 (domain.md §1: 境外 funds are reported in USD, apart from the 元 figures).
+
+    >>> is_usd("2月（万美元）"), is_usd("单位：万美元"), is_usd("万元")
+    (True, True, False)
+    """
+    return isinstance(text, str) and bool(_USD.search(text))
 
 
 def normalize_unit(text: str) -> str | None:
@@ -334,6 +348,8 @@ def parse_amount(raw: object, default_unit: str = "万元") -> float | None | Pa
     (25000.0, 25000.0, 25000.0, 30000.0)
     >>> parse_amount("约5亿")
     ParseFailure(reason='无法解析的金额', raw='约5亿')
+    >>> parse_amount("12万美元")  # dollars are never read as 元
+    ParseFailure(reason='无法解析的金额', raw='12万美元')
     """
     factor = _unit_factor(default_unit)  # ValueError: programming error, not bad data
     unknown = unknowable_cell(raw)
@@ -342,6 +358,7 @@ def parse_amount(raw: object, default_unit: str = "万元") -> float | None | Pa
     failure = ParseFailure(AMOUNT_FAILURE, safe_str(raw))
     if isinstance(raw, bool):
         return failure
+
     if is_blank(raw):
         return None
     try:

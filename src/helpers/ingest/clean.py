@@ -31,7 +31,7 @@ from helpers.ingest.cells import (
     unknowable_cell,
 )
 from helpers.ingest.schema import validate_tables
-from helpers.ingest.workbooks import Column, RawSheet, iter_workbooks, unread_files
+from helpers.ingest.workbooks import USD_MONTH, Column, RawSheet, iter_workbooks, unread_files
 from helpers.normalize import is_blank, is_placeholder, name_key, normalize_text, suggest_names
 from helpers.reference import Reference
 
@@ -94,6 +94,15 @@ class _RowOutcome:
     defaulted: set[str] = field(default_factory=set)  # fields whose cell was blank (default used)
     unreadable: set[str] = field(default_factory=set)  # fields whose cell could not be parsed (left empty)
     failed_months: list[int] = field(default_factory=list)  # months whose cell could not be parsed
+
+
+CITY_WORDS = ("全市",)  # how a target sheet names the city as a whole, besides its name and aliases
+
+
+def city_names(reference: Reference) -> dict[str, str]:
+    """name_key of the city's name, its aliases (cities.csv) and 全市 → the city."""
+    names = [alias for alias, city in reference.lookups["city"].items() if city == reference.city]
+    return {name_key(name): reference.city for name in [*names, *CITY_WORDS]}
 
 
 def _cell(values: tuple[Any, ...], column: Column) -> Any:
@@ -181,6 +190,13 @@ class _RowParser:
         hint = f"（最接近：{'、'.join(suggestions)}）" if suggestions else f"（可选：{'、'.join(canonical[:8])}…）"
         return ParseFailure(reason=f"未知的{label}「{normalize_text(raw)}」{hint}", raw=str(raw))
 
+    def lookup_unit_or_city(self, kind: str, raw: Any) -> str | ParseFailure | None:
+        """The city itself (its name, an alias of it, or ``全市``), else a reporting unit. The city
+        comes first: ``九江市`` must not match a unit through an old name (九江县 → 柴桑区)."""
+        if not is_blank(raw) and name_key(str(raw)) in city_names(self.reference):
+            return self.reference.city
+        return self.lookup(kind, raw)
+
     def flags(self, raw: Any) -> tuple[str | None, list[str]]:
         """Investor flags in canonical order, and the tokens that were not recognized."""
         if is_blank(raw):
@@ -208,8 +224,8 @@ class _RowParser:
 
         for column in self.sheet.columns:
             raw = _cell(values, column)
-            if column.field == "sequence":
-                continue
+            if column.field == "sequence" or column.field.startswith(USD_MONTH):
+                continue  # dollar months are never added to 元 funds (one warning per sheet, below)
             if column.field.startswith("month:"):
                 unit = self.unit_for(column)
                 parsed = self.cached("amount", unit, raw, parse_amount, raw, unit)
@@ -251,6 +267,8 @@ class _RowParser:
                 value, unknown = self.cached(kind, "", raw, self.flags, raw)
                 for token in unknown:
                     warn(column, raw, f"未识别的企业性质「{token}」")
+            elif spec.get("city_allowed"):  # a unit, or the city itself (目标任务: the city's own target)
+                value = self.cached(f"{kind}|city", "", raw, self.lookup_unit_or_city, kind, raw)
             else:  # county, industry, chain, event, city, indicator, category:<vocabulary>
                 value = self.cached(kind, "", raw, self.lookup, kind, raw)
             self._store(outcome, column, spec, raw, value, warn)
@@ -453,6 +471,12 @@ def clean_sheet(sheet: RawSheet, reference: Reference, parts: _TableParts, year:
             parts.months[(sheet.file, sheet.sheet, number)] = outcome.months
     if sheet.table == "projects":
         parts.warnings.extend({**w, "table": sheet.table} for w in _subtotal_warnings(sheet, parser, kinds))
+    for column in sheet.columns:
+        if column.field.startswith(USD_MONTH):
+            parts.warnings.append(
+                {"file": sheet.file, "sheet": sheet.sheet, "row": sheet.header_row, "table": sheet.table, "column": column.header,
+                 "field": "monthly_funds", "raw": "", "reason": "美元金额列，不计入人民币月度进资"}
+            )
     for row, header in sheet.merged_amounts:
         parts.warnings.append(
             {"file": sheet.file, "sheet": sheet.sheet, "row": row, "table": sheet.table, "column": header, "field": "",

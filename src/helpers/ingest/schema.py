@@ -73,6 +73,8 @@ def check_table(frame: pd.DataFrame, table: str, reference: Reference) -> None:
         if column.get("required") and values.isna().any():
             _fail(table, name, "有空值", frame.loc[values.isna(), "source_row"])
         allowed = _allowed_values(kind, reference)
+        if allowed is not None and column.get("city_allowed"):
+            allowed = allowed | {reference.city}
         if allowed is not None:
             unknown = values.dropna()[~values.dropna().isin(allowed)]
             if len(unknown):

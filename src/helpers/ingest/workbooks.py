@@ -20,13 +20,15 @@ from openpyxl.formula.translate import Translator
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from helpers.errors import LedgerError
-from helpers.ingest.cells import AMOUNT_UNIT_FACTORS, UncalculatedFormula, normalize_unit, split_header
+from helpers.ingest.cells import AMOUNT_UNIT_FACTORS, UncalculatedFormula, is_usd, normalize_unit, split_header
 from helpers.normalize import is_blank, name_key, normalize_text
 from helpers.paths import LEDGER_SUFFIXES, is_ignored_file, ledger_files, year_files
 
 HEADER_SCAN_ROWS = 20
 MONTH_HEADER = re.compile(r"^(1[0-2]|[1-9])月(?:份)?(?:实际进资|进资|到位资金)?$")
-UNIT_LINE = re.compile(r"(?:单位|金额单位)\s*[:：]\s*(千万元|万元|亿元|万|亿|元)")
+UNIT_LINE = re.compile(r"(?:单位|金额单位)\s*[:：]\s*(万美元|千美元|美元|千万元|万元|亿元|万|亿|元)")
+USD_MONTH = "usd_month:"  # a 1月…12月 column in US dollars: kept apart, never added to 元 funds
+_BRACKETED_TAIL = re.compile(r"[(\[【（].*$")
 SEQUENCE_HEADERS = {"序号", "编码序号", "序"}
 MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 # a formula element and its text, then the end of its cell: without a cached value (or an empty
@@ -50,7 +52,7 @@ class Column:
 
     index: int  # 0-based position in the sheet
     header: str  # the header as found (normalized text)
-    field: str  # clean-table field, ``month:<m>`` for monthly funds, ``sequence`` for 序号
+    field: str  # clean-table field, ``month:<m>`` for monthly funds (``usd_month:<m>`` in US dollars), ``sequence`` for 序号
     unit: str | None  # amount unit given in the header, if any
 
 
@@ -62,12 +64,13 @@ class RawSheet:
     sheet: str
     table: str  # key of ledger_format.yaml (projects, trips, …)
     header_row: int  # 1-based Excel row of the (last) header row
-    unit: str | None  # unit line above the header
+    unit: str | None  # unit line above the header (None when it names US dollars: see usd_unit)
     columns: list[Column]
     headers_found: list[str]
     rows: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)  # (excel row, values)
     # (excel row, header) of amount cells left empty because a merged cell spans several rows
     merged_amounts: list[tuple[int, str]] = field(default_factory=list)
+    usd_unit: bool = False  # the sheet's unit line is in US dollars (单位：万美元)
 
 
 def sheet_xml(worksheet: Any) -> bytes:
@@ -238,6 +241,10 @@ def _classify_header(raw: Any, lookup: dict[str, tuple[str, bool]]) -> tuple[str
     month = MONTH_HEADER.match(key)
     if month:
         return f"month:{int(month.group(1))}", unit, name
+    if is_usd(name):  # 2月（万美元）: a month in US dollars is recognized, and kept apart
+        month = MONTH_HEADER.match(name_key(_BRACKETED_TAIL.sub("", name)).replace("万美元", "").replace("美元", ""))
+        if month:
+            return f"{USD_MONTH}{int(month.group(1))}", None, name
     if key in lookup:
         return lookup[key][0], unit, name
     return None, unit, name
@@ -277,13 +284,14 @@ def _find_header(matrix: list[list[Any]], lookup: dict[str, tuple[str, bool]]) -
 
 
 def _unit_line(matrix: list[list[Any]], header_index: int) -> str | None:
+    """The unit of the sheet's unit line (``单位：万元`` → 万元; ``单位：万美元`` → ``美元``), or None."""
     for row in matrix[:header_index]:
         for value in row:
             text = normalize_text(value)
             if text:
                 match = UNIT_LINE.search(text)
                 if match:
-                    return normalize_unit(match.group(1))
+                    return "美元" if is_usd(match.group(1)) else normalize_unit(match.group(1))
     return None
 
 
@@ -297,6 +305,20 @@ def _currency_unit_line(matrix: list[list[Any]], header_index: int) -> tuple[int
             if match and normalize_unit(match.group(1)) is None:
                 return number, match.group(1)
     return None
+
+
+def _sub_header(group: Any, sub: Any) -> Any:
+    """One column of a two-row header: the sub-header (``2月``) under its group title
+    (``月度实际进资（亿元）``) inherits the group's unit, so the months are read in it; under a
+    group in US dollars (``月度实际利用外资（万美元）``) the months are marked as dollars."""
+    if is_blank(sub):
+        return group
+    if is_blank(group) or group == sub or split_header(sub)[1] is not None or is_usd(sub):
+        return sub
+    if is_usd(group):
+        return f"{normalize_text(sub)}（美元）"
+    group_unit = split_header(group)[1]
+    return f"{normalize_text(sub)}（{group_unit}）" if group_unit else sub
 
 
 def table_by_content(matrix: list[list[Any]], ledger_format: dict[str, Any]) -> str | None:
@@ -331,7 +353,7 @@ def read_sheet(path: Path, worksheet: Any, table: str, spec: dict[str, Any], mat
         width = max(len(header), len(below))
         header = header + [None] * (width - len(header))
         below = list(below) + [None] * (width - len(below))
-        header = [b if not is_blank(b) else h for h, b in zip(header, below, strict=True)]
+        header = [_sub_header(h, b) for h, b in zip(header, below, strict=True)]
         header_index += 1
     columns: list[Column] = []
     seen: dict[str, int] = {}
@@ -374,6 +396,19 @@ def read_sheet(path: Path, worksheet: Any, table: str, spec: dict[str, Any], mat
             f"{path.name} / 工作表「{worksheet.title}」: 缺少必填列 {'、'.join(missing)}"
             f"（第 {header_index + 1} 行为表头，找到的列：{'、'.join(headers_found)}）"
         )
+    unit = _unit_line(matrix, header_index)
+    if unit == "美元":  # never read dollars as 元: months become dollar columns, other amounts stop the run
+        amount_fields = {c["field"] for c in spec["columns"] if c["type"] in ("amount", "measure")}
+        unitless = [c.header for c in columns if c.field in amount_fields and c.unit is None]
+        if unitless:
+            raise LedgerError(
+                f"{path.name} / 工作表「{worksheet.title}」: 单位行为美元，列 {'、'.join(unitless)} 未注明人民币单位；"
+                "本工具的金额以人民币计，请换算为人民币（或在列标题中注明，如“总投资（万元）”）后重新运行"
+            )
+        columns = [
+            Column(c.index, c.header, f"{USD_MONTH}{c.field.split(':')[1]}", None) if c.field.startswith("month:") and c.unit is None else c
+            for c in columns
+        ]
     merged_amounts = _unmerge_amounts(matrix, worksheet, header_index, columns, spec)
     rows = [(number, tuple(values)) for number, values in enumerate(matrix[header_index + 1 :], start=header_index + 2)]
     return RawSheet(
@@ -381,7 +416,8 @@ def read_sheet(path: Path, worksheet: Any, table: str, spec: dict[str, Any], mat
         sheet=worksheet.title,
         table=table,
         header_row=header_index + 1,
-        unit=_unit_line(matrix, header_index),
+        unit=None if unit == "美元" else unit,
+        usd_unit=unit == "美元",
         columns=columns,
         headers_found=headers_found,
         rows=rows,

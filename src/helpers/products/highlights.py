@@ -63,6 +63,7 @@ FORMATS: dict[str, Callable[[Any], str]] = {
     "growth": lambda v: _signed(float(v), "增长", "下降", "%"),
     "change": lambda v: _signed(float(v), "增加", "减少", digits=0),
     "pp": lambda v: _signed(float(v), "提高", "降低", "个百分点"),
+    "schedule": lambda v: _signed(float(v), "超序时进度", "低于序时进度", "个百分点"),
     "text": str,
 }
 
@@ -118,6 +119,19 @@ def derived_values(metrics: dict[str, Any]) -> dict[str, Any]:
             f"产业链完整度达到{value['pct']:.2f}%"
         )
     return derived
+
+
+def check_templates(sentences: Any, file: str, key: str = "sentences") -> list[list[str]]:
+    """Sentence templates of another text (the bulletin's) checked for shape and known formats;
+    their placeholders name that text's own context, not metric paths."""
+    if not isinstance(sentences, list) or not all(isinstance(s, list) and s for s in sentences):
+        raise ReferenceDataError(f"{file}: {key} 应为句子列表，每句是若干分句组成的列表")
+    for number, clauses in enumerate(sentences, start=1):
+        for clause in clauses:
+            unknown = [fmt for _path, fmt in PLACEHOLDER.findall(str(clause)) if fmt not in FORMATS]
+            if not isinstance(clause, str) or unknown:
+                raise ReferenceDataError(f"{file} 第 {number} 句: 分句 {clause!r} 的格式 {unknown} 不可用（可用：{'、'.join(FORMATS)}）")
+    return sentences
 
 
 def metric_paths(reference: Reference) -> tuple[dict[str, Any], list[str]]:

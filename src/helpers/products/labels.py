@@ -23,7 +23,7 @@ from helpers.indicators.definitions import to_yi
 from helpers.reference import Reference
 from helpers.reference.indicators import ColumnLabel
 
-__all__ = ["column_label", "present"]
+__all__ = ["column_label", "present", "present_indicator_rows"]
 
 
 def column_label(key: str, reference: Reference) -> ColumnLabel:
@@ -59,3 +59,46 @@ def present(table: pd.DataFrame, reference: Reference, overrides: dict[str, str]
             column = pd.Series([_shown(v, label) for v in column], index=table.index, dtype=object if column.isna().any() else "float64")
         shown[label.header] = column
     return pd.DataFrame(shown, index=table.index)
+
+
+def present_indicator_rows(
+    table: pd.DataFrame,
+    reference: Reference,
+    value_columns: tuple[str, ...],
+    overrides: dict[str, str] | None = None,
+    key_column: str = "indicator",
+) -> pd.DataFrame:
+    """A table with one indicator per row (``key_column`` holds metric keys) presented: the key
+    becomes the indicator's label, a ``unit`` column follows it, and ``value_columns`` (万元 for
+    amounts, counts as they are) are shown in each row's own unit (亿元 amounts half up to 2
+    decimals, counts as integers); then :func:`present` names the columns.
+
+    >>> from helpers.reference import load_reference
+    >>> rows = pd.DataFrame({"indicator": ["outside_province_projects.funds", "signed_100m.count"],
+    ...                      "value": [8_176_100.0, 12.0], "completion_pct": [58.4, None]})
+    >>> present_indicator_rows(rows, load_reference(), ("value",), {"value": "1—6月"}).to_dict("records")
+    [{'指标': '省外2000万元以上项目实际进资', '单位': '亿元', '1—6月': 817.61, '完成率（%）': 58.4}, \
+{'指标': '新签约亿元以上项目', '单位': '个', '1—6月': 12, '完成率（%）': None}]
+    """
+    specs = [reference.indicator(str(key)) for key in table[key_column]]
+    shown = table.copy()
+    for column in value_columns:
+        shown[column] = pd.Series(
+            [_row_value(v, spec) for v, spec in zip(table[column], specs, strict=True)], index=table.index, dtype=object
+        )
+    shown[key_column] = [spec.label for spec in specs]
+    shown.insert(shown.columns.get_loc(key_column) + 1, "unit", [spec.unit for spec in specs])
+    for column in shown.columns:  # a missing value stays None ("—"), never NaN
+        if shown[column].dtype == object or shown[column].isna().any():
+            shown[column] = shown[column].astype(object).where(shown[column].notna(), None)
+    return present(shown, reference, overrides)
+
+
+def _row_value(value: Any, spec: Any) -> Any:
+    if value is None or pd.isna(value):
+        return None
+    if spec.kind == "amount":
+        return to_yi(value)
+    if spec.precision == 0:
+        return int(value)
+    return value

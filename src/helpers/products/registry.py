@@ -24,6 +24,10 @@ __all__ = ["REPORTS", "ReportSpec", "adhoc_report", "report_spec"]
 
 #: Writes a report's extra files into the staging folder: (folder, parameters, data_dir, reference_dir).
 ExtraFiles = Callable[[Path, Mapping[str, Any], Path, Path], None]
+#: The runs of ``--all``: (data_dir, reference_dir) → the identity parameters of each run.
+Runs = Callable[[Path, Path | None], list[dict[str, Any]]]
+#: Checks and completes one run's parameters before a kernel starts: (parameters, data_dir, reference_dir) → parameters.
+Prepare = Callable[[dict[str, Any], Path, Path], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,8 @@ class ReportSpec:
     identity: tuple[str, ...]  # the parameters that select one run
     extra_files: ExtraFiles | None = None
     extra_outputs: tuple[str, ...] = ()  # the names extra_files writes (for the catalogue and tests)
+    runs: Runs | None = None  # the runs of --all (default: one per year with ledgers)
+    prepare: Prepare | None = None  # the report's own parameter checks (default: none)
 
     def folder(self, parameters: Mapping[str, Any]) -> PurePosixPath:
         """Where one run publishes, below ``reports/<city>/``: the path shows what the report is.
@@ -57,8 +63,10 @@ class ReportSpec:
         stem = Path(self.notebook).stem
         return (f"{stem}.html", f"{stem}.ipynb", *self.extra_outputs)
 
-    def instances(self, data_dir: Path) -> list[dict[str, Any]]:
-        """The runs of ``--all``: one per year with ledgers (reports identified by the year alone)."""
+    def instances(self, data_dir: Path, reference_dir: Path | None = None) -> list[dict[str, Any]]:
+        """The runs of ``--all``: the report's own ``runs``, else one per year with ledgers."""
+        if self.runs is not None:
+            return self.runs(data_dir, reference_dir)
         return [{"year": year} for year in available_years(data_dir)]
 
 
@@ -81,6 +89,25 @@ def _annual_review_files(folder: Path, parameters: Mapping[str, Any], data_dir: 
     write_tables_xlsx(annual_review.report_tables(review), folder / "tables.xlsx", period=f"{review.reference.city}　{review.year}年度")
 
 
+def _monthly_bulletin_files(folder: Path, parameters: Mapping[str, Any], data_dir: Path, reference_dir: Path) -> None:
+    """metrics.json (January..month) and tables.xlsx of the monthly bulletin."""
+    from helpers.products import monthly_bulletin
+
+    monthly_bulletin.write_extra_files(folder, parameters, data_dir, reference_dir)
+
+
+def _monthly_bulletin_runs(data_dir: Path, reference_dir: Path | None) -> list[dict[str, Any]]:
+    from helpers.products import monthly_bulletin
+
+    return monthly_bulletin.bulletin_runs(data_dir, reference_dir)
+
+
+def _monthly_bulletin_prepare(parameters: dict[str, Any], data_dir: Path, reference_dir: Path) -> dict[str, Any]:
+    from helpers.products import monthly_bulletin
+
+    return monthly_bulletin.prepare_parameters(parameters, data_dir, reference_dir)
+
+
 REPORTS: dict[str, ReportSpec] = {
     spec.name: spec
     for spec in (
@@ -93,6 +120,16 @@ REPORTS: dict[str, ReportSpec] = {
             extra_outputs=("metrics.json", "tables.xlsx"),
         ),
         ReportSpec(name="explore", title="台账探索", notebook="explore.ipynb", identity=("year",)),
+        ReportSpec(
+            name="monthly_bulletin",
+            title="月度通报",
+            notebook="monthly_bulletin.ipynb",
+            identity=("year", "month"),
+            extra_files=_monthly_bulletin_files,
+            extra_outputs=("metrics.json", "tables.xlsx"),
+            runs=_monthly_bulletin_runs,
+            prepare=_monthly_bulletin_prepare,
+        ),
     )
 }
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from helpers.indicators import definitions as ind
 from helpers.indicators.period import Period
+from helpers.ingest.clean import COUNT_KEYS, CleanYear
 from helpers.reference import Reference
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "fifty_twenty_project_list",
     "lifecycle_stages",
     "monthly_cumulative_funds",
+    "sheet_counts",
     "team_activity",
     "with_city_total",
 ]
@@ -172,3 +174,24 @@ def campaign_signings_by_county(by_county: dict[str, dict[str, int]]) -> pd.Data
     rows = [{"county": county, **{columns[k]: v[k] for k in columns}} for county, v in by_county.items()]
     table = pd.DataFrame(rows, columns=["county", *columns.values()])
     return table.sort_values(["campaign_signed", "county"], ascending=[False, True], ignore_index=True)
+
+
+def sheet_counts(clean: CleanYear, reference: Reference) -> pd.DataFrame:
+    """Per kind of sheet: rows read and where each went (clean, quarantined, subtotal, blank,
+    duplicates merged), with the sheet's warnings; ``table`` is the sheet's name in the ledgers.
+
+    >>> from helpers.reference import load_reference
+    >>> counts = pd.DataFrame([{"file": "a.xlsx", "sheet": "外出", "table": "trips", "rows_read": 5, "clean": 4,
+    ...                         "quarantined": 1, "subtotal": 0, "blank": 0, "duplicates_merged": 0}])
+    >>> year = CleanYear(2023, {}, pd.DataFrame(), pd.DataFrame({"table": ["trips"]}), counts)
+    >>> sheet_counts(year, load_reference()).to_dict("records")
+    [{'table': '外出招商', 'rows_read': 5, 'clean': 4, 'quarantined': 1, 'subtotal': 0, 'blank': 0, 'duplicates_merged': 0, \
+'warnings': 1}]
+    """
+    counts = clean.counts()
+    warnings = clean.warnings.groupby("table").size() if len(clean.warnings) else pd.Series(dtype="int64")
+    rows = [
+        {"table": reference.ledger_format[table]["sheet"], **values, "warnings": int(warnings.get(table, 0))}
+        for table, values in counts.items()
+    ]
+    return pd.DataFrame(rows, columns=["table", *COUNT_KEYS, "warnings"])

@@ -2,8 +2,10 @@
 
 One row per metric key (``section.measure``, ``*`` for a county, chain or event name): its
 Chinese label, the name it has in the 全省对比 / 目标任务 sheets (blank: not used there), unit,
-precision, whether the province may rank it, whether it has a year-on-year comparison, and its
-position in the county breakdown and in the headline table. Labels, key lists, units and the
+precision, whether the province may rank it, whether it has a year-on-year comparison, its
+position in the county breakdown and in the headline table, and whether it is a target indicator
+(``target``: the 目标任务 sheet gives each unit an annual target for it; optional column, default
+false). Labels, key lists, units and the
 validation of the sheets' indicator names are generated from it; ``{small}``, ``{big}`` and
 ``{large}`` (and ``{band_low}``, ``{band_high}``) in a label or name are the size thresholds of
 ``thresholds.yaml`` in words; ``{1}``, ``{2}`` in a row with ``*`` are what the ``*`` matched.
@@ -31,8 +33,10 @@ __all__ = ["ColumnLabel", "IndicatorSpec", "UNITS", "load_column_labels", "load_
 
 FILE = "indicators.csv"
 COLUMNS = ["key", "label", "name", "unit", "precision", "ranked", "yoy", "breakdown", "headline"]
-#: The units a figure may have; 亿元 is the only amount unit of reports (万元 inside).
-UNITS = ("个", "亿元", "%", "百分点", "次", "数值", "文本", "日期")
+OPTIONAL_COLUMNS = {"target": "false"}
+#: The units a figure may have; 亿元 is the only amount unit of reports (万元 inside). A 亿美元
+#: figure (实际利用外资) is held in its own unit: US dollars are never mixed into 万元.
+UNITS = ("个", "亿元", "亿美元", "%", "百分点", "次", "数值", "文本", "日期")
 SIZE_WORDS = ("small", "big", "large")
 
 
@@ -49,6 +53,7 @@ class IndicatorSpec:
     yoy: bool
     breakdown: int | None  # column position in the county breakdown
     headline: int | None  # row position in the headline table
+    target: bool = False  # the 目标任务 sheet carries an annual target for it (monthly bulletin)
 
     @property
     def kind(self) -> str:
@@ -123,13 +128,14 @@ def load_indicator_registry(frame: pd.DataFrame, thresholds: dict[str, Any]) -> 
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise ReferenceDataError(f"{FILE}: 缺少列 {missing}；现有列 {list(frame.columns)}")
+    frame = frame.assign(**{c: default for c, default in OPTIONAL_COLUMNS.items() if c not in frame.columns})
     words = size_words(thresholds)
     registry: dict[str, IndicatorSpec] = {}
     names: dict[str, int] = {}
     positions: dict[str, dict[int, int]] = {"breakdown": {}, "headline": {}}
-    for index, values in enumerate(frame[COLUMNS].itertuples(index=False)):
+    for index, values in enumerate(frame[[*COLUMNS, *OPTIONAL_COLUMNS]].itertuples(index=False)):
         row = index + 2  # the header is line 1, as Excel shows it
-        key, label, name, unit, precision, ranked, yoy, breakdown, headline = values
+        key, label, name, unit, precision, ranked, yoy, breakdown, headline, target = values
         if not key or not label:
             raise ReferenceDataError(f"{FILE} 第 {row} 行: 列 {'key' if not key else 'label'} 为空")
         if key in registry:
@@ -148,6 +154,7 @@ def load_indicator_registry(frame: pd.DataFrame, thresholds: dict[str, Any]) -> 
             yoy=_flag(yoy, row, "yoy"),
             breakdown=_position(breakdown, row, "breakdown"),
             headline=_position(headline, row, "headline"),
+            target=_flag(target or "false", row, "target"),
         )
         if spec.name is not None:
             if spec.name in names:
@@ -161,8 +168,10 @@ def load_indicator_registry(frame: pd.DataFrame, thresholds: dict[str, Any]) -> 
                 if position in positions[column]:
                     raise ReferenceDataError(f"{FILE} 第 {row} 行: 列 {column} 的位置 {position} 与第 {positions[column][position]} 行重复")
                 positions[column][position] = row
-        if "*" in key and (spec.name or spec.breakdown or spec.headline or spec.ranked):
-            raise ReferenceDataError(f"{FILE} 第 {row} 行: 含 * 的键只用于说明，不能有名称、排名或表中位置")
+        if "*" in key and (spec.name or spec.breakdown or spec.headline or spec.ranked or spec.target):
+            raise ReferenceDataError(f"{FILE} 第 {row} 行: 含 * 的键只用于说明，不能有名称、排名、目标或表中位置")
+        if spec.target and spec.name is None:
+            raise ReferenceDataError(f"{FILE} 第 {row} 行: 目标指标（target）须有目标任务表中的名称（name）")
         registry[key] = spec
     return registry
 

@@ -26,6 +26,7 @@ from helpers.reference.ledger_format import validate_ledger_format
 from helpers.reference.roles import validate_roles
 
 ALIAS_SEPARATOR = "|"
+RATE_COLUMNS = ["year", "through_month", "cny_per_usd", "note"]
 
 
 # Thresholds that are counts of years, not amounts: how far from the ledger's year a date may lie
@@ -215,6 +216,8 @@ class Reference:
     roles: dict[str, dict[str, tuple[str, ...]]] = field(repr=False, default_factory=dict)
     indicator_registry: dict[str, IndicatorSpec] = field(repr=False, default_factory=dict)
     column_labels: dict[str, ColumnLabel] = field(repr=False, default_factory=dict)
+    # year, through_month (NA: any period of the year), cny_per_usd: 人民币元 per US dollar
+    exchange_rates: pd.DataFrame = field(repr=False, default_factory=lambda: pd.DataFrame(columns=RATE_COLUMNS))
 
     @property
     def city(self) -> str:
@@ -306,6 +309,24 @@ class Reference:
     def indicator_kinds(self) -> dict[str, str]:
         """Chinese indicator name → ``count`` or ``amount``."""
         return dict(zip(self.indicators["name"], self.indicators["kind"], strict=True))
+
+    def target_indicators(self) -> list[IndicatorSpec]:
+        """The indicators the 目标任务 sheet sets annual targets for (``target`` column), in registry order."""
+        return [s for s in self.indicator_registry.values() if s.target]
+
+    def cny_per_usd(self, year: int, through_month: int = 12) -> float | None:
+        """The rate (人民币元 per US dollar) that converts the 境外 funds of January..``through_month``
+        of ``year`` (``exchange_rates.csv``): the row for that month, else the year's row; None
+        when the table has neither (the USD figure is then not available, never a guess).
+
+        >>> load_reference().cny_per_usd(2022), load_reference().cny_per_usd(2031)
+        (6.7261, None)
+        """
+        rates = self.exchange_rates[self.exchange_rates["year"] == year]
+        exact = rates[(rates["through_month"] == through_month).fillna(False).astype(bool)]
+        general = rates[rates["through_month"].isna()]
+        chosen = exact if len(exact) else general
+        return float(chosen["cny_per_usd"].iloc[0]) if len(chosen) else None
 
     def campaign(self, year: int) -> dict[str, Any] | None:
         """The campaign window of ``year`` (name, start, end) or None."""
@@ -422,4 +443,35 @@ def load_reference(reference_dir: Path | None = None) -> Reference:
         roles=roles,
         indicator_registry=registry,
         column_labels=load_column_labels(_read_yaml(directory / "labels.yaml"), thresholds),
+        exchange_rates=_exchange_rates(directory / "exchange_rates.csv"),
     )
+
+
+def _exchange_rates(path: Path) -> pd.DataFrame:
+    """``exchange_rates.csv`` checked (optional: without it USD figures are not available).
+
+    One row per year (``through_month`` blank) or per year-to-date period (``through_month`` 1–12),
+    ``cny_per_usd`` a positive number; a year or period listed twice is an error.
+    """
+    file = path.name
+    if not path.is_file():
+        return pd.DataFrame(columns=RATE_COLUMNS)
+    rates = _read_csv(path, ["year", "through_month", "cny_per_usd"])
+    months = pd.Series(pd.NA, index=rates.index, dtype="Int64")
+    given = rates["through_month"] != ""
+    if given.any():
+        months[given] = _integers(rates[given], "through_month", file)
+    bad_month = rates.index[months.notna() & ~months.between(1, 12)].tolist()
+    if bad_month:
+        raise ReferenceDataError(f"{file} 第 {bad_month[0] + 2} 行: 列 through_month 应为 1–12 或留空")
+    values = _numbers(rates, "cny_per_usd", file)
+    if (values <= 0).any():
+        raise ReferenceDataError(f"{file} 第 {rates.index[values <= 0][0] + 2} 行: 列 cny_per_usd 须大于0")
+    table = pd.DataFrame(
+        {"year": _integers(rates, "year", file), "through_month": months, "cny_per_usd": values.astype(float),
+         "note": rates["note"] if "note" in rates.columns else ""}
+    )
+    duplicated = table.index[table.duplicated(["year", "through_month"])].tolist()
+    if duplicated:
+        raise ReferenceDataError(f"{file} 第 {duplicated[0] + 2} 行: 年度与截至月份重复")
+    return table

@@ -216,7 +216,7 @@ def _build_projects(year: int, plan: dict, rng: random.Random) -> list[dict]:
         for _ in range(3):
             add(source=builder.random_source(), size_class="tier_20", lifecycle="in_talks_late", tag="in_talks_late")
     else:
-        for size_class, count in (("tier_100", 1), ("tier_50", 6), ("tier_20", 35)):
+        for size_class, count in plan["big_signings"].items():
             for _ in range(count):
                 source = builder.random_source()
                 group = UNFUNDED_NEW_100M_GROUP.get(source)
@@ -249,6 +249,24 @@ def _build_projects(year: int, plan: dict, rng: random.Random) -> list[dict]:
     for index in range(local_foreign_new_started["large"]):
         add(source="本市" if index % 3 else "境外", size_class="large", lifecycle="new_start", recognized="this_year",
             tag="new_start_large", producing="after_window" if rng.random() < 0.2 else None)
+    # ---------------------------------------------------- 20亿+ projects started in January–June (half-year report)
+    if "fifty_twenty_started" in plan["h1"]:
+        have = _half_year_tiers(builder.projects, year, "started_on")
+        for tier, wanted in zip(FIFTY_TWENTY_TIERS, plan["h1"]["fifty_twenty_started"], strict=True):
+            if wanted < have[tier]:
+                raise ValueError(f"{year}: {have[tier]} {tier} projects start in January–June, the plan wants {wanted}")
+            for _ in range(wanted - have[tier]):  # signed late last year, started in the first half, newly recognized
+                project = add(source="省外", size_class=tier, lifecycle="new_start",
+                              signed=(dt.date(year - 1, 10, 1), dt.date(year - 1, 12, 20)),
+                              started=(dt.date(year, 1, 5), dt.date(year, 6, 28)), recognized="this_year",
+                              funding_group=OUTSIDE_PROVINCE_FUNDED_NEW_100M, tag="half_year_big_start")
+                project["funds_year"] = int(project["total_investment"] * rng.uniform(0.04, 0.12))
+        for _ in range(plan["h1"].get("big_starts_second_half", 0)):  # and a few more after June
+            project = add(source="省外", size_class="tier_20", lifecycle="new_start",
+                          signed=(dt.date(year - 1, 10, 1), dt.date(year - 1, 12, 20)),
+                          started=(dt.date(year, 7, 3), dt.date(year, 11, 28)), recognized="this_year",
+                          funding_group=OUTSIDE_PROVINCE_FUNDED_NEW_100M, tag="half_year_big_start")
+            project["funds_year"] = int(project["total_investment"] * rng.uniform(0.02, 0.06))
     # ---------------------------------------------------- produced within the window (2022: exactly 4)
     producing_in_window = 4 if builder.has_campaign else 3
     for index in range(producing_in_window):
@@ -368,5 +386,73 @@ def _build_projects(year: int, plan: dict, rng: random.Random) -> list[dict]:
         add(source=builder.random_source(), size_class=rng.choice(["small", "medium"]), lifecycle="signed",
             signed="year", recognized=None, funds=0, tag="signing_filler")
     _fit_amounts(builder, plan)
+    if "fifty_twenty_signed" in plan["h1"]:
+        _calibrate_half_year_signings(builder, plan["h1"]["fifty_twenty_signed"])
+    for field, key in (("started_on", "fifty_twenty_started"), ("signed_on", "fifty_twenty_signed")):
+        if key in plan["h1"]:
+            got = tuple(_half_year_tiers(builder.projects, year, field).values())
+            assert got == tuple(plan["h1"][key]), (key, got)
     _assign_attributes(builder, plan)
     return builder.projects
+
+
+FIFTY_TWENTY_TIERS = ("tier_100", "tier_50", "tier_20")
+
+
+def _tier(total: int) -> str | None:
+    """The “50·20” tier of a 总投资 in 万元 (None below 20亿)."""
+    return "tier_100" if total >= 1_000_000 else "tier_50" if total >= 500_000 else "tier_20" if total >= 200_000 else None
+
+
+def _in_first_half(date: dt.date | None, year: int) -> bool:
+    return date is not None and dt.date(year, 1, 1) <= date <= dt.date(year, 6, 30)
+
+
+def _half_year_tiers(projects: list[dict], year: int, field: str) -> dict[str, int]:
+    """How many 20亿+ projects of each tier have ``field`` in January–June of ``year``."""
+    counts = dict.fromkeys(FIFTY_TWENTY_TIERS, 0)
+    for project in projects:
+        tier = _tier(project["total_investment"])
+        if tier and _in_first_half(project[field], year):
+            counts[tier] += 1
+    return counts
+
+
+def _calibrate_half_year_signings(builder: PopulationBuilder, wanted: tuple[int, int, int]) -> None:
+    """Move signing dates of 20亿+ projects signed this year between the two halves of the year, so
+    that exactly ``wanted`` (by tier) are signed in January–June; every other date stays consistent
+    (入库 ≤ 签约 ≤ 认定 / “50·20”申报, and a started project is never moved past its start)."""
+    rng, year = builder.rng, builder.year
+    for tier, target in zip(FIFTY_TWENTY_TIERS, wanted, strict=True):
+        signed = [p for p in builder.projects if _tier(p["total_investment"]) == tier and p["signed_on"] is not None
+                  and p["signed_on"].year == year and p["status"] != "已终止"]
+        first = [p for p in signed if _in_first_half(p["signed_on"], year)]
+        second = [p for p in signed if not _in_first_half(p["signed_on"], year)]
+        while len(first) < target:  # sign one of the second half earlier
+            movable = [p for p in second if p["tag"] != "fifty_twenty" or p["fifty_twenty_applied_on"] is not None]
+            if not movable:
+                raise ValueError(f"{year}: not enough {tier} signings to put {target} in January–June")
+            project = movable[rng.randrange(len(movable))]
+            day = _random_date(rng, dt.date(year, 1, 5), dt.date(year, 6, 28))
+            if project["started_on"] is not None and project["started_on"] < day:
+                day = project["started_on"]
+            if project["entered_on"] is not None and project["entered_on"] > day:
+                project["entered_on"] = day - dt.timedelta(days=rng.randint(20, 200))
+            project["signed_on"] = day
+            second.remove(project)
+            first.append(project)
+        while len(first) > target:  # sign one of the first half later
+            movable = [p for p in first if p["started_on"] is None]
+            if not movable:
+                raise ValueError(f"{year}: too many {tier} projects start after signing in January–June")
+            project = movable[rng.randrange(len(movable))]
+            applied = project["fifty_twenty_applied_on"]
+            last = dt.date(year, 9, 20) if applied is not None else dt.date(year, 12, 20)
+            day = _random_date(rng, dt.date(year, 7, 1), last)
+            project["signed_on"] = day
+            if project["recognized_on"] is not None and project["recognized_on"] < day:
+                project["recognized_on"] = _random_date(rng, day, dt.date(year, 12, 28))
+            if applied is not None and applied < day:
+                project["fifty_twenty_applied_on"] = _random_date(rng, day, dt.date(year, 9, 29))
+            first.remove(project)
+            second.append(project)

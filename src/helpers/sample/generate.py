@@ -5,7 +5,10 @@ Two layers:
 * :func:`build_sample_tables` — the *truth*: the clean tables a perfect cleaner
   must output for one year (amounts in 万元, dates as datetime64, canonical
   categories). The 2022 tables reproduce every figure of
-  ``data/published/jiujiang.yaml`` exactly, 2021 the implied ones.
+  ``data/published/jiujiang.yaml`` exactly, 2021 the implied ones, and January–June of
+  2023 (and 2022) every figure of ``data/published/jiujiang_2023h1.yaml``: the ``h1`` entries of
+  :data:`PLANS` pin the trips, leads, 20亿+ signings and starts of the first half and the monthly
+  split of the 省外 and 境外 funds.
 * :func:`write_sample` — the same tables written as messy real-world workbooks
   (``data/raw/<year>/*.xlsx``), byte-deterministically (see
   :mod:`helpers.sample.writer`).
@@ -37,7 +40,7 @@ from helpers.sample.util import (
     OUTSIDE_PROVINCE_NEW_100M_UNFUNDED,
     REST_OF_PROVINCE_NEW_100M_UNFUNDED,
 )
-from helpers.sample.writer import city_project_ids, messy_amount, messy_date, write_year
+from helpers.sample.writer import messy_amount, messy_date, whole_year_only_projects, write_year
 
 __all__ = ["DEFAULT_SEED", "YEARS", "build_sample_tables", "write_sample", "messy_amount", "messy_date"]
 
@@ -62,6 +65,11 @@ TEXT_FIELDS = ["project_id", "name", "investor", "origin", "source", "county", "
 # `outside_province_new_100m_emerging`: how many new 1亿+ 省外 projects are in emerging industries.
 # `new_started_*`: projects recognized and started in the year, 30亿+ (tier_30) and 10–20亿 (large);
 # for 本市/境外 also the count of all such 1亿+ projects.
+# `big_signings` (years without the 2022 campaign): 20亿+ signings of the year besides the “50·20”
+# applications, by tier. `h1`: figures of January–June pinned by a published half-year report
+# (data/published/jiujiang_2023h1.yaml): trips and leads by the end of June, the 省外 2000万+
+# projects started by then with funds in January–June (count, 万元), 实际利用外资 in 亿美元, and the
+# 20亿+ projects started / signed in January–June by tier (100, 50, 20).
 PLANS: dict[int, dict] = {
     2020: dict(
         rest_of_province_funded_new_100m=dict(count=26, funds=8_400_000),
@@ -107,6 +115,7 @@ PLANS: dict[int, dict] = {
         trips=dict(team=202, city_principal=96, city_units=44, county_principal=251),
         leads=dict(count=411, planned_big=97, signed=73, signed_big=15, signed_amount=9_261_000),
         led_present=65,
+        h1=dict(trips=dict(county_principal=115)),  # 2023's half-year report: 207 = 115 × (1 + 80 %)
     ),
     2023: dict(
         rest_of_province_funded_new_100m=dict(count=32, funds=11_500_000),
@@ -119,9 +128,19 @@ PLANS: dict[int, dict] = {
         new_started_outside_province=dict(tier_30=2, large=9),
         new_started_local_foreign=dict(count=80, tier_30=1, large=7),
         fifty_twenty=dict(count=36, total=11_200_000, tiers=(2, 5, 29), flagged=25, digital=18),
-        trips=dict(team=240, city_principal=105, city_units=46, county_principal=270),
-        leads=dict(count=450, planned_big=104, signed=80, signed_big=17, signed_amount=10_120_000),
+        trips=dict(team=240, city_principal=105, city_units=46, county_principal=380),
+        leads=dict(count=700, planned_big=104, signed=80, signed_big=17, signed_amount=10_120_000),
         led_present=66,
+        big_signings=dict(tier_100=3, tier_50=6, tier_20=35),
+        h1=dict(
+            trips=dict(team=137, county_principal=207),
+            leads=dict(count=389, signed=29, signed_big=2, signed_amount=1_313_000),
+            outside_province_started=dict(count=184, funds=8_176_100),
+            foreign_funds_usd=1.42,
+            fifty_twenty_started=(0, 1, 12),
+            big_starts_second_half=4,
+            fifty_twenty_signed=(4, 3, 15),
+        ),
     ),
 }
 
@@ -141,6 +160,10 @@ def _year_plan(year: int, scale: int) -> dict:
         plan["trips"]["city_units"] = min(plan["trips"]["city_units"], len(vocab.CITY_DEPARTMENTS))
         if plan["leads"]:
             plan["leads"] = {key: value * scale for key, value in plan["leads"].items()}
+    plan.setdefault("big_signings", dict(tier_100=1, tier_50=6, tier_20=35))
+    plan.setdefault("h1", {})
+    if scale > 1:  # the half-year figures are pinned at scale 1 only
+        plan["h1"] = {}
     plan["scale"] = scale
     return plan
 
@@ -163,11 +186,18 @@ def _build_year(year: int, scale: int, seed: int):
     rng = random.Random(seed * 10_007 + year * 31 + scale)
     projects = _build_projects(year, plan, rng)
     projects.sort(key=lambda p: p["project_id"])
-    monthly = _monthly_funds(projects, year, random.Random(seed + year))
+    for project in projects:
+        project["whole_year_only"] = False
+    for project in whole_year_only_projects(projects):
+        project["whole_year_only"] = True  # funds for the whole year only: its monthly cells stay blank
+    monthly = _monthly_funds(projects, year, random.Random(seed + year), plan["h1"])
+    for project in projects:
+        if project["whole_year_only"]:
+            monthly[project["project_id"]] = [0] * 12
     trips = _trips(year, plan, random.Random(seed + 2 * year))
     leads = _leads(year, plan, projects, random.Random(seed + 3 * year))
     chain_map = _chain_map(year, plan)
-    peers = _province_peers(projects, year, random.Random(seed + 5 * year))
+    peers = _province_peers(projects, year, random.Random(seed + 5 * year), monthly, plan["h1"])
     targets = _targets(projects, year, random.Random(seed + 6 * year))
     rows = []
     for project in projects:
@@ -192,9 +222,10 @@ def _build_year(year: int, scale: int, seed: int):
         "leads": _frame(leads, ["lead_id", "team", "name", "planned_investment", "found_on", "progress", "signed_on",
                                 "signed_amount", "project_id"], dates=["found_on", "signed_on"]),
         "chain_map": _frame(chain_map, ["county", "chain", "link", "item", "present"]),
-        "province_peers": _frame(peers, ["city", "indicator", "value"]),
+        "province_peers": _frame(peers, ["city", "indicator", "value", "through_month"]),
         "targets": _frame(targets, ["county", "indicator", "target"]),
     }
+    tables["province_peers"]["through_month"] = tables["province_peers"]["through_month"].astype("Int64")
     tables["trips"]["is_principal"] = tables["trips"]["is_principal"].astype(bool)
     tables["trips"]["companies_met"] = tables["trips"]["companies_met"].astype("int64")
     tables["chain_map"]["present"] = tables["chain_map"]["present"].astype(bool)
@@ -204,9 +235,9 @@ def _build_year(year: int, scale: int, seed: int):
 
 
 def _monthly_frame(projects, monthly) -> pd.DataFrame:
-    """Monthly funds of the projects whose rows carry 1月…12月 columns: one row per non-blank month
-    (months without funds are left blank in the workbooks)."""
-    ids = city_project_ids(projects)
+    """Monthly funds: one row per non-blank month (months without funds are left blank in the
+    workbooks; a whole-year-only project has none)."""
+    ids = [p["project_id"] for p in projects]
     rows = [dict(project_id=project_id, month=month + 1, funds=float(monthly[project_id][month]))
             for project_id in sorted(ids) for month in range(12) if monthly[project_id][month] != 0]
     frame = pd.DataFrame(rows, columns=["project_id", "month", "funds"])

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import ROUND_HALF_UP, Decimal
 
 from helpers.sample import vocab
-from helpers.sample.util import OUTSIDE_CITY, _random_amount, _random_date, _random_partition, fit_sum
+from helpers.sample.util import CNY_PER_USD, OUTSIDE_CITY, _random_amount, _random_date, _random_partition, fit_sum
 
 
-def _monthly_funds(projects: list[dict], year: int, rng: random.Random) -> dict[str, list[int]]:
-    """Each project's funds of the year split over 1月…12月 (only months from its start on)."""
+def _monthly_funds(projects: list[dict], year: int, rng: random.Random, h1: dict | None = None) -> dict[str, list[int]]:
+    """Each project's funds of the year split over 1月…12月 (only months from its start on).
+
+    With ``h1`` (a published half-year report), the January–June part of the pinned sets is fitted
+    first: the 省外 2000万+ projects started by the end of June (how many have funds in January–June
+    and how much) and the 境外 funds of January–June (实际利用外资 in 亿美元 at the year's rate).
+    """
+    first_half = _first_half_funds(projects, year, rng, h1 or {})
     out = {}
     for project in projects:
         funds = project["funds_year"]
@@ -19,20 +26,79 @@ def _monthly_funds(projects: list[dict], year: int, rng: random.Random) -> dict[
             first = 1
             if project["started_on"] is not None and project["started_on"].year == year:
                 first = project["started_on"].month
-            active = list(range(first, 13))
-            month_count = min(len(active), rng.randint(1, 6)) if funds > 12 else 1
-            chosen = sorted(rng.sample(active, month_count))
-            shares = _random_partition(rng, len(chosen), funds, sigma=0.5) if funds >= len(chosen) else [funds]
-            for month, share in zip(chosen, shares, strict=True):
-                months[month - 1] = share
+            if project["project_id"] in first_half:  # the fitted January–June part, the rest from July
+                part = first_half[project["project_id"]]
+                _spread(rng, months, list(range(first, 7)), part)
+                _spread(rng, months, list(range(max(first, 7), 13)), funds - part)
+            else:
+                active = list(range(first, 13))
+                month_count = min(len(active), rng.randint(1, 6)) if funds > 12 else 1
+                chosen = sorted(rng.sample(active, month_count))
+                shares = _random_partition(rng, len(chosen), funds, sigma=0.5) if funds >= len(chosen) else [funds]
+                for month, share in zip(chosen, shares, strict=True):
+                    months[month - 1] = share
         out[project["project_id"]] = months
     return out
+
+
+def _spread(rng: random.Random, months: list[int], active: list[int], amount: int) -> None:
+    """Add ``amount`` (万元) to one to four of the ``active`` months."""
+    if amount <= 0:
+        return
+    count = min(len(active), rng.randint(1, 4)) if amount > 12 else 1
+    chosen = sorted(rng.sample(active, count))
+    shares = _random_partition(rng, len(chosen), amount, sigma=0.5) if amount >= len(chosen) else [amount]
+    for month, share in zip(chosen, shares, strict=True):
+        months[month - 1] += share
+
+
+def _started_by_june(project: dict, year: int) -> bool:
+    return project["started_on"] is not None and project["started_on"] <= dt.date(year, 6, 30) and project["status"] != "已终止"
+
+
+def _first_half_funds(projects: list[dict], year: int, rng: random.Random, h1: dict) -> dict[str, int]:
+    """project id → funds of January–June, for the projects whose split a half-year report pins."""
+    out: dict[str, int] = {}
+    if "outside_province_started" in h1:
+        count, total = h1["outside_province_started"]["count"], h1["outside_province_started"]["funds"]
+        pool = [p for p in projects if p["source"] == "省外" and p["total_investment"] >= 2000 and p["funds_year"] > 0
+                and _started_by_june(p, year) and not p.get("whole_year_only")]
+        # a weighted draw (larger funds more likely) of the projects with funds in January–June
+        keys = sorted(pool, key=lambda p: rng.random() ** (1.0 / p["funds_year"]), reverse=True)
+        chosen, rest = keys[:count], keys[count:]
+        if len(chosen) < count or sum(p["funds_year"] for p in chosen) < total:
+            raise ValueError(f"{year}: cannot place {total} 万元 of January–June funds in {count} 省外 projects")
+        parts = fit_sum([p["funds_year"] * rng.uniform(0.35, 0.85) for p in chosen],
+                        [(max(1, p["funds_year"] // 20), p["funds_year"]) for p in chosen], total)
+        out.update({p["project_id"]: part for p, part in zip(chosen, parts, strict=True)})
+        out.update({p["project_id"]: 0 for p in rest})  # started, but no funds before July
+    if "foreign_funds_usd" in h1:
+        total = foreign_first_half_wan(h1["foreign_funds_usd"], year)
+        pool = [p for p in projects if p["source"] == "境外" and p["funds_year"] > 0 and _started_by_june(p, year)
+                and not p.get("whole_year_only")]
+        parts = fit_sum([p["funds_year"] * 0.4 for p in pool], [(0, p["funds_year"]) for p in pool], total)
+        out.update({p["project_id"]: part for p, part in zip(pool, parts, strict=True)})
+    return out
+
+
+def foreign_first_half_wan(usd_yi: float, year: int) -> int:
+    """The 境外 funds (万元) of January–June whose conversion at the year's rate is ``usd_yi`` 亿美元."""
+    return int(round(usd_yi * CNY_PER_USD[year] * 10_000))
 
 
 def _trips(year: int, plan: dict, rng: random.Random) -> list[dict]:
     """The year's 外出招商 trips: chain teams, city units and counties, principals and deputies."""
     counts = plan["trips"]
+    half = plan["h1"].get("trips", {})  # how many trips of a kind depart by the end of June
     trips = []
+
+    def departure(kind: str, index: int, lo: dt.date) -> dt.date:
+        """The date of the ``index``-th trip of ``kind``: the first ``half[kind]`` ones by the end of June."""
+        if kind not in half:
+            return _random_date(rng, lo, dt.date(year, 12, 26))
+        if index < half[kind]:
+            return _random_date(rng, lo, dt.date(year, 6, 30))
+        return _random_date(rng, dt.date(year, 7, 1), dt.date(year, 12, 26))
 
     def person(title):
         """A random leader's name with ``title`` prefixed."""
@@ -42,7 +108,7 @@ def _trips(year: int, plan: dict, rng: random.Random) -> list[dict]:
     team_lo = dt.date(year, 5, 16) if year == 2022 else lo  # the chain teams started work on 2022-05-16
     teams = [f"{chain}产业链招商小分队" for chain in vocab.CITY_CHAINS]
     for index in range(counts["team"]):
-        trips.append(dict(departed_on=_random_date(rng, team_lo, dt.date(year, 12, 26)), unit=teams[index % len(teams)],
+        trips.append(dict(departed_on=departure("team", index, team_lo), unit=teams[index % len(teams)],
                           unit_kind="产业链招商小分队", leader=person("队长"), is_principal=False,
                           destination=rng.choice(vocab.DESTINATIONS), companies_met=rng.randint(2, 12)))
     # the first `city_units` departments each make at least one principal trip
@@ -71,7 +137,7 @@ def _trips(year: int, plan: dict, rng: random.Random) -> list[dict]:
     for index in range(counts["county_principal"]):
         unit = (units[index % len(units)] if index < len(units)
                 else rng.choices(units, [vocab.UNIT_WEIGHTS[u] for u in units])[0])
-        trips.append(dict(departed_on=_random_date(rng, lo, dt.date(year, 12, 26)), unit=unit, unit_kind="县（市、区）",
+        trips.append(dict(departed_on=departure("county_principal", index, lo), unit=unit, unit_kind="县（市、区）",
                           leader=rng.choice(principals[unit]), is_principal=True,
                           destination=rng.choice(vocab.DESTINATIONS), companies_met=rng.randint(1, 10)))
     for _ in range(int(counts["county_principal"] * 0.5)):
@@ -98,6 +164,8 @@ def _leads(year: int, plan: dict, projects: list[dict], rng: random.Random) -> l
     targets = plan["leads"]
     if not targets:
         return []
+    if "leads" in plan["h1"]:
+        return _leads_by_half(year, targets, plan["h1"]["leads"], projects, rng)
     count, planned_big, signed_count, signed_big = (targets["count"], targets["planned_big"], targets["signed"],
                                                     targets["signed_big"])
     teams = [f"{chain}产业链招商小分队" for chain in vocab.CITY_CHAINS]
@@ -144,6 +212,68 @@ def _leads(year: int, plan: dict, projects: list[dict], rng: random.Random) -> l
         lead["lead_id"] = f"XX{year}-{number:03d}"
         if lead["signed_on"] is not None and lead["found_on"] > lead["signed_on"]:
             lead["found_on"] = lead["signed_on"]
+    return leads
+
+
+def _leads_by_half(year: int, targets: dict, first: dict, projects: list[dict], rng: random.Random) -> list[dict]:
+    """The leads of a year whose January–June figures are published: ``first["count"]`` found or
+    signed by the end of June, ``first["signed"]`` signed by then for ``first["signed_amount"]``
+    (``first["signed_big"]`` of them 20亿+); the year's totals as in ``targets``."""
+    teams = [f"{chain}产业链招商小分队" for chain in vocab.CITY_CHAINS]
+    lo, june, last = dt.date(year, 1, 4), dt.date(year, 6, 30), dt.date(year, 12, 10)
+    halves = []  # (signed in the first half?, how many, of which 20亿+, amount)
+    halves.append((True, first["signed"], first["signed_big"], first["signed_amount"]))
+    halves.append((False, targets["signed"] - first["signed"], targets["signed_big"] - first["signed_big"],
+                   targets["signed_amount"] - first["signed_amount"]))
+    signed_leads = []
+    linked: set[str] = set()
+    for in_first, count, big, amount in halves:
+        amounts = fit_sum([_random_amount(rng, "tier_20", 2.2) if i < big else _random_amount(rng, "medium_large", 1.3)
+                           for i in range(count)],
+                          [(200_000, 1_200_000) if i < big else (5_000, 199_900) for i in range(count)], amount, gran=100)
+        window = (lo, june) if in_first else (dt.date(year, 7, 1), dt.date(year, 12, 28))
+        for value in amounts:
+            team = teams[len(signed_leads) % len(teams)]
+            lead = dict(lead_id=None, team=team, name=None, planned_investment=float(value), found_on=None,
+                        progress="已签约", signed_on=None, signed_amount=float(value), project_id=None, first=in_first)
+            pool = [p for p in projects if p["sourcing_unit"] == team and p["signed_on"] is not None
+                    and window[0] <= p["signed_on"] <= window[1] and p["project_id"] not in linked]
+            if pool and rng.random() < 0.7:
+                project = rng.choice(pool)
+                linked.add(project["project_id"])
+                lead.update(name=project["name"], project_id=project["project_id"], signed_on=project["signed_on"])
+            else:
+                lead["signed_on"] = _random_date(rng, *window)
+            signed_leads.append(lead)
+    others = [dict(lead_id=None, team=teams[i % len(teams)], name=None, signed_on=None, signed_amount=None,
+                   project_id=None, first=False,
+                   planned_investment=float(_random_amount(rng, "tier_20" if i < targets["planned_big"] - targets["signed_big"]
+                                                           else "medium_large", 1.6)),
+                   progress=rng.choices(["对接中", "在谈", "已放弃"], [50, 38, 12])[0])
+              for i in range(targets["count"] - targets["signed"])]
+    # found by the end of June: every lead signed by then, and as many of the others as the report says
+    undecided = [lead for lead in signed_leads if not lead["first"]] + others
+    early = set(rng.sample(range(len(undecided)), first["count"] - first["signed"]))
+    for lead in signed_leads:
+        if lead["first"]:
+            lead["found_on"] = max(lo, lead["signed_on"] - dt.timedelta(days=rng.randint(10, 90)))
+    for index, lead in enumerate(undecided):
+        if index in early:
+            lead["found_on"] = _random_date(rng, lo, june)
+        else:
+            latest = min(last, lead["signed_on"]) if lead["signed_on"] is not None else last
+            lead["found_on"] = _random_date(rng, dt.date(year, 7, 1), max(dt.date(year, 7, 1), latest))
+    leads = signed_leads + others
+    for lead in leads:
+        del lead["first"]
+        if lead["name"] is None:
+            chain = lead["team"].replace("产业链招商小分队", "")
+            industry = {"数字经济": "新一代信息技术"}.get(chain, chain)
+            products = vocab.PRODUCTS.get(industry, vocab.PRODUCTS["其他"])[0]
+            lead["name"] = f"{''.join(rng.sample(vocab.BRAND_CHARS, 2))}{rng.choice(products)}项目"
+    leads.sort(key=lambda lead: (lead["found_on"], lead["team"], lead["name"]))
+    for number, lead in enumerate(leads, 1):
+        lead["lead_id"] = f"XX{year}-{number:03d}"
     return leads
 
 
@@ -220,46 +350,62 @@ def _county_actuals(projects: list[dict], year: int) -> dict[str, dict[str, floa
 
 
 AMOUNT_INDICATORS = {"市外2000万元以上项目实际进资", "省外2000万元以上项目实际进资", "新认定省外亿元以上项目实际进资",
-                     "境外资金实际进资"}
+                     "境外资金实际进资", "省外2000万元以上开工项目实际进资"}
+
+
+# The target indicators of indicators.csv (its `target` column), as the 目标任务 sheet names them.
+TARGET_INDICATORS = ["省外2000万元以上项目实际进资", "境外资金实际进资", "新签约亿元以上项目个数",
+                     "省外2000万元以上项目个数", "新认定省外亿元以上项目个数", "新认定省外亿元以上项目实际进资"]
+# A unit the city sets no foreign target for: its target is written as 0 (a data-quality warning of the bulletin).
+ZERO_TARGET = ("庐山西海风景名胜区", "境外资金实际进资")
+# The indicator the city sets its own target for (below the sum of the units' targets, as cities do).
+CITY_TARGET = ("省外2000万元以上项目实际进资", 0.9)
 
 
 def _targets(projects: list[dict], year: int, rng: random.Random) -> list[dict]:
-    """Each county's 目标任务: its actual value scaled by a random factor, rounded."""
+    """Each county's 目标任务 for every target indicator: its actual value of the year scaled by a
+    random factor, rounded; one zero target; the city's own target for one indicator."""
     actuals = _county_actuals(projects, year)
     rows = []
     for county in vocab.UNIT_WEIGHTS:
-        for indicator in ["省外2000万元以上项目实际进资", "境外资金实际进资", "新签约亿元以上项目个数",
-                          "省外2000万元以上项目个数", "新认定省外亿元以上项目个数", "新认定省外亿元以上项目实际进资"]:
+        for indicator in TARGET_INDICATORS:
             actual = actuals[county][indicator]
             factor = rng.uniform(0.75, 1.3)
             if indicator in AMOUNT_INDICATORS:
                 target = max(500, int(round(actual * factor / 100) * 100))
             else:
                 target = max(1, int(round(actual * factor)))
+            if (county, indicator) == ZERO_TARGET:
+                target = 0
             rows.append(dict(county=county, indicator=indicator, target=float(target)))
+    indicator, share = CITY_TARGET
+    units_sum = sum(row["target"] for row in rows if row["indicator"] == indicator)
+    rows.append(dict(county="九江市", indicator=indicator, target=float(round(units_sum * share / 100_000) * 100_000)))
     return rows
 
 
-def _city_values(projects: list[dict], year: int) -> dict[str, float]:
-    """The city's own values of the indicators the province compares."""
+def _city_values(projects: list[dict], year: int, funds: dict[str, float], month: int) -> dict[str, float]:
+    """The city's own values of the indicators the province compares, for January..``month``
+    (``funds``: each project's funds of that period; dated events up to the end of ``month``)."""
+    def dated(date) -> bool:
+        return date is not None and date.year == year and date.month <= month
+
     def select(sources, min_total, newly_recognized):
-        """Projects from ``sources`` of at least ``min_total``: recognized this year, or else funded."""
+        """Projects from ``sources`` of at least ``min_total``: recognized in the period, or else funded."""
         return [p for p in projects if p["source"] in sources and p["total_investment"] >= min_total and
-                ((p["recognized_on"] is not None and p["recognized_on"].year == year) if newly_recognized
-                 else p["funds_year"] > 0)]
+                (dated(p["recognized_on"]) if newly_recognized else funds[p["project_id"]] > 0)]
     outside_city_funded = select(OUTSIDE_CITY, 2000, False)
     outside_province_funded = select(("省外",), 2000, False)
     outside_province_new_100m = select(("省外",), 10000, True)
     return {
         "市外2000万元以上项目个数": len(outside_city_funded),
-        "市外2000万元以上项目实际进资": sum(p["funds_year"] for p in outside_city_funded),
+        "市外2000万元以上项目实际进资": sum(funds[p["project_id"]] for p in outside_city_funded),
         "省外2000万元以上项目个数": len(outside_province_funded),
-        "省外2000万元以上项目实际进资": sum(p["funds_year"] for p in outside_province_funded),
+        "省外2000万元以上项目实际进资": sum(funds[p["project_id"]] for p in outside_province_funded),
         "新认定省外亿元以上项目个数": len(outside_province_new_100m),
-        "新认定省外亿元以上项目实际进资": sum(p["funds_year"] for p in outside_province_new_100m),
-        "新签约亿元以上项目个数": sum(1 for p in projects if p["signed_on"] and p["signed_on"].year == year
-                               and p["total_investment"] >= 10000),
-        "境外资金实际进资": sum(p["funds_year"] for p in projects if p["source"] == "境外"),
+        "新认定省外亿元以上项目实际进资": sum(funds[p["project_id"]] for p in outside_province_new_100m),
+        "新签约亿元以上项目个数": sum(1 for p in projects if dated(p["signed_on"]) and p["total_investment"] >= 10000),
+        "境外资金实际进资": sum(funds[p["project_id"]] for p in projects if p["source"] == "境外"),
     }
 
 
@@ -277,9 +423,10 @@ RANK_ABOVE_2022 = {
 CITY_DIFF_INDICATOR = "省外2000万元以上项目实际进资"
 
 
-def _province_peers(projects: list[dict], year: int, rng: random.Random) -> list[dict]:
-    """The 全省对比 rows: every peer city's values, strictly above or below 九江市 as its rank requires."""
-    own = _city_values(projects, year)
+def _province_peers(projects: list[dict], year: int, rng: random.Random, monthly: dict[str, list[int]], h1: dict) -> list[dict]:
+    """The 全省对比 rows: every peer city's values, strictly above or below 九江市 as its rank requires;
+    the whole year (截至月份 blank), and January–June (截至月份 6) for the monthly bulletin."""
+    own = _city_values(projects, year, {p["project_id"]: p["funds_year"] for p in projects}, 12)
     rows = []
     for indicator, own_value in own.items():
         is_amount = indicator in AMOUNT_INDICATORS
@@ -305,8 +452,60 @@ def _province_peers(projects: list[dict], year: int, rng: random.Random) -> list
                     value = float(own_value + 1)
                 if city not in above and value >= own_value:
                     value = float(own_value - 1)
-            rows.append(dict(city=city, indicator=indicator, value=value))
+            rows.append(dict(city=city, indicator=indicator, value=value, through_month=None))
     # the city itself, as published by the province: one value differs slightly from the ledger
     own_value = own[CITY_DIFF_INDICATOR]
-    rows.append(dict(city="九江市", indicator=CITY_DIFF_INDICATOR, value=float(round(own_value / 100) * 100 - 100)))
+    rows.append(dict(city="九江市", indicator=CITY_DIFF_INDICATOR, value=float(round(own_value / 100) * 100 - 100),
+                     through_month=None))
+    # the indicators added for the monthly bulletin, for the year, then January–June (截至月份 6)
+    year_extra = _city_values_extra(projects, year, {p["project_id"]: p["funds_year"] for p in projects}, 12)
+    rows.extend(_peer_rows(year_extra, random.Random(5_000 + year), {}, None))
+    first_half = {pid: sum(months[:6]) for pid, months in monthly.items()}
+    own_half = {**_city_values(projects, year, first_half, 6), **_city_values_extra(projects, year, first_half, 6)}
+    pinned = RANK_ABOVE_FIRST_HALF if "outside_province_started" in h1 else {}
+    rows.extend(_peer_rows(own_half, random.Random(6_000 + year), pinned, 6))
+    return rows
+
+
+# half-year ranks pinned by the published report (jiujiang_2023h1.yaml): cities above 九江市
+RANK_ABOVE_FIRST_HALF = {"省外2000万元以上开工项目个数": ["南昌市", "赣州市"], "省外2000万元以上开工项目实际进资": [], "实际利用外资": []}
+USD_INDICATORS = {"实际利用外资"}
+
+
+def _half_up(value: float, digits: int = 2) -> float:
+    """四舍五入 as the kit rounds published figures."""
+    return float(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+
+
+def _city_values_extra(projects: list[dict], year: int, funds: dict[str, float], month: int) -> dict[str, float]:
+    """The city's 省外 2000万+ projects started by the end of ``month`` with funds (count, 万元) and its
+    实际利用外资 (亿美元 at the year's rate), with ``funds`` the projects' funds of January..``month``."""
+    end = dt.date(year, month, 30 if month in (4, 6, 9, 11) else 28 if month == 2 else 31)
+    started = [p for p in projects if p["source"] == "省外" and p["total_investment"] >= 2000 and funds[p["project_id"]] > 0
+               and p["started_on"] is not None and p["started_on"] <= end]
+    foreign = sum(funds[p["project_id"]] for p in projects if p["source"] == "境外")
+    return {
+        "省外2000万元以上开工项目个数": len(started),
+        "省外2000万元以上开工项目实际进资": sum(funds[p["project_id"]] for p in started),
+        "实际利用外资": _half_up(foreign / CNY_PER_USD[year] / 10_000),
+    }
+
+
+def _peer_rows(own: dict[str, float], rng: random.Random, pinned: dict[str, list[str]], through_month: int | None) -> list[dict]:
+    """Every peer city's value of each indicator, strictly above 九江市 for the cities of ``pinned``
+    (else for a random set of the bigger cities) and strictly below for the others."""
+    rows = []
+    for indicator, own_value in own.items():
+        step = 100 if indicator in AMOUNT_INDICATORS else 0.01 if indicator in USD_INDICATORS else 1
+        above = pinned.get(indicator)
+        if above is None:
+            above = [city for city in PEER_CITIES if PEER_SIZE[city] * rng.uniform(0.85, 1.15) > 1.0]
+        for city in PEER_CITIES:
+            factor = rng.uniform(1.05, 1.3) if city in above else min(0.97, PEER_SIZE[city] * rng.uniform(0.8, 1.05))
+            value = _half_up(own_value * factor / step, 0) * step
+            if city in above and value <= own_value:
+                value = own_value + step
+            if city not in above and value >= own_value:
+                value = max(0.0, own_value - step)
+            rows.append(dict(city=city, indicator=indicator, value=float(_half_up(value)), through_month=through_month))
     return rows

@@ -16,6 +16,10 @@ EVENT_CEREMONY = "“100·50·20”项目集中签约仪式"
 EVENT_DATES = {EVENT_SUMMIT: (5, 19), EVENT_ACADEMICIANS: (7, 28), EVENT_CPPCC: (9, 16),
                EVENT_YANGTZE_DELTA: (11, 10), EVENT_CEREMONY: (12, 20)}
 
+# 人民币元 per US dollar the sample converts 境外 funds with (the rates of data/reference/exchange_rates.csv;
+# tests/test_sample.py checks that the two agree).
+CNY_PER_USD = {2020: 6.8974, 2021: 6.4515, 2022: 6.7261, 2023: 7.0467}
+
 # Size classes of 总投资 (万元, inclusive bounds); tier_N starts at N亿 like the “100·50·20” tiers.
 SIZE_CLASSES = {
     "tiny": (500, 1990), "small": (2000, 9990), "medium": (10000, 99900), "medium_large": (10000, 199900),

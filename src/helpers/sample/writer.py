@@ -2,9 +2,11 @@
 
 Writes one year's truth tables in the real-world format of docs/domain.md §2: a city
 workbook (项目台账 with 1月…12月, 外出招商, 项目信息, 产业链图谱, 全省对比, 目标任务) and
-three county workbooks (瑞昌市 `招商项目台账` in 亿元, 永修县 `项目库`, 湖口县 `项目台账`)
-with other header variants. Every value written parses back to the truth value;
-the rows listed in :data:`BAD_ROWS_DOC` are intentionally bad and are not in the truth.
+three county workbooks (瑞昌市 `招商项目台账` in 亿元, 永修县 `项目库` with `1月份…`, 湖口县 `项目台账`
+with `1月进资…`) with other header variants. Every value written parses back to the truth value;
+the rows listed in :data:`BAD_ROWS_DOC` are intentionally bad and are not in the truth, and a few
+projects report their funds for the whole year only (monthly cells blank: the bulletin's
+“缺少分月进资”). 全省对比 holds whole-year rows (截至月份 blank) and January–June rows (6).
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ import random
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 from openpyxl.styles import Alignment, Font
 
 from helpers.output.ooxml import normalize_xlsx
-from helpers.sample.tables import AMOUNT_INDICATORS
+from helpers.sample.tables import AMOUNT_INDICATORS, USD_INDICATORS
 
 COUNTY_BOOKS = ("瑞昌市", "永修县", "湖口县")
 N_DUPLICATES = 3  # 瑞昌市 projects also listed (identically) in the city workbook
@@ -67,11 +70,13 @@ LAYOUTS = {
     "永修县": dict(seq=None, headers=["编号", "项目名称", "投资企业", "投资方来源地", "资金来源", "所在地", "产业", "产业链",
                                     "合同金额", "本年到位资金", "入库日期", "签约日期", "开工日期", "投产日期", "认定日期",
                                     "50·20申报日期", "项目状态", "企业性质", "数字经济项目", "招商方式", "签约活动", "引进单位",
-                                    "备注"], unit="万元", total_unit="万元", months=False),
+                                    "备注"], unit="万元", total_unit="万元", months=True,
+                month_headers=[f"{month}月份" for month in range(1, 13)]),
     "湖口县": dict(seq="序号", headers=["*项目编号", "*项目名称", "投资方", "来源地", "资金来源", "县（市、区）", "产业类别",
                                     "产业链", "总投资（亿元）", "本年实际进资", "入库日期", "签约日期", "开工日期", "投产日期",
                                     "认定日期", "\"50·20\"申报日期", "项目状态", "企业性质", "数字经济", "招商方式", "签约活动",
-                                    "引进单位", "备注"], unit="万元", total_unit="亿元", months=False),
+                                    "引进单位", "备注"], unit="万元", total_unit="亿元", months=True,
+                month_headers=[f"{month}月进资" for month in range(1, 13)]),
 }
 MONTHS = [f"{month}月" for month in range(1, 13)]
 FULLWIDTH_DIGITS = str.maketrans("0123456789.", "０１２３４５６７８９．")
@@ -79,12 +84,17 @@ CN_DIGITS = "零壹贰叁肆伍陆柒捌玖"
 # city workbook order of the reporting units
 COUNTY_ORDER = ["濂溪区", "浔阳区", "柴桑区", "武宁县", "修水县", "永修县", "德安县", "都昌县", "湖口县", "彭泽县", "瑞昌市",
                 "共青城市", "庐山市", "九江经济技术开发区", "八里湖新区", "庐山西海风景名胜区"]
-MONTHLY_BOOKS_EXCLUDE = ("永修县", "湖口县")  # these county workbooks have no 1月…12月 columns
+WHOLE_YEAR_ONLY_BOOKS = ("湖口县", "永修县")  # their funded 本市 projects lead the whole-year-only ones
+WHOLE_YEAR_ONLY_COUNT = 2
 
 
-def city_project_ids(projects: list[dict]) -> list[str]:
-    """Projects whose ledger rows carry 1月…12月 columns: the city workbook's and 瑞昌市's."""
-    return [p["project_id"] for p in projects if p["county"] not in MONTHLY_BOOKS_EXCLUDE]
+def whole_year_only_projects(projects: list[dict]) -> list[dict]:
+    """The projects whose 本年实际进资 is filled but whose monthly cells are left blank (a county that
+    reports the year's funds only): the first funded 本市 ones of 湖口县 and 永修县, by id. No
+    published figure depends on them (本市 money is in none of the 市外 or 境外 sets)."""
+    funded = sorted((p for p in projects if p["county"] in WHOLE_YEAR_ONLY_BOOKS and p["source"] == "本市"
+                     and p["funds_year"] > 0), key=lambda p: p["project_id"])
+    return funded[:WHOLE_YEAR_ONLY_COUNT]
 
 
 def _duplicated_projects(projects: list[dict]) -> list[dict]:
@@ -317,7 +327,7 @@ def _project_sheet(workbook, sheet_name: str, title: list[str], layout: dict, bl
     """
     sheet = workbook.create_sheet(sheet_name)
     headers = ([layout["seq"]] if layout["seq"] else []) + layout["headers"][:10] + \
-        (MONTHS if layout["months"] else []) + layout["headers"][10:]
+        (layout.get("month_headers", MONTHS) if layout["months"] else []) + layout["headers"][10:]
     column_count = len(headers)
     row_number = 1
     for text in title:
@@ -377,7 +387,8 @@ def _bad_project_row(layout: dict, project: dict, rng: random.Random, overrides:
     cells = _project_cells(project, layout, rng, 0)
     for field, value in overrides.items():
         cells[FIELDS.index(field)] = value
-    return ([None] if layout["seq"] else []) + cells
+    months = [None] * 12 if layout["months"] else []
+    return ([None] if layout["seq"] else []) + cells[:10] + months + cells[10:]
 
 
 def _simple_sheet(workbook, name: str, title: str | None, unit: str | None, headers: list[str], rows: list[list],
@@ -490,10 +501,12 @@ def write_year(data_dir: Path, year: int, tables: dict, projects: list[dict], mo
                   ["所属地区", "产业链", "环节", "子项", "是否具备"], rows)
     # province peers (amounts in 亿元, the sheet's default)
     rows = [[peer.city, peer.indicator,
-             round(peer.value / 10000, 2) if peer.indicator in AMOUNT_INDICATORS else int(peer.value)]
+             round(peer.value / 10000, 2) if peer.indicator in AMOUNT_INDICATORS
+             else peer.value if peer.indicator in USD_INDICATORS else int(peer.value),
+             None if pd.isna(peer.through_month) else int(peer.through_month)]
             for peer in tables["province_peers"].itertuples(index=False)]
-    _simple_sheet(workbook, "全省对比", f"{year}年全省各设区市招商引资主要指标", None, ["设区市", "指标", "数值"], rows,
-                  ["注：金额单位为亿元，个数单位为个。"])
+    _simple_sheet(workbook, "全省对比", f"{year}年全省各设区市招商引资主要指标", None, ["设区市", "指标", "数值", "截至月份"], rows,
+                  ["注：金额单位为亿元，个数单位为个，实际利用外资单位为亿美元；截至月份为空表示全年数，填6表示1—6月累计数。"])
     rows = [[_alias(target.county, UNIT_ALIASES, rng, 0.15), target.indicator, int(target.target)]
             for target in tables["targets"].itertuples(index=False)]
     _simple_sheet(workbook, "目标任务", f"{year}年各县（市、区）招商引资目标任务", "单位：万元", ["所属地区", "指标", "年度目标"], rows)

@@ -21,6 +21,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
+from matplotlib.patches import Patch
 
 from helpers.indicators.definitions import pct
 from helpers.normalize import display_width
@@ -32,6 +33,7 @@ __all__ = [
     "funnel_chart",
     "share_chart",
     "line_chart",
+    "progress_chart",
     "show",
     "save_figure",
     "figure_png_bytes",
@@ -499,6 +501,60 @@ def line_chart(
     handles, legend_labels = ax.get_legend_handles_labels()
     fig.legend(handles, legend_labels, loc="outside lower center",
                ncols=_legend_columns(fig, legend_labels, 4))
+    return fig
+
+
+#: Bar colours of a progress chart by status, best first: green, amber, red (the shared palette).
+STATUS_COLORS: tuple[str, ...] = (PALETTE[2], PALETTE[1], PALETTE[3])
+
+
+def progress_chart(
+    df: pd.DataFrame,
+    category: str,
+    value: str,
+    title: str,
+    value_label: str,
+    *,
+    schedule: float,
+    schedule_label: str = "序时进度",
+    status: str | None = None,
+    status_order: Sequence[str] = (),
+    number_format: str = "{:,.2f}",
+    max_label_width: int = 24,
+) -> Figure:
+    """Completion (%) per unit as horizontal bars, highest first, against a dashed 序时进度 line.
+
+    ``schedule`` is the 序时进度 in % (month M of 12 → M/12). With ``status`` each bar takes the
+    colour of its status: ``status_order`` lists the statuses best first (green, amber, red), and
+    the legend names them and the line. Missing values are drawn as "—" at zero.
+    """
+    _require_columns(df, category, value, status)
+    data = df[[category] + ([status] if status else [])].copy()
+    data["_v"] = _numeric(df[value])
+    data = data.sort_values("_v", ascending=False, kind="stable", na_position="last")
+    labels = [str(c) for c in data[category]]
+    values = data["_v"].to_numpy()
+    palette = {name: STATUS_COLORS[min(i, len(STATUS_COLORS) - 1)] for i, name in enumerate(status_order)}
+    colors = [palette.get(s, PALETTE[0]) for s in data[status]] if status else [PALETTE[0]] * len(labels)
+    n = len(labels)
+    positions = np.arange(n)
+    plot_values = np.nan_to_num(values, nan=0.0)
+    fig = _new_figure(8.0, max(3.0, 0.42 * n + 1.8))
+    ax = fig.add_subplot()
+    bars = ax.barh(positions, plot_values, color=colors, height=0.65)
+    ax.set_yticks(positions, [_wrap_label(x, max_label_width) for x in labels])
+    ax.invert_yaxis()
+    ax.set_xlabel(value_label)
+    ax.bar_label(bars, labels=[_format_value(number_format, v) for v in values], padding=3, fontsize=9)
+    _pad_value_limits(ax, np.append(plot_values, schedule), horizontal=True)
+    line_label = f"{schedule_label} {schedule:.2f}%"
+    ax.axvline(schedule, color="#4A5560", linestyle="--", linewidth=1.4, label=line_label)
+    _style_value_axis(ax, horizontal=True)
+    ax.set_title(title)
+    handles = [Patch(color=palette[s], label=s) for s in status_order if status and s in set(data[status])]
+    handles.append(ax.get_lines()[-1])
+    fig.legend(handles, [h.get_label() for h in handles], loc="outside lower center",
+               ncols=_legend_columns(fig, [h.get_label() for h in handles], 4))
     return fig
 
 
