@@ -7,21 +7,34 @@ BIN    := $(VENV)/bin
 YEAR   ?= 2022
 STAMP  := $(VENV)/.installed
 
-.PHONY: install report test lab sample clean-cache refresh-notebooks benchmark
+.PHONY: install report test lint lock lab sample clean-cache refresh-notebooks benchmark
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# The exact versions of requirements.lock (the ones the stored notebooks were made with), then the
+# kit itself without resolving again; pyproject.toml keeps ranges for installs elsewhere.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e '.[dev]'
 	touch $(STAMP)
 
 report: install
 	$(BIN)/zhaoshang report annual_review --year $(YEAR)
 
-test: install
+test: install lint
 	$(BIN)/python -m pytest
+
+# Lint (pyflakes, import order, bugbear, pyupgrade, simplify, pycodestyle): clean on the whole tree.
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+
+# Write the exact versions of the current environment (after an intended upgrade).
+lock: install
+	{ echo "# Exact versions that produced the stored notebook outputs (nbval compares them), installed by"; \
+	  echo "# 'make install'. Regenerate after an intended upgrade with 'make lock' (then 'make refresh-notebooks')."; \
+	  $(BIN)/python -m pip freeze --exclude-editable; } > requirements.lock
 
 # JupyterLab on the project; the venv's python3 kernel imports helpers (editable install).
 lab: install

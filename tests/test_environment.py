@@ -28,3 +28,21 @@ def test_environment_matches_pyproject():
                 continue
             conda_side[name] = bound
     assert conda_side == pip_side
+
+
+def test_lock_pins_every_dependency_within_its_range():
+    """requirements.lock (what `make install` installs) pins every package of pyproject.toml,
+    each at a version its range allows."""
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    pins = {}
+    for line in (PROJECT_ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            pins[name.lower().replace("_", "-")] = version
+    for text in [*project["dependencies"], *project["optional-dependencies"]["dev"]]:
+        requirement = Requirement(text)
+        name = requirement.name.lower().replace("_", "-")
+        assert name in pins, f"{name} is not pinned in requirements.lock"
+        assert requirement.specifier.contains(pins[name]), f"{name}=={pins[name]} is outside {requirement.specifier}"

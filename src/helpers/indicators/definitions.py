@@ -266,7 +266,13 @@ def emerging_share(new_projects: pd.DataFrame, previous_new: pd.DataFrame | None
     if previous_new is not None and len(previous_new):
         previous_share = pct(int(previous_new["industry"].isin(reference.emerging_industries).sum()), len(previous_new))
     change = None if share is None or previous_share is None else round_half_up(share - previous_share, 2)
-    return {"count": count, "total": int(len(new_projects)), "share_pct": share, "previous_share_pct": previous_share, "share_change_pp": change}
+    return {
+        "count": count,
+        "total": int(len(new_projects)),
+        "share_pct": share,
+        "previous_share_pct": previous_share,
+        "share_change_pp": change,
+    }
 
 
 def campaign(projects: pd.DataFrame, reference: Reference, start: pd.Timestamp, end: pd.Timestamp) -> dict[str, Any]:
@@ -282,7 +288,9 @@ def campaign(projects: pd.DataFrame, reference: Reference, start: pd.Timestamp, 
     # A blank date with a status past that stage is unknown timing, not "not yet": such a
     # project is no reserve of that kind (cleaning warns about the missing date).
     signed_date_missing = big["signed_on"].isna() & statuses.isin(reference.values_with_role("status", "signed")).fillna(False).astype(bool)
-    started_date_missing = big["started_on"].isna() & statuses.isin(reference.values_with_role("status", "started")).fillna(False).astype(bool)
+    started_date_missing = big["started_on"].isna() & statuses.isin(reference.values_with_role("status", "started")).fillna(False).astype(
+        bool
+    )
     not_signed_by_end = (big["signed_on"].isna() | (big["signed_on"] > end)).astype(bool) & ~signed_date_missing
     in_talks = big[active & entered_by_end & not_signed_by_end]
     signed_by_end = (big["signed_on"] <= end).fillna(False).astype(bool)

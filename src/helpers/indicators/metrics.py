@@ -164,7 +164,11 @@ def compute_metrics(
 
     window = reference.campaign(year)
     if campaign_window is not None:
-        window = {"name": (window or {}).get("name", "攻坚行动"), "start": pd.Timestamp(campaign_window[0]), "end": pd.Timestamp(campaign_window[1])}
+        window = {
+            "name": (window or {}).get("name", "攻坚行动"),
+            "start": pd.Timestamp(campaign_window[0]),
+            "end": pd.Timestamp(campaign_window[1]),
+        }
     if window is not None and period.start <= window["end"] and window["start"] <= period.end:
         # a campaign still running at the end of the period: its results so far
         end = min(window["end"], period.end)
@@ -257,7 +261,13 @@ def reconcile(metrics: dict[str, Any], published_year: dict[str, Any]) -> pd.Dat
         values = [get_path(metrics, p) for p in entry["paths"]]
         total = None if any(v is None for v in values) else ind.round_half_up(sum(values), 2)
         rows.append(
-            {"path": " + ".join(entry["paths"]), "published": entry["equals"], "computed": total, "rule": "合计", "match": total == entry["equals"]}
+            {
+                "path": " + ".join(entry["paths"]),
+                "published": entry["equals"],
+                "computed": total,
+                "rule": "合计",
+                "match": total == entry["equals"],
+            }
         )
     # object columns: counts stay integers next to amounts (528, not 528.0)
     return pd.DataFrame(rows, columns=["path", "published", "computed", "rule", "match"], dtype=object)

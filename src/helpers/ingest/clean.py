@@ -573,7 +573,8 @@ def clean_raw_sheets(
         extra = ("month_precision",) if table in ("projects", "trips", "leads") else ()
         kept_fields = {c["field"] for c in spec["columns"]} | set(extra) | set(PROVENANCE)
         records = [{k: v for k, v in r.items() if k in kept_fields} for r in parts[table].clean]
-        tables[table] = typed_frame(records, spec, extra).sort_values(list(spec.get("key", [])) + ["source_file", "source_row"], kind="stable", ignore_index=True)
+        order = [*spec.get("key", []), "source_file", "source_row"]
+        tables[table] = typed_frame(records, spec, extra).sort_values(order, kind="stable", ignore_index=True)
     kept = {(r["source_file"], r["source_sheet"], r["source_row"]): r["project_id"] for r in parts["projects"].clean}
     monthly = [
         {"project_id": kept[place], "month": month, "funds": amount}
@@ -597,9 +598,7 @@ def clean_raw_sheets(
         [w for t in TABLES for w in parts[t].warnings] + unread,
         columns=["file", "sheet", "row", "table", "column", "field", "raw", "reason"],
     ).sort_values(["file", "sheet", "row", "column"], kind="stable", ignore_index=True)
-    sheet_counts = pd.DataFrame.from_records(
-        [c for t in TABLES for c in parts[t].counts], columns=["file", "sheet", "table", *COUNT_KEYS]
-    )
+    sheet_counts = pd.DataFrame.from_records([c for t in TABLES for c in parts[t].counts], columns=["file", "sheet", "table", *COUNT_KEYS])
     validate_tables(tables, reference)  # guaranteed by construction; a failure is a bug, said loudly
     return CleanYear(year=year, tables=tables, quarantine=quarantine, warnings=warnings, sheet_counts=sheet_counts)
 

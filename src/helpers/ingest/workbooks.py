@@ -380,17 +380,14 @@ def read_sheet(path: Path, worksheet: Any, table: str, spec: dict[str, Any], mat
             if name_key(first.header) == name_key(shown) and first.unit == unit:
                 continue  # the same header repeated by a merged cell
             raise LedgerError(
-                f"{path.name} / 工作表「{worksheet.title}」: 列「{first.header}」与列「{shown}」都是「{canonical.get(field_name, field_name)}」，无法判断用哪一列"
+                f"{path.name} / 工作表「{worksheet.title}」: 列「{first.header}」与列「{shown}」"
+                f"都是「{canonical.get(field_name, field_name)}」，无法判断用哪一列"
                 f"（第 {header_index + 1} 行为表头）；请删除或改名其中一列"
             )
         seen[field_name] = index
         columns.append(Column(index=index, header=shown, field=field_name, unit=unit))
     headers_found = [normalize_text(v) or "" for v in header if not is_blank(v)]
-    missing = [
-        column["header"]
-        for column in spec["columns"]
-        if column.get("required") and column["field"] not in seen
-    ]
+    missing = [column["header"] for column in spec["columns"] if column.get("required") and column["field"] not in seen]
     if missing:
         raise LedgerError(
             f"{path.name} / 工作表「{worksheet.title}」: 缺少必填列 {'、'.join(missing)}"
@@ -520,7 +517,7 @@ def iter_workbooks(folder: Path, ledger_format: dict[str, Any]) -> Iterator[tupl
             message = str(error)
             if label == path.name or not message.startswith(path.name):
                 raise
-            raise LedgerError(label + message[len(path.name):]) from error
+            raise LedgerError(label + message[len(path.name) :]) from error
         for sheet in sheets:
             sheet.file = label
         yield path, sheets

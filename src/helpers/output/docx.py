@@ -169,7 +169,7 @@ def html_tables(fragment: str) -> list[TableData]:
             head, body = [body[0]], body[1:]
         if not head:
             continue
-        header = tuple(" / ".join(part for part in parts if part) for parts in zip(*head))
+        header = tuple(" / ".join(part for part in parts if part) for parts in zip(*head, strict=True))
         width = len(header)
         rows = tuple(tuple((row + [""] * width)[:width]) for row in body)
         tables.append(TableData(header=header, rows=rows))
@@ -337,9 +337,9 @@ def fit_widths(minimum: list[float], natural: list[float], available: float) -> 
     if total_natural <= available:
         return [w * available / total_natural for w in natural]
     spare = available - sum(minimum)
-    wants = [n - m for m, n in zip(minimum, natural)]
+    wants = [n - m for m, n in zip(minimum, natural, strict=True)]
     total_wants = sum(wants) or 1.0
-    return [m + max(0.0, spare) * w / total_wants for m, w in zip(minimum, wants)]
+    return [m + max(0.0, spare) * w / total_wants for m, w in zip(minimum, wants, strict=True)]
 
 
 def split_columns(table: TableData, available: float) -> list[TableData]:
@@ -423,8 +423,12 @@ def _add_text(paragraph: Paragraph, text: str, east_asia: str, size: Emu, *, bol
             run._r.insert(run._r.index(run._r.find(qn("w:t"))), OxmlElement("w:br"))  # noqa: SLF001
 
 
+#: No space before or after a paragraph (python-docx lengths are immutable, so one object serves).
+NO_SPACE = Pt(0)
+
+
 def _format(paragraph: Paragraph, *, align: int | None = None, indent: bool = False, exact: Emu | None = LINE_SPACING,
-            keep_with_next: bool = False, before: Emu | None = Pt(0), after: Emu | None = Pt(0)) -> None:
+            keep_with_next: bool = False, before: Emu | None = NO_SPACE, after: Emu | None = NO_SPACE) -> None:
     fmt = paragraph.paragraph_format
     if align is not None:
         fmt.alignment = align
@@ -570,7 +574,7 @@ def _add_table(doc: DocxDocument, table: TableData, page: _Page) -> None:
     word_table.alignment = WD_TABLE_ALIGNMENT.CENTER
     word_table.autofit = False
     emu = [Emu(int(w * TABLE_SIZE)) for w in widths]
-    for column, width in zip(word_table.columns, emu):
+    for column, width in zip(word_table.columns, emu, strict=True):
         column.width = width
     for i, tr in enumerate(word_table._tbl.tr_lst):  # noqa: SLF001 - see _cell_templates
         texts = table.header if i == 0 else table.rows[i - 1]
@@ -580,7 +584,7 @@ def _add_table(doc: DocxDocument, table: TableData, page: _Page) -> None:
             header = OxmlElement("w:tblHeader")
             header.set(qn("w:val"), "true")
             trpr.append(header)
-        for j, (tc, text) in enumerate(zip(tr.tc_lst, texts)):
+        for j, (tc, text) in enumerate(zip(tr.tc_lst, texts, strict=True)):
             tc.width = emu[j]
             tc.get_or_add_tcPr().vAlign_val = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             align = WD_ALIGN_PARAGRAPH.CENTER if i == 0 else WD_ALIGN_PARAGRAPH.RIGHT if numeric[j] else WD_ALIGN_PARAGRAPH.LEFT

@@ -279,7 +279,7 @@ def _fit_row_heights(ws, widths: list[int]) -> None:
     by openpyxl): lines needed in the narrowest fit × 15 pt."""
     for row in ws.iter_rows():
         lines = 1
-        for cell, width in zip(row, widths):
+        for cell, width in zip(row, widths, strict=True):
             if isinstance(cell.value, str) and cell.alignment.wrap_text:
                 per_line = max(1, width - 2)
                 lines = max(lines, sum(-(-max(1, display_width(part)) // per_line) for part in cell.value.split("\n")))

@@ -28,7 +28,8 @@ REPORT_CSS = """\
 .jp-OutputArea-prompt, .jp-OutputPrompt { display: none; }
 .jp-OutputArea-output { display: block; max-width: 100%; overflow-x: auto; }
 .jp-OutputArea-output.jp-RenderedHTMLCommon table { table-layout: auto; }
-.jp-OutputArea-output.jp-RenderedHTMLCommon td, .jp-OutputArea-output.jp-RenderedHTMLCommon th { word-break: normal; overflow-wrap: break-word; }
+.jp-OutputArea-output.jp-RenderedHTMLCommon td,
+.jp-OutputArea-output.jp-RenderedHTMLCommon th { word-break: normal; overflow-wrap: break-word; }
 @media only screen and (max-width: 760px) {
   .jp-Notebook { padding: 4px; }
   .jp-Cell { padding: 2px 4px; }

@@ -150,7 +150,11 @@ def tier_labels(reference: Reference) -> dict[str, str]:
     """“50·20” tiers with their bounds from the reference thresholds."""
     t = reference.thresholds
     t20, t50, t100 = (f"{float(t[k]):g}" for k in ("fifty_twenty_min", "tier_50_min", "tier_100_min"))
-    return {"tier_100": f"“100”项目（{t100}亿元以上）", "tier_50": f"“50”项目（{t50}–{t100}亿元）", "tier_20": f"“20”项目（{t20}–{t50}亿元）"}
+    return {
+        "tier_100": f"“100”项目（{t100}亿元以上）",
+        "tier_50": f"“50”项目（{t50}–{t100}亿元）",
+        "tier_20": f"“20”项目（{t20}–{t50}亿元）",
+    }
 
 
 def _yi(value: float | None) -> float | None:
@@ -221,8 +225,18 @@ def principal_trips_table(review: Review) -> pd.DataFrame:
     m = review.metrics["principal_trips"]
     return pd.DataFrame(
         [
-            {"类别": "市直单位主要领导", "外出招商（次）": m["city_unit_count"], "涉及单位（个）": m["city_units"], "较上年增减（次）": None},
-            {"类别": "县（市、区）党政主官", "外出招商（次）": m["county_count"], "涉及单位（个）": None, "较上年增减（次）": m["county_count_yoy_change"]},
+            {
+                "类别": "市直单位主要领导",
+                "外出招商（次）": m["city_unit_count"],
+                "涉及单位（个）": m["city_units"],
+                "较上年增减（次）": None,
+            },
+            {
+                "类别": "县（市、区）党政主官",
+                "外出招商（次）": m["county_count"],
+                "涉及单位（个）": None,
+                "较上年增减（次）": m["county_count_yoy_change"],
+            },
         ]
     ).astype({"涉及单位（个）": "Int64", "较上年增减（次）": "Int64"})
 
@@ -359,7 +373,7 @@ def monthly_funds_grid(review: Review) -> pd.DataFrame:
     for year in years:
         table[f"{year}累计进资（亿元）"] = grid[year].to_numpy()
     if len(years) == 2:
-        table["同比（%）"] = [ind.growth_pct(now, before) for before, now in zip(grid[years[0]], grid[years[1]])]
+        table["同比（%）"] = [ind.growth_pct(now, before) for before, now in zip(grid[years[0]], grid[years[1]], strict=True)]
     return table
 
 
@@ -392,7 +406,10 @@ def _reason_kind(reason: str) -> str:
 def top_reasons_table(review: Review, limit: int = 10) -> pd.DataFrame:
     """The most frequent quarantine reasons and warning reasons."""
     quarantine = [(_reason_kind(r), "隔离") for reasons in review.current.quarantine["reasons"] for r in reasons.split("；")]
-    warnings = [(f"{c}：{_reason_kind(r)}", "警告") for c, r in zip(review.current.warnings["column"], review.current.warnings["reason"], strict=True)]
+    warnings = [
+        (f"{c}：{_reason_kind(r)}", "警告")
+        for c, r in zip(review.current.warnings["column"], review.current.warnings["reason"], strict=True)
+    ]
     frame = pd.DataFrame(quarantine + warnings, columns=["原因", "类别"])
     if frame.empty:
         return pd.DataFrame(columns=["类别", "原因", "行数"])
@@ -421,7 +438,7 @@ def reconciliation_table(review: Review) -> pd.DataFrame:
         if isinstance(published, int) and isinstance(comparable, int):
             difference = int(difference)
         status = "一致" if match else "⚠ 无计算值" if computed is None else "⚠ 不一致"
-        rows.append(dict(zip(columns, [name, unit, published, computed, difference, rule, status])))
+        rows.append(dict(zip(columns, [name, unit, published, computed, difference, rule, status], strict=True)))
     return pd.DataFrame(rows, columns=columns, dtype=object)
 
 
@@ -497,21 +514,31 @@ def fifty_twenty_chart(review: Review) -> Figure:
 
 
 def events_chart(review: Review) -> Figure:
-    return charts.bar_chart(events_table(review), "签约活动", "签约金额（亿元）", f"{review.year}年重大招商活动签约金额", "签约金额（亿元）")
+    return charts.bar_chart(
+        events_table(review), "签约活动", "签约金额（亿元）", f"{review.year}年重大招商活动签约金额", "签约金额（亿元）"
+    )
 
 
 def industry_chart(review: Review) -> Figure:
     years = f"{review.compare_year}年与{review.year}年" if review.previous is not None else f"{review.year}年"
     return charts.grouped_bar_chart(
-        _industry_counts(review), "产业类别", "年度", "项目数（个）", f"{years}新认定省外亿元以上项目产业分布", "项目数（个）",
-        horizontal=True, number_format="{:,.0f}",
+        _industry_counts(review),
+        "产业类别",
+        "年度",
+        "项目数（个）",
+        f"{years}新认定省外亿元以上项目产业分布",
+        "项目数（个）",
+        horizontal=True,
+        number_format="{:,.0f}",
     )
 
 
 def assessment_chart(review: Review) -> Figure:
     table = assessment_table(review).dropna(subset=["综合得分"])
     leader = table.iloc[0]["县（市、区）"] if len(table) else None
-    return charts.bar_chart(table, "县（市、区）", "综合得分", f"{review.year}年县（市、区）招商引资考核综合得分", "综合得分（分）", highlight=leader)
+    return charts.bar_chart(
+        table, "县（市、区）", "综合得分", f"{review.year}年县（市、区）招商引资考核综合得分", "综合得分（分）", highlight=leader
+    )
 
 
 def chain_chart(review: Review) -> Figure:
@@ -526,5 +553,11 @@ def funnel_chart(review: Review) -> Figure:
 
 def monthly_chart(review: Review) -> Figure:
     return charts.line_chart(
-        monthly_funds_table(review), "月份", "累计进资（亿元）", "年度", "分月累计实际进资（填报分月数据的项目）", "累计进资（亿元）", x_label="月份"
+        monthly_funds_table(review),
+        "月份",
+        "累计进资（亿元）",
+        "年度",
+        "分月累计实际进资（填报分月数据的项目）",
+        "累计进资（亿元）",
+        x_label="月份",
     )

@@ -33,8 +33,17 @@ TYPE_LABELS = {
     "city": "设区市",
     "indicator": "指标",
 }
-ORIGIN_REGION = re.compile(r"^(内蒙古自治区|广西壮族自治区|宁夏回族自治区|新疆维吾尔自治区|西藏自治区|.{2,3}?省|北京市|天津市|上海市|重庆市|香港|澳门|台湾)")
-FIELD_LABELS = {"county": "县（市、区）", "industry": "产业类别", "source": "资金来源", "origin_region": "来源地", "chain": "产业链", "month": "月份"}
+ORIGIN_REGION = re.compile(
+    r"^(内蒙古自治区|广西壮族自治区|宁夏回族自治区|新疆维吾尔自治区|西藏自治区|.{2,3}?省|北京市|天津市|上海市|重庆市|香港|澳门|台湾)"
+)
+FIELD_LABELS = {
+    "county": "县（市、区）",
+    "industry": "产业类别",
+    "source": "资金来源",
+    "origin_region": "来源地",
+    "chain": "产业链",
+    "month": "月份",
+}
 
 
 def open_year(year: int, data_dir: str | Path = "data", reference_dir: str | Path = "data/reference") -> CleanYear:
@@ -71,6 +80,7 @@ def with_origin_region(projects: pd.DataFrame) -> pd.DataFrame:
     >>> with_origin_region(pd.DataFrame({"origin": ["广东省深圳市", "上海市", "香港", None]}))["origin_region"].tolist()
     ['广东省', '上海市', '香港', '未填报']
     """
+
     def region(origin: object) -> str:
         if not isinstance(origin, str) or not origin.strip():
             return "未填报"
@@ -112,4 +122,6 @@ def quarantine_table(clean: CleanYear) -> pd.DataFrame:
 def warnings_table(clean: CleanYear) -> pd.DataFrame:
     """Optional values that could not be parsed (left empty), with their raw text."""
     w = clean.warnings
-    return pd.DataFrame({"文件": w["file"], "工作表": w["sheet"], "行号": w["row"], "列": w["column"], "原值": w["raw"], "问题": w["reason"]})
+    return pd.DataFrame(
+        {"文件": w["file"], "工作表": w["sheet"], "行号": w["row"], "列": w["column"], "原值": w["raw"], "问题": w["reason"]}
+    )

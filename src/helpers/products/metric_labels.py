@@ -98,4 +98,4 @@ def sum_label(paths: list[str], reference: Reference) -> tuple[str, str]:
 def parameter_labels(reference: Reference) -> dict[str, str]:
     """Notebook parameter name → Chinese label (``parameters.csv``)."""
     table = _table(reference, "parameters.csv", ["name", "label"])
-    return dict(zip(table["name"], table["label"]))
+    return dict(zip(table["name"], table["label"], strict=True))
