@@ -8,6 +8,7 @@ import shutil
 import pytest
 from conftest import DATA_DIR, REFERENCE_DIR
 
+from helpers.indicators.definitions import to_yi
 from helpers.products import annual_review as rv
 from helpers.products.metric_labels import metric_label, sum_label
 from helpers.reference import load_reference
@@ -68,8 +69,9 @@ def test_monthly_funds_as_a_month_by_year_grid(review_2022):
     assert grid["月份"].tolist() == [f"{m}月" for m in range(1, 13)]
     long = rv.monthly_funds_table(review_2022)
     december = long[(long["月份"] == 12) & (long["年度"] == "2022年")]["累计进资（亿元）"].item()
-    assert grid.iloc[11]["2022年累计进资（亿元）"] == december == 2184.73
-    assert grid.iloc[0]["同比（%）"] == -27.83
+    # December is every monthly amount of the year (the sample gives every project its months)
+    assert grid.iloc[11]["2022年累计进资（亿元）"] == december == to_yi(review_2022.current.tables["monthly_funds"]["funds"].sum()) == 2819.25
+    assert (grid.iloc[0]["2021年累计进资（亿元）"], grid.iloc[0]["2022年累计进资（亿元）"], grid.iloc[0]["同比（%）"]) == (181.59, 166.31, -8.41)
 
 
 def test_dates_are_dates_and_run_information_has_chinese_labels(review_2022):
