@@ -319,8 +319,10 @@ def test_ledger_text_is_no_formula_in_tables_xlsx(hostile_report: Path) -> None:
         sheets = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")]
     assert not any(b"<f>" in xml for xml in sheets)  # not a single formula in the workbook
     workbook = openpyxl.load_workbook(hostile_report / "tables.xlsx")
-    names = [row[1] for row in workbook["50·20项目清单"].iter_rows(min_row=2, values_only=True)]
-    assert sorted(names) == ["'=1+2", "<script>alert(1)</script>"]  # neutralised; other text kept as typed
+    cells = [row[1] for row in workbook["50·20项目清单"].iter_rows(min_row=2)]
+    assert sorted(c.value for c in cells) == ["<script>alert(1)</script>", "=1+2"]  # shown as typed …
+    formula_like = next(c for c in cells if c.value == "=1+2")
+    assert formula_like.data_type == "s" and formula_like.quotePrefix  # … but stored as text, as Excel stores '=1+2
 
 
 def test_quarantine_and_warnings_csv_neutralise_formulas(tmp_path: Path, capsys) -> None:

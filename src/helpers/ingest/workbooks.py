@@ -360,6 +360,16 @@ def read_sheet(path: Path, worksheet: Any, table: str, spec: dict[str, Any], mat
     canonical = {column["field"]: column["header"] for column in spec["columns"]}
     amount_fields = {c["field"] for c in spec["columns"] if c["type"] in ("amount", "measure")}
     currency_line = _currency_unit_line(matrix, header_index)
+    # A dollar unit line is allowed only when every amount column names its own unit: then it can
+    # reach only the month columns, which are read as dollars (never added to 元); otherwise the
+    # amounts would be read in a foreign currency, so the sheet stops.
+    if currency_line is not None and is_usd(currency_line[1]):
+        amounts_without_unit = [
+            raw for raw in header
+            if _classify_header(raw, lookup)[0] in amount_fields and _classify_header(raw, lookup)[1] is None
+        ]
+        if not amounts_without_unit:
+            currency_line = None
     if currency_line is not None:
         raise LedgerError(
             f"{path.name} / 工作表「{worksheet.title}」第 {currency_line[0]} 行: 单位「{currency_line[1]}」不是可用的金额单位"

@@ -23,7 +23,6 @@ from openpyxl.utils import get_column_letter
 from helpers.normalize import display_width
 from helpers.output.ooxml import normalized_xlsx_bytes
 from helpers.paths import write_atomic
-from helpers.safe_text import neutralise_formula
 
 __all__ = [
     "AMOUNT_FORMAT",
@@ -207,7 +206,7 @@ def _write_sheet(ws, df: pd.DataFrame, amount_columns: set[str]) -> None:
     label_units, unit_column = _row_units(df)
     widths: list[int] = []
     for j, (column, header) in enumerate(zip(df.columns, headers, strict=True), start=1):
-        cell = ws.cell(row=1, column=j, value=neutralise_formula(header))
+        cell = ws.cell(row=1, column=j, value=header)
         cell.font = bold
         cell.alignment = header_alignment
         _neutralise_text(cell)
@@ -217,7 +216,7 @@ def _write_sheet(ws, df: pd.DataFrame, amount_columns: set[str]) -> None:
             isinstance(v, (int, float)) for v in df[column].dropna().tolist())
         width = min(display_width(header), _HEADER_WRAP_NUMBER if numeric_column else _HEADER_WRAP_WIDTH)  # long headers wrap
         for i, raw in enumerate(df[column].tolist(), start=2):
-            value = neutralise_formula(_cell_value(raw))  # ledger text is never a formula
+            value = _cell_value(raw)  # ledger text is never a formula: _neutralise_text keeps it text
             cell = ws.cell(row=i, column=j, value=value)
             _neutralise_text(cell)
             number = isinstance(value, (int, float)) and not isinstance(value, bool)
