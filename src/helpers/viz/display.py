@@ -70,6 +70,21 @@ def show_text(text: str) -> None:
     display(Markdown(escape_text(text)))
 
 
+def show_title(city: str, kind: str, period: str) -> None:
+    """The report's first heading, naming the city, the period and the kind of report
+    (the rendered HTML's ``<title>`` is taken from it).
+
+    >>> title_text("九江市", "招商引资年度分析报告", "2022年")
+    '九江市2022年招商引资年度分析报告'
+    """
+    display(Markdown(f"# {escape_text(title_text(city, kind, period))}"))
+
+
+def title_text(city: str, kind: str, period: str) -> str:
+    """The words of a report's title: city, period, kind (one string, no separators)."""
+    return f"{city}{period}{kind}"
+
+
 def show_list(items: Iterable[str], empty: str = "（暂无）") -> None:
     """A numbered list; each item's HTML is shown as text."""
     lines = [f"{i}. {escape_text(item)}" for i, item in enumerate(items, start=1)]
