@@ -31,7 +31,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Emu, Mm, Pt, RGBColor
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Emu, Length, Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from nbformat import NotebookNode
@@ -395,7 +396,7 @@ def _orientations(blocks: list[Block]) -> list[bool]:
 # --------------------------------------------------------------------------- docx primitives
 
 
-def set_run_fonts(run: Run, east_asia: str, size: Emu, *, bold: bool = False, latin: str = FONT_LATIN) -> Run:
+def set_run_fonts(run: Run, east_asia: str, size: Length, *, bold: bool = False, latin: str = FONT_LATIN) -> Run:
     """Explicit fonts on one run: Latin faces, the East-Asian face (``w:eastAsia``), size, colour."""
     _set_fonts(run._r.get_or_add_rPr(), east_asia, latin)  # noqa: SLF001 - python-docx has no eastAsia API
     run.font.size = size
@@ -404,7 +405,7 @@ def set_run_fonts(run: Run, east_asia: str, size: Emu, *, bold: bool = False, la
     return run
 
 
-def _set_fonts(rpr: OxmlElement, east_asia: str, latin: str) -> None:
+def _set_fonts(rpr: BaseOxmlElement, east_asia: str, latin: str) -> None:
     """Replace ``w:rFonts`` of an rPr by explicit ascii/hAnsi/cs/eastAsia faces (no theme fonts)."""
     for old in rpr.findall(qn("w:rFonts")):
         rpr.remove(old)
@@ -414,7 +415,7 @@ def _set_fonts(rpr: OxmlElement, east_asia: str, latin: str) -> None:
     rpr.insert(0, fonts)
 
 
-def _add_text(paragraph: Paragraph, text: str, east_asia: str, size: Emu, *, bold: bool = False) -> None:
+def _add_text(paragraph: Paragraph, text: str, east_asia: str, size: Length, *, bold: bool = False) -> None:
     """Plain text runs (a line break for every newline); never a field, whatever the text says."""
     for i, line in enumerate(text.split("\n")):
         run = paragraph.add_run(line)
@@ -427,8 +428,8 @@ def _add_text(paragraph: Paragraph, text: str, east_asia: str, size: Emu, *, bol
 NO_SPACE = Pt(0)
 
 
-def _format(paragraph: Paragraph, *, align: int | None = None, indent: bool = False, exact: Emu | None = LINE_SPACING,
-            keep_with_next: bool = False, before: Emu | None = NO_SPACE, after: Emu | None = NO_SPACE) -> None:
+def _format(paragraph: Paragraph, *, align: int | None = None, indent: bool = False, exact: Length | None = LINE_SPACING,
+            keep_with_next: bool = False, before: Length | None = NO_SPACE, after: Length | None = NO_SPACE) -> None:
     fmt = paragraph.paragraph_format
     if align is not None:
         fmt.alignment = align
@@ -532,21 +533,21 @@ def _footers(doc: DocxDocument) -> None:
         _page_number(paragraph)
 
 
-def _cell_templates(numeric: tuple[bool, ...]) -> dict[tuple[bool, int], tuple[OxmlElement, OxmlElement]]:
+def _cell_templates(numeric: tuple[bool, ...]) -> dict[tuple[bool, int], tuple[BaseOxmlElement, BaseOxmlElement]]:
     """(pPr, rPr) of header cells and of left/right-aligned body cells, built once per table
     with python-docx and copied into every cell (formatting thousands of cells one by one
     through the proxies takes seconds)."""
     templates = {}
     for header in (True, False):
         for align in {WD_ALIGN_PARAGRAPH.CENTER if header else WD_ALIGN_PARAGRAPH.RIGHT if n else WD_ALIGN_PARAGRAPH.LEFT for n in numeric}:
-            paragraph = Paragraph(OxmlElement("w:p"), None)
+            paragraph = Paragraph(OxmlElement("w:p"), None)  # type: ignore[arg-type]  # a detached template paragraph has no story part
             _format(paragraph, align=align, exact=None)
             run = set_run_fonts(paragraph.add_run("x"), FONT_BODY, TABLE_SIZE, bold=header)
             templates[(header, int(align))] = (paragraph._p.get_or_add_pPr(), run._r.get_or_add_rPr())  # noqa: SLF001
     return templates
 
 
-def _fill_cell(tc: OxmlElement, text: str, ppr: OxmlElement, rpr: OxmlElement) -> None:
+def _fill_cell(tc: BaseOxmlElement, text: str, ppr: BaseOxmlElement, rpr: BaseOxmlElement) -> None:
     """Put ``text`` into a table cell as plain runs (a ``w:br`` for every newline)."""
     paragraph = tc.p_lst[0]
     paragraph.insert(0, copy.deepcopy(ppr))

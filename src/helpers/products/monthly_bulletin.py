@@ -79,7 +79,7 @@ class BulletinSettings:
     lists: list[list[str]]
 
 
-def _number(section: dict[str, Any], key: str, where: str) -> float:
+def _number(section: object, key: str, where: str) -> float:
     value = section.get(key) if isinstance(section, dict) else None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ReferenceDataError(f"{SETTINGS_FILE}: {where}.{key} 应为数字，实为 {value!r}")
@@ -250,7 +250,7 @@ def prepare_parameters(parameters: dict[str, Any], data_dir: Path, reference_dir
 def bulletin_runs(data_dir: Path, reference_dir: Path | None = None) -> list[dict[str, Any]]:
     """The runs of ``--all``: every month, up to the latest with data, of every year with ledgers."""
     reference = _reference_for(Path(data_dir), reference_dir)
-    runs = []
+    runs: list[dict[str, Any]] = []
     for year in available_years(Path(data_dir)):
         latest = ytd.latest_month_with_data(load_year(year, Path(data_dir), reference)) or 0
         runs.extend({"year": year, "month": month} for month in range(1, latest + 1))

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from typing import Any, cast
 
 import matplotlib
 from matplotlib import font_manager
+from matplotlib.rcsetup import cycler
 
 from helpers.errors import FontNotFoundError
 
@@ -119,7 +121,7 @@ def find_cjk_font() -> str:
     )
 
 
-def _report_rc(family: str) -> dict[str, object]:
+def _report_rc(family: str) -> dict[str, Any]:
     """Matplotlib rcParams of the report style."""
     return {
         "font.family": "sans-serif",
@@ -137,7 +139,7 @@ def _report_rc(family: str) -> dict[str, object]:
         "legend.frameon": False,
         "axes.spines.top": False,
         "axes.spines.right": False,
-        "axes.prop_cycle": matplotlib.cycler(color=list(PALETTE)),
+        "axes.prop_cycle": cycler(color=list(PALETTE)),
         "figure.dpi": FIGURE_DPI,
         "figure.figsize": (8.0, 4.5),
         "figure.facecolor": "white",
@@ -167,7 +169,7 @@ def use_report_style() -> str:
         font="sans-serif",
         rc={"grid.color": "#E3E7EC", "axes.edgecolor": "#B0B8C1"},
     )
-    matplotlib.rcParams.update(_report_rc(family))
+    matplotlib.rcParams.update(cast(Any, _report_rc(family)))  # rcParams' stub types keys as literals
     return family
 
 
