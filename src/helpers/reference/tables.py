@@ -232,10 +232,16 @@ class Reference:
         ``by_county.瑞昌市.x`` matches the ``by_county.*.*`` row)."""
         spec = self.indicator_registry.get(key)
         if spec is None:
-            spec = next((s for s in self.indicator_registry.values() if s.matches(key)), None)
+            spec = next((s for s in self._wildcard_indicators if s.matches(key)), None)
         if spec is None:
             raise ReferenceDataError(f"indicators.csv: 没有指标 {key}（请在指标登记表中补充该行）")
         return spec
+
+    @cached_property
+    def _wildcard_indicators(self) -> tuple[IndicatorSpec, ...]:
+        """The registry rows with ``*`` (a county's, chain's or event's figures), in file order:
+        a key not in the registry is matched against these only."""
+        return tuple(spec for spec in self.indicator_registry.values() if "*" in spec.key)
 
     def breakdown_indicators(self) -> list[IndicatorSpec]:
         """The columns of the county breakdown, in their registry order."""
