@@ -186,7 +186,8 @@ def headline_figures(
 def _weights(reference: Reference) -> list[tuple[str, str, int | float]]:
     """(name in the assessment, indicator key, weight) of every weighted indicator."""
     keys = dict(zip(reference.indicators["name"], reference.indicators["key"], strict=True))
-    return [(name, keys[name], int(w) if float(w).is_integer() else float(w)) for name, w in zip(reference.weights["indicator"], reference.weights["weight"], strict=True)]
+    pairs = zip(reference.weights["indicator"], reference.weights["weight"], strict=True)
+    return [(name, keys[name], int(w) if float(w).is_integer() else float(w)) for name, w in pairs]
 
 
 def assessment_rows(assessment: pd.DataFrame, county: str, reference: Reference) -> pd.DataFrame:
@@ -358,7 +359,8 @@ def row_counties(clean: CleanYear, reference: Reference) -> pd.DataFrame:
         for record in frame.to_dict("records"):
             county = _county_of(table, record, reference)
             if county is not None:
-                rows.append({"file": record["source_file"], "sheet": record["source_sheet"], "row": int(record["source_row"]), "county": county})
+                where = {"file": record["source_file"], "sheet": record["source_sheet"], "row": int(record["source_row"])}
+                rows.append({**where, "county": county})
     for record in clean.quarantine.to_dict("records"):
         county = _county_of(record["table"], _raw_fields(record["raw"], record["table"], reference), reference)
         if county is not None:
@@ -372,7 +374,8 @@ def workbook_units(files: list[str], counties: pd.DataFrame, reference: Referenc
     a workbook of several units (the city's) has none.
 
     >>> from helpers.reference import load_reference
-    >>> rows = pd.DataFrame({"file": ["a.xlsx", "a.xlsx", "b.xlsx"], "sheet": "s", "row": [1, 2, 1], "county": ["修水县", "修水县", "永修县"]})
+    >>> rows = pd.DataFrame({"file": ["a.xlsx", "a.xlsx", "b.xlsx"], "sheet": "s", "row": [1, 2, 1],
+    ...                      "county": ["修水县", "修水县", "永修县"]})
     >>> workbook_units(["瑞昌市2022年项目库.xlsx", "a.xlsx", "b.xlsx", "2022年九江市台账.xlsx"], rows, load_reference())
     {'瑞昌市2022年项目库.xlsx': '瑞昌市', 'a.xlsx': '修水县', 'b.xlsx': '永修县'}
     """
@@ -476,9 +479,10 @@ def assessment_words(profile: CountyProfile) -> str:
     if summary["total_score"] is None:
         return f"{profile.county}{profile.year}年没有可计算的考核得分（目标任务表中没有该单位的目标）。"
     rows = assessment_rows(profile.assessment, profile.county, profile.reference)
-    worst = rows[rows["lost_points"].notna() & (rows["lost_points"] > 0)].head(2)
-    lost = "、".join(f"{profile.reference.indicator(k).label}（失{p:.2f}分）" for k, p in zip(worst["indicator"], worst["lost_points"], strict=True))
-    sentence = f"{profile.county}{profile.year}年考核综合得分{summary['total_score']:.2f}分，在{summary['units']}个县（市、区）中排第{summary['rank']}位"
+    worst = [(k, p) for k, p in zip(rows["indicator"], rows["lost_points"], strict=True) if p is not None and p > 0][:2]
+    lost = "、".join(f"{profile.reference.indicator(k).label}（失{p:.2f}分）" for k, p in worst)
+    sentence = (f"{profile.county}{profile.year}年考核综合得分{summary['total_score']:.2f}分，"
+                f"在{summary['units']}个县（市、区）中排第{summary['rank']}位")
     return sentence + (f"；失分最多的是{lost}。" if lost else "。")
 
 
