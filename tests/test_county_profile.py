@@ -273,3 +273,10 @@ def test_published_notebook_matches_the_stored_one(published):
 
     stored = nbformat.read(PROJECT_ROOT / "notebooks" / "county_profile.ipynb", as_version=4)
     assert outputs(nbformat.read(published / "county_profile.ipynb", as_version=4)) == outputs(stored)
+
+
+def test_extra_files_are_byte_identical(published, tmp_path):
+    """metrics.json, tables.xlsx and the feedback workbook written again are the same bytes."""
+    cp.write_extra_files(tmp_path, {"year": 2022, "county": "修水县"}, DATA_DIR, REFERENCE_DIR)
+    for name in ("metrics.json", "tables.xlsx", "反馈_修水县.xlsx"):
+        assert (tmp_path / name).read_bytes() == (published / name).read_bytes(), name
