@@ -108,6 +108,25 @@ def _monthly_bulletin_prepare(parameters: dict[str, Any], data_dir: Path, refere
     return monthly_bulletin.prepare_parameters(parameters, data_dir, reference_dir)
 
 
+def _county_profile_files(folder: Path, parameters: Mapping[str, Any], data_dir: Path, reference_dir: Path) -> None:
+    """tables.xlsx, metrics.json (the unit's figures) and 反馈_<county>.xlsx of a county profile."""
+    from helpers.products import county_profile
+
+    county_profile.write_extra_files(folder, parameters, data_dir, reference_dir)
+
+
+def _county_profile_runs(data_dir: Path, reference_dir: Path | None) -> list[dict[str, Any]]:
+    from helpers.products import county_profile
+
+    return county_profile.county_runs(data_dir, reference_dir)
+
+
+def _county_profile_prepare(parameters: dict[str, Any], data_dir: Path, reference_dir: Path) -> dict[str, Any]:
+    from helpers.products import county_profile
+
+    return county_profile.prepare_parameters(parameters, data_dir, reference_dir)
+
+
 REPORTS: dict[str, ReportSpec] = {
     spec.name: spec
     for spec in (
@@ -129,6 +148,16 @@ REPORTS: dict[str, ReportSpec] = {
             extra_outputs=("metrics.json", "tables.xlsx"),
             runs=_monthly_bulletin_runs,
             prepare=_monthly_bulletin_prepare,
+        ),
+        ReportSpec(
+            name="county_profile",
+            title="县（市、区）招商引资分析报告",
+            notebook="county_profile.ipynb",
+            identity=("year", "county"),
+            extra_files=_county_profile_files,
+            extra_outputs=("metrics.json", "tables.xlsx", "反馈_<county>.xlsx"),
+            runs=_county_profile_runs,
+            prepare=_county_profile_prepare,
         ),
     )
 }
