@@ -27,12 +27,13 @@ from helpers.indicators.metrics import (
     province_comparison,
     reconcile,
 )
+from helpers.indicators.trends import county_ranks, indicator_trend
 from helpers.ingest.cache import load_year, load_year_if_available
 from helpers.ingest.clean import CleanYear
-from helpers.paths import resolve
+from helpers.paths import available_years, resolve
 from helpers.products import explore, tables
 from helpers.products.highlights import draft_highlights
-from helpers.products.labels import present
+from helpers.products.labels import present, present_indicator_rows
 from helpers.products.metric_labels import metric_label, parameter_labels, sum_label
 from helpers.reference import Reference, load_reference
 from helpers.reference.tables import read_yaml
@@ -55,6 +56,7 @@ class Review:
     breakdown: pd.DataFrame
     published: dict[str, Any] | None
     published_note: str | None = None  # why there is nothing to reconcile with, when so
+    data_dir: Path | None = None  # the data folder (for the trends over every year with ledgers)
 
 
 def build_review(
@@ -89,6 +91,7 @@ def build_review(
         breakdown=county_breakdown(current.tables["projects"], reference, year),
         published=published,
         published_note=published_note,
+        data_dir=data_dir,
     )
 
 
@@ -464,6 +467,75 @@ def province_table(review: Review) -> pd.DataFrame:
     )
 
 
+# ------------------------------------------------------------------------------------ trends
+
+
+def trend_years(review: Review) -> list[int]:
+    """Every year with ledgers up to the review's year (a later year is not yet history)."""
+    return [year for year in available_years(_data_dir(review)) if year <= review.year]
+
+
+def _data_dir(review: Review) -> Path:
+    return review.data_dir if review.data_dir is not None else resolve("data")
+
+
+def headline_trend(review: Review) -> pd.DataFrame:
+    """The headline indicators in every year with ledgers: one row per year, one column per key (万元),
+    each year's figures those of its own annual review."""
+    keys = [spec.key for spec in review.reference.headline_indicators()]
+    return indicator_trend(keys, _data_dir(review), review.reference, years=trend_years(review))
+
+
+def headline_trend_table(review: Review) -> pd.DataFrame:
+    """历年主要指标: one row per headline indicator (label, unit), one column per year (亿元 amounts)."""
+    trend = headline_trend(review)
+    years = [str(year) for year in trend["year"]]
+    rows = trend.drop(columns="year").T
+    rows.columns = years
+    rows = rows.rename_axis("indicator").reset_index()
+    return present_indicator_rows(rows, review.reference, tuple(years), {year: f"{year}年" for year in years})
+
+
+def headline_trend_chart(review: Review) -> Figure:
+    """The headline indicators over the years, one small panel each (label and unit as its title)."""
+    table = present(headline_trend(review), review.reference)
+    year = table.columns[0]
+    table[year] = [f"{value}年" for value in table[year]]
+    first, last = trend_years(review)[0], trend_years(review)[-1]
+    return charts.small_multiples(table, year, list(table.columns[1:]), f"{first}—{last}年主要指标")
+
+
+def ranked_trend_keys(review: Review) -> list[str]:
+    """The main ranked indicators: those the county assessment weighs most (``assessment_weights.csv``)."""
+    reference = review.reference
+    weights = reference.weights
+    top = weights[weights["weight"] == weights["weight"].max()]["indicator"]
+    keys_by_name = {spec.name: spec.key for spec in reference.indicator_registry.values() if spec.name}
+    return [keys_by_name[name] for name in top]
+
+
+def county_rank_trend(review: Review, key: str) -> pd.DataFrame:
+    """Every unit's rank on ``key`` in every year with ledgers: one row per unit, one column per year."""
+    return county_ranks(key, _data_dir(review), review.reference, years=trend_years(review))
+
+
+def county_rank_trend_table(review: Review, key: str) -> pd.DataFrame:
+    """历年县（市、区）排名 on ``key``: one row per unit (reference order), years as columns."""
+    ranks = county_rank_trend(review, key)
+    return present(ranks, review.reference, {year: f"{year}年" for year in ranks.columns if year != "county"})
+
+
+def county_rank_title(review: Review, key: str) -> str:
+    years = trend_years(review)
+    return f"{years[0]}—{years[-1]}年各县（市、区）{review.reference.indicator(key).label}排名"
+
+
+def county_rank_chart(review: Review, key: str) -> Figure:
+    """The units' ranks on ``key`` over the years, the latest year's first on top."""
+    table = county_rank_trend_table(review, key)
+    return charts.rank_chart(table, table.columns[0], list(table.columns[1:]), county_rank_title(review, key))
+
+
 def highlights(review: Review) -> list[str]:
     return draft_highlights(review.metrics, review.reference)
 
@@ -491,6 +563,8 @@ def report_tables(review: Review) -> dict[str, pd.DataFrame]:
         "主要问题": top_reasons_table(review),
         "隔离记录": quarantine_table(review),
         "核对公开数据": reconciliation_table(review),
+        "历年主要指标": headline_trend_table(review),
+        **{f"历年排名·{review.reference.indicator(key).label}": county_rank_trend_table(review, key) for key in ranked_trend_keys(review)},
     }
 
 

@@ -575,7 +575,7 @@ def small_multiples(
     *,
     columns: int = 3,
     number_formats: dict[str, str] | None = None,
-    max_title_width: int = 26,
+    max_title_width: int = 38,
 ) -> Figure:
     """One small line panel per column of ``values`` over ``x`` (e.g. the years), in the given order.
 
@@ -616,7 +616,7 @@ def small_multiples(
         ax.tick_params(axis="y", labelleft=False, length=0)  # every point carries its value
         ax.grid(False)
         ax.grid(True, axis="y", color="#E3E7EC", linewidth=0.8)
-        ax.set_title(_wrap_label(column, max_title_width), fontsize=9.5)
+        ax.set_title(_wrap_label(column, max_title_width), fontsize=9)
     for index in range(n, nrows * ncols):
         fig.delaxes(grid[index // ncols][index % ncols])
     fig.suptitle(title)
@@ -630,7 +630,7 @@ def rank_chart(
     title: str,
     *,
     rank_label: str = "排名",
-    max_label_width: int = 16,
+    max_label_width: int = 20,
 ) -> Figure:
     """Ranks of every ``category`` in each of ``columns`` (e.g. the years) as a shaded grid.
 
@@ -646,7 +646,8 @@ def rank_chart(
     labels = [str(c) for c in data[category]]
     finite = ranks[np.isfinite(ranks)]
     worst = float(finite.max()) if finite.size else 1.0
-    fig = _new_figure(max(5.5, 1.15 * len(columns) + 3.2), max(2.6, 0.34 * len(labels) + 1.4))
+    width = max(7.0, 1.15 * len(columns) + 3.2)
+    fig = _new_figure(width, max(2.6, 0.34 * len(labels) + 1.4))
     ax = fig.add_subplot()
     colormap = LinearSegmentedColormap.from_list("rank", [PALETTE[0], "#F2F5F9"])
     ax.imshow(np.ma.masked_invalid(ranks), cmap=colormap, vmin=1, vmax=max(worst, 2.0), aspect="auto")
@@ -667,7 +668,7 @@ def rank_chart(
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(False)
     ax.set_xlabel(f"{rank_label}（1为最高，颜色越深越靠前）")
-    ax.set_title(title)
+    ax.set_title(_wrap_label(title, int(width * 8)))
     return fig
 
 
