@@ -668,7 +668,7 @@ def rank_chart(
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(False)
     ax.set_xlabel(f"{rank_label}（1为最高，颜色越深越靠前）")
-    ax.set_title(_wrap_label(title, int(width * 8)))
+    ax.set_title(_wrap_label(title, int(width * 10)))
     return fig
 
 
