@@ -12,6 +12,7 @@ import hashlib
 import importlib.metadata
 import platform
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -164,44 +165,53 @@ def _yi(value: float | None) -> float | None:
     return None if value is None else ind.to_yi(value)
 
 
-def headline_table(review: Review) -> pd.DataFrame:
-    """主要指标 with year-on-year and province ranks."""
-    m = review.metrics
+def headline(review: Review) -> pd.DataFrame:
+    """主要指标, semantic: one row per headline indicator (key), this year's and the comparison
+    year's figure (万元 for amounts), the YoY and the province rank."""
 
-    def prev(section: str, measure: str) -> Any:
-        return None if review.previous_metrics is None else review.previous_metrics[section][measure]
+    def wan(spec: Any, value: Any) -> Any:  # the metrics hold 亿元 (2 decimals): back to 万元 exactly
+        return value if value is None or spec.kind != "amount" else float(Decimal(repr(float(value))) * 10_000)
 
     rows = []
     for spec in review.reference.headline_indicators():
-        label, unit = spec.label, spec.unit
         section, measure = spec.key.split(".")
-        value = m[section][measure]
-        before = prev(section, measure)
-        rank = m[section].get(f"{measure}_rank")
+        value = review.metrics[section][measure]
+        before = None if review.previous_metrics is None else review.previous_metrics[section][measure]
         rows.append(
             {
-                "指标": label,
-                "单位": unit,
-                f"{review.year}年": value,
-                f"{review.compare_year}年": before,
-                "同比（%）": ind.growth_pct(value, before) if before is not None else None,
-                "全省排名": rank,
+                "indicator": spec.key,
+                "value": wan(spec, value),
+                "previous_value": wan(spec, before),
+                "yoy_pct": ind.growth_pct(value, before) if before is not None else None,
+                "rank": review.metrics[section].get(f"{measure}_rank"),
             }
         )
+    return pd.DataFrame(rows, dtype=object)
+
+
+def headline_table(review: Review) -> pd.DataFrame:
+    """主要指标 with year-on-year and province ranks."""
+    overrides = {"value": f"{review.year}年", "previous_value": f"{review.compare_year}年"}
+    table = present_indicator_rows(headline(review), review.reference, ("value", "previous_value"), overrides)
     # object columns: counts stay integers next to amounts; a missing value stays missing ("—"), never 0
-    table = pd.DataFrame(rows, dtype=object)
-    return table.astype({"全省排名": "Int64"})
+    return table.astype(object).astype({"全省排名": "Int64"})
 
 
-def fifty_twenty_table(review: Review) -> pd.DataFrame:
-    """“50·20” applications by tier: count, total investment, average."""
+def fifty_twenty_tiers(review: Review) -> pd.DataFrame:
+    """“50·20” applications by tier (labels with the reference bounds) and a 合计 row: count and
+    total investment (万元)."""
     applied = ind.fifty_twenty_applied(review.current.tables["projects"], review.reference, review.year)
     rows = []
     for tier, label in tier_labels(review.reference).items():
         here = applied[applied["tier"] == tier]
-        rows.append({"档次": label, "项目数（个）": len(here), "总投资（亿元）": ind.to_yi(here["total_investment"].sum())})
-    rows.append({"档次": "合计", "项目数（个）": len(applied), "总投资（亿元）": ind.to_yi(applied["total_investment"].sum())})
+        rows.append({"tier": label, "count": len(here), "total_investment": here["total_investment"].sum()})
+    rows.append({"tier": "合计", "count": len(applied), "total_investment": applied["total_investment"].sum()})
     return pd.DataFrame(rows)
+
+
+def fifty_twenty_table(review: Review) -> pd.DataFrame:
+    """“50·20” applications by tier: count, total investment."""
+    return present(fifty_twenty_tiers(review), review.reference)
 
 
 def fifty_twenty_projects(review: Review) -> pd.DataFrame:
@@ -273,8 +283,9 @@ def campaign_county_table(review: Review) -> pd.DataFrame:
     return present(tables.campaign_signings_by_county(by_county), review.reference)
 
 
-def started_table(review: Review) -> pd.DataFrame:
-    """Newly started 亿元以上 projects by size band."""
+def started_bands(review: Review) -> pd.DataFrame:
+    """Newly started 亿元以上 projects by size band (bounds from the reference): count and total
+    investment (万元)."""
     started = ind.new_started_100m(review.current.tables["projects"], review.reference, review.year)
     low, high = (float(b) for b in review.reference.thresholds["big_started_bands"])
     bands = pd.cut(
@@ -286,11 +297,16 @@ def started_table(review: Review) -> pd.DataFrame:
     grouped = started.assign(band=bands).groupby("band", observed=False)
     return pd.DataFrame(
         {
-            "规模": [str(b) for b in grouped.size().index],
-            "项目数（个）": grouped.size().astype(int).values,
-            "总投资（亿元）": [ind.to_yi(v) for v in grouped["total_investment"].sum().values],
+            "band": [str(b) for b in grouped.size().index],
+            "count": grouped.size().astype(int).values,
+            "total_investment": grouped["total_investment"].sum().values,
         }
     )
+
+
+def started_table(review: Review) -> pd.DataFrame:
+    """Newly started 亿元以上 projects by size band."""
+    return present(started_bands(review), review.reference)
 
 
 def _industry_counts(review: Review) -> pd.DataFrame:
@@ -380,24 +396,25 @@ def monthly_funds_grid(review: Review) -> pd.DataFrame:
     return table
 
 
-def quality_table(review: Review) -> pd.DataFrame:
-    """Rows read / clean / quarantined / subtotal / blank / merged per sheet kind, plus warnings."""
+def quality_counts(review: Review) -> pd.DataFrame:
+    """Rows read / clean / quarantined / subtotal / blank / merged per sheet, plus warnings."""
     counts = review.current.counts()
     warnings = review.current.warnings.groupby("table").size()
+    measures = ("rows_read", "clean", "quarantined", "subtotal", "blank", "duplicates_merged")
     rows = [
         {
-            "工作表": review.reference.ledger_format[table]["sheet"],
-            "读取行数": c["rows_read"],
-            "有效": c["clean"],
-            "隔离": c["quarantined"],
-            "合计/小计行": c["subtotal"],
-            "空行/备注行": c["blank"],
-            "重复合并": c["duplicates_merged"],
-            "警告": int(warnings.get(table, 0)),
+            "table": review.reference.ledger_format[table]["sheet"],
+            **{measure: c[measure] for measure in measures},
+            "warnings": int(warnings.get(table, 0)),
         }
         for table, c in counts.items()
     ]
     return pd.DataFrame(rows)
+
+
+def quality_table(review: Review) -> pd.DataFrame:
+    """Rows read / clean / quarantined / subtotal / blank / merged per sheet kind, plus warnings."""
+    return present(quality_counts(review), review.reference)
 
 
 def _reason_kind(reason: str) -> str:
