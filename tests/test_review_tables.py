@@ -81,3 +81,39 @@ def test_dates_are_dates_and_run_information_has_chinese_labels(review_2022):
     provenance = rv.provenance_table(review_2022, {"year": 2022, "campaign_start": ""})
     assert provenance.iloc[0].tolist() == ["参数", "分析年度（year）", "2022"]
     assert provenance.iloc[1].tolist() == ["参数", "攻坚行动开始日期（campaign_start）", "—"]
+
+
+def test_trend_tables_hold_every_years_own_headline(review_2022):
+    """历年主要指标: each year's column is that year's own headline (its review's 本年 column)."""
+    trend = rv.headline_trend_table(review_2022)
+    assert list(trend.columns) == ["指标", "单位", "2020年", "2021年", "2022年"]
+    for year in (2020, 2021, 2022):
+        own = rv.headline_table(rv.build_review(year, DATA_DIR, REFERENCE_DIR))
+        assert trend[f"{year}年"].tolist() == own[f"{year}年"].tolist()
+        assert trend["指标"].tolist() == own["指标"].tolist()
+    row = trend.set_index("指标").loc["省外2000万元以上项目实际进资"]
+    assert (row["单位"], row["2020年"], row["2021年"], row["2022年"]) == ("亿元", 1095.0, 1238.25, 1352.91)
+    assert isinstance(trend.set_index("指标").loc["新签约亿元以上项目", "2022年"], int)
+
+
+def test_county_rank_trend_follows_each_years_county_table(review_2022):
+    assert rv.ranked_trend_keys(review_2022) == ["outside_province_projects.funds", "foreign_funds.funds"]
+    ranks = rv.county_rank_trend_table(review_2022, "outside_province_projects.funds").set_index("县（市、区）")
+    assert list(ranks.columns) == ["2020年", "2021年", "2022年"]
+    for year in (2020, 2021, 2022):
+        funds = rv.county_table(rv.build_review(year, DATA_DIR, REFERENCE_DIR)).set_index("县（市、区）")
+        funds = funds.drop(index="全市合计")["省外2000万元以上项目实际进资（亿元）"]
+        assert ranks.loc[funds.idxmax(), f"{year}年"] == 1
+    assert ranks.loc["九江经济技术开发区"].tolist() == [15, 7, 1]
+    sheets = rv.report_tables(review_2022)
+    assert "历年主要指标" in sheets and "历年排名·境外资金实际进资" in sheets
+
+
+def test_trend_charts_name_every_year(review_2022):
+    from helpers.viz import charts
+
+    texts = [charts.figure_text(rv.headline_trend_chart(review_2022))]
+    texts += [charts.figure_text(rv.county_rank_chart(review_2022, key)) for key in rv.ranked_trend_keys(review_2022)]
+    for text in texts:
+        assert all(f"{year}年" in text for year in (2020, 2021, 2022)) and "2023年" not in text
+    assert "省外2000万元以上项目实际进资（亿元） | 2020年 | 2021年 | 2022年 | 1,095.00 | 1,238.25 | 1,352.91" in texts[0]

@@ -58,7 +58,27 @@ def _monthly() -> pd.DataFrame:
     )
 
 
+def _trend() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "年度": [2020, 2021, 2022],
+            "省外2000万元以上项目（个）": [448, 470, 488],
+            "省外2000万元以上项目实际进资（亿元）": [1095.0, 1238.25, 1352.91],
+            "境外资金实际进资（亿元）": [35.44, None, 25.2],
+            "新签约1亿元以上项目（个）": [337, 382, 554],
+        }
+    )
+
+
+def _ranks() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"县（市、区）": ["濂溪区", "浔阳区", "柴桑区"], "2020年": [1, 3, 2], "2021年": [2, None, 1], "2022年": [3, 2, 1]}
+    )
+
+
 CHARTS: dict[str, Callable[[], Figure]] = {
+    "small_multiples": lambda: charts.small_multiples(_trend(), "年度", list(_trend().columns[1:]), "历年主要指标"),
+    "rank": lambda: charts.rank_chart(_ranks(), "县（市、区）", ["2020年", "2021年", "2022年"], "历年各县（市、区）排名"),
     "bar": lambda: charts.bar_chart(
         _industries(), "产业", "签约金额（亿元）", "2022年各产业签约金额", "签约金额（亿元）",
         highlight="新材料",
@@ -230,3 +250,26 @@ def test_figure_text_includes_figure_texts_once(family: str) -> None:
     assert text.count("总标题") == 1
     assert text.splitlines()[0] == "[图表] 总标题"
     assert text.splitlines()[-1] == "数据来源：招商台账 | 月份"
+
+
+def test_small_multiples_one_panel_per_indicator_every_year_and_value(family: str) -> None:
+    fig = CHARTS["small_multiples"]()
+    charts.figure_png_bytes(fig)
+    assert len(fig.axes) == 4  # the two unused cells of the 3 × 2 grid are removed
+    text = charts.figure_text(fig)
+    lines = text.removeprefix("[图表] ").split("\n")
+    assert lines[0] == "历年主要指标"
+    assert lines[1] == "省外2000万元以上项目（个） | 2020 | 2021 | 2022 | 448 | 470 | 488"
+    assert lines[2].endswith("2020 | 2021 | 2022 | 1,095.00 | 1,238.25 | 1,352.91")
+    assert lines[3].endswith("| 35.44 | — | 25.20")  # missing: not drawn, never 0
+    assert all("2020 | 2021 | 2022" in line for line in lines[1:])
+
+
+def test_rank_chart_puts_the_latest_first_on_top(family: str) -> None:
+    fig = CHARTS["rank"]()
+    charts.figure_png_bytes(fig)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["柴桑区", "浔阳区", "濂溪区"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2020年", "2021年", "2022年"]
+    assert [t.get_text() for t in ax.texts] == ["2", "1", "1", "3", "—", "2", "1", "2", "3"]
+    assert "2022年" in charts.figure_text(fig)

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from helpers.errors import UsageError
+from helpers.indicators.definitions import to_yi
 from helpers.indicators.metrics import compute_metrics, county_breakdown
 from helpers.indicators.trends import county_ranks, indicator_trend, unit_name
 from helpers.ingest.cache import load_year
@@ -32,10 +33,23 @@ def test_the_city_trend_is_every_years_own_figures(reference):
         previous = load_year(year - 1, default_data_dir(), reference) if year - 1 in YEARS else None
         metrics = compute_metrics(load_year(year, default_data_dir(), reference), previous, reference)
         assert row["outside_province_projects.count"] == metrics["outside_province_projects"]["count"]
-        assert row["outside_province_projects.funds"] == metrics["outside_province_projects"]["funds"]
+        # amounts in 万元, as every semantic table: the figure of the year's metrics (亿元) exactly
+        assert to_yi(row["outside_province_projects.funds"]) == metrics["outside_province_projects"]["funds"]
     # the first year has no previous ledger: its YoY is unknown, never 0
     assert pd.isna(trend.loc[0, "outside_province_projects.funds_yoy_pct"])
     assert trend.loc[2, "outside_province_projects.funds_yoy_pct"] == pytest.approx(9.26, abs=0.005)
+    assert trend.loc[2, "outside_province_projects.funds"] == 13_529_100.0  # 1352.91亿元
+
+
+def test_the_city_and_its_units_share_one_unit(reference):
+    """The city's funds (万元) are the sum of its units' funds (万元), up to the 亿元 rounding."""
+    city = indicator_trend("outside_province_projects.funds", default_data_dir(), reference, years=[2022])
+    units = [
+        indicator_trend("outside_province_projects.funds", default_data_dir(), reference, county=name, years=[2022])
+        for name in reference.units["name"]
+    ]
+    total = sum(float(unit.loc[0, "outside_province_projects.funds"]) for unit in units)
+    assert abs(city.loc[0, "outside_province_projects.funds"] - total) <= 50
 
 
 @pytest.mark.parametrize("name", ["修水县", "修水"])

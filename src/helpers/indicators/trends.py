@@ -3,7 +3,8 @@
 A trend is one row per year (oldest first) and one column per indicator key, amounts in 万元,
 a figure the kit cannot know (no ledger, no previous year for a YoY) left empty, never 0. The
 city's figures are those of :func:`helpers.indicators.metrics.compute_metrics` (so they equal the
-annual review's headline of each year); a reporting unit's are its row of
+annual review's headline of each year: its 亿元 figures, which are rounded to 2 decimals, given
+back in 万元 so that the presentation step shows exactly them); a reporting unit's are its row of
 :func:`helpers.indicators.metrics.county_breakdown` (so they equal the county table of each
 year's review). Presentation (Chinese headers, 亿元) is the products' business.
 
@@ -18,6 +19,7 @@ year's review). Presentation (Chinese headers, 亿元) is the products' business
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -74,10 +76,14 @@ def yearly_breakdowns(data_dir: Path, reference: Reference, years: Iterable[int]
     return stacked[["year", *[c for c in stacked.columns if c != "year"]]]
 
 
-def _metric(metrics: dict[str, Any], key: str) -> Any:
+def _metric(metrics: dict[str, Any], key: str, reference: Reference) -> Any:
+    """The figure of ``key`` in ``metrics``; an amount (亿元 there) in 万元, exactly."""
     section, _, measure = key.partition(".")
     value = metrics.get(section, {})
-    return value.get(measure) if isinstance(value, dict) else None
+    value = value.get(measure) if isinstance(value, dict) else None
+    if value is None or reference.indicator(key).kind != "amount":
+        return value
+    return float(Decimal(repr(float(value))) * 10_000)
 
 
 def indicator_trend(
@@ -101,7 +107,7 @@ def indicator_trend(
         raise UsageError(f"未知的指标 {'、'.join(unknown)}（见 data/reference/indicators.csv）；最接近的有：{'、'.join(closest) or '无'}")
     if county is None:
         figures = yearly_metrics(data_dir, reference, years)
-        rows = [{"year": year, **{key: _metric(metrics, key) for key in keys}} for year, metrics in figures.items()]
+        rows = [{"year": year, **{key: _metric(metrics, key, reference) for key in keys}} for year, metrics in figures.items()]
         return pd.DataFrame(rows, columns=["year", *keys])
     breakdown_keys = [spec.key for spec in reference.breakdown_indicators()]
     not_per_unit = [key for key in keys if key not in breakdown_keys]

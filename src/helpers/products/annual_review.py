@@ -12,6 +12,7 @@ import hashlib
 import importlib.metadata
 import platform
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +28,13 @@ from helpers.indicators.metrics import (
     province_comparison,
     reconcile,
 )
+from helpers.indicators.trends import county_ranks, indicator_trend
 from helpers.ingest.cache import load_year, load_year_if_available
 from helpers.ingest.clean import CleanYear
-from helpers.paths import resolve
+from helpers.paths import available_years, resolve
 from helpers.products import explore, tables
 from helpers.products.highlights import draft_highlights
-from helpers.products.labels import present
+from helpers.products.labels import present, present_indicator_rows
 from helpers.products.metric_labels import metric_label, parameter_labels, sum_label
 from helpers.reference import Reference, load_reference
 from helpers.reference.tables import read_yaml
@@ -55,6 +57,7 @@ class Review:
     breakdown: pd.DataFrame
     published: dict[str, Any] | None
     published_note: str | None = None  # why there is nothing to reconcile with, when so
+    data_dir: Path | None = None  # the data folder (for the trends over every year with ledgers)
 
 
 def build_review(
@@ -89,6 +92,7 @@ def build_review(
         breakdown=county_breakdown(current.tables["projects"], reference, year),
         published=published,
         published_note=published_note,
+        data_dir=data_dir,
     )
 
 
@@ -161,44 +165,53 @@ def _yi(value: float | None) -> float | None:
     return None if value is None else ind.to_yi(value)
 
 
-def headline_table(review: Review) -> pd.DataFrame:
-    """主要指标 with year-on-year and province ranks."""
-    m = review.metrics
+def headline(review: Review) -> pd.DataFrame:
+    """主要指标, semantic: one row per headline indicator (key), this year's and the comparison
+    year's figure (万元 for amounts), the YoY and the province rank."""
 
-    def prev(section: str, measure: str) -> Any:
-        return None if review.previous_metrics is None else review.previous_metrics[section][measure]
+    def wan(spec: Any, value: Any) -> Any:  # the metrics hold 亿元 (2 decimals): back to 万元 exactly
+        return value if value is None or spec.kind != "amount" else float(Decimal(repr(float(value))) * 10_000)
 
     rows = []
     for spec in review.reference.headline_indicators():
-        label, unit = spec.label, spec.unit
         section, measure = spec.key.split(".")
-        value = m[section][measure]
-        before = prev(section, measure)
-        rank = m[section].get(f"{measure}_rank")
+        value = review.metrics[section][measure]
+        before = None if review.previous_metrics is None else review.previous_metrics[section][measure]
         rows.append(
             {
-                "指标": label,
-                "单位": unit,
-                f"{review.year}年": value,
-                f"{review.compare_year}年": before,
-                "同比（%）": ind.growth_pct(value, before) if before is not None else None,
-                "全省排名": rank,
+                "indicator": spec.key,
+                "value": wan(spec, value),
+                "previous_value": wan(spec, before),
+                "yoy_pct": ind.growth_pct(value, before) if before is not None else None,
+                "rank": review.metrics[section].get(f"{measure}_rank"),
             }
         )
+    return pd.DataFrame(rows, dtype=object)
+
+
+def headline_table(review: Review) -> pd.DataFrame:
+    """主要指标 with year-on-year and province ranks."""
+    overrides = {"value": f"{review.year}年", "previous_value": f"{review.compare_year}年"}
+    table = present_indicator_rows(headline(review), review.reference, ("value", "previous_value"), overrides)
     # object columns: counts stay integers next to amounts; a missing value stays missing ("—"), never 0
-    table = pd.DataFrame(rows, dtype=object)
-    return table.astype({"全省排名": "Int64"})
+    return table.astype(object).astype({"全省排名": "Int64"})
 
 
-def fifty_twenty_table(review: Review) -> pd.DataFrame:
-    """“50·20” applications by tier: count, total investment, average."""
+def fifty_twenty_tiers(review: Review) -> pd.DataFrame:
+    """“50·20” applications by tier (labels with the reference bounds) and a 合计 row: count and
+    total investment (万元)."""
     applied = ind.fifty_twenty_applied(review.current.tables["projects"], review.reference, review.year)
     rows = []
     for tier, label in tier_labels(review.reference).items():
         here = applied[applied["tier"] == tier]
-        rows.append({"档次": label, "项目数（个）": len(here), "总投资（亿元）": ind.to_yi(here["total_investment"].sum())})
-    rows.append({"档次": "合计", "项目数（个）": len(applied), "总投资（亿元）": ind.to_yi(applied["total_investment"].sum())})
+        rows.append({"tier": label, "count": len(here), "total_investment": here["total_investment"].sum()})
+    rows.append({"tier": "合计", "count": len(applied), "total_investment": applied["total_investment"].sum()})
     return pd.DataFrame(rows)
+
+
+def fifty_twenty_table(review: Review) -> pd.DataFrame:
+    """“50·20” applications by tier: count, total investment."""
+    return present(fifty_twenty_tiers(review), review.reference)
 
 
 def fifty_twenty_projects(review: Review) -> pd.DataFrame:
@@ -270,8 +283,9 @@ def campaign_county_table(review: Review) -> pd.DataFrame:
     return present(tables.campaign_signings_by_county(by_county), review.reference)
 
 
-def started_table(review: Review) -> pd.DataFrame:
-    """Newly started 亿元以上 projects by size band."""
+def started_bands(review: Review) -> pd.DataFrame:
+    """Newly started 亿元以上 projects by size band (bounds from the reference): count and total
+    investment (万元)."""
     started = ind.new_started_100m(review.current.tables["projects"], review.reference, review.year)
     low, high = (float(b) for b in review.reference.thresholds["big_started_bands"])
     bands = pd.cut(
@@ -283,11 +297,16 @@ def started_table(review: Review) -> pd.DataFrame:
     grouped = started.assign(band=bands).groupby("band", observed=False)
     return pd.DataFrame(
         {
-            "规模": [str(b) for b in grouped.size().index],
-            "项目数（个）": grouped.size().astype(int).values,
-            "总投资（亿元）": [ind.to_yi(v) for v in grouped["total_investment"].sum().values],
+            "band": [str(b) for b in grouped.size().index],
+            "count": grouped.size().astype(int).values,
+            "total_investment": grouped["total_investment"].sum().values,
         }
     )
+
+
+def started_table(review: Review) -> pd.DataFrame:
+    """Newly started 亿元以上 projects by size band."""
+    return present(started_bands(review), review.reference)
 
 
 def _industry_counts(review: Review) -> pd.DataFrame:
@@ -377,24 +396,25 @@ def monthly_funds_grid(review: Review) -> pd.DataFrame:
     return table
 
 
-def quality_table(review: Review) -> pd.DataFrame:
-    """Rows read / clean / quarantined / subtotal / blank / merged per sheet kind, plus warnings."""
+def quality_counts(review: Review) -> pd.DataFrame:
+    """Rows read / clean / quarantined / subtotal / blank / merged per sheet, plus warnings."""
     counts = review.current.counts()
     warnings = review.current.warnings.groupby("table").size()
+    measures = ("rows_read", "clean", "quarantined", "subtotal", "blank", "duplicates_merged")
     rows = [
         {
-            "工作表": review.reference.ledger_format[table]["sheet"],
-            "读取行数": c["rows_read"],
-            "有效": c["clean"],
-            "隔离": c["quarantined"],
-            "合计/小计行": c["subtotal"],
-            "空行/备注行": c["blank"],
-            "重复合并": c["duplicates_merged"],
-            "警告": int(warnings.get(table, 0)),
+            "table": review.reference.ledger_format[table]["sheet"],
+            **{measure: c[measure] for measure in measures},
+            "warnings": int(warnings.get(table, 0)),
         }
         for table, c in counts.items()
     ]
     return pd.DataFrame(rows)
+
+
+def quality_table(review: Review) -> pd.DataFrame:
+    """Rows read / clean / quarantined / subtotal / blank / merged per sheet kind, plus warnings."""
+    return present(quality_counts(review), review.reference)
 
 
 def _reason_kind(reason: str) -> str:
@@ -464,6 +484,75 @@ def province_table(review: Review) -> pd.DataFrame:
     )
 
 
+# ------------------------------------------------------------------------------------ trends
+
+
+def trend_years(review: Review) -> list[int]:
+    """Every year with ledgers up to the review's year (a later year is not yet history)."""
+    return [year for year in available_years(_data_dir(review)) if year <= review.year]
+
+
+def _data_dir(review: Review) -> Path:
+    return review.data_dir if review.data_dir is not None else resolve("data")
+
+
+def headline_trend(review: Review) -> pd.DataFrame:
+    """The headline indicators in every year with ledgers: one row per year, one column per key (万元),
+    each year's figures those of its own annual review."""
+    keys = [spec.key for spec in review.reference.headline_indicators()]
+    return indicator_trend(keys, _data_dir(review), review.reference, years=trend_years(review))
+
+
+def headline_trend_table(review: Review) -> pd.DataFrame:
+    """历年主要指标: one row per headline indicator (label, unit), one column per year (亿元 amounts)."""
+    trend = headline_trend(review)
+    years = [str(year) for year in trend["year"]]
+    rows = trend.drop(columns="year").T
+    rows.columns = years
+    rows = rows.rename_axis("indicator").reset_index()
+    return present_indicator_rows(rows, review.reference, tuple(years), {year: f"{year}年" for year in years})
+
+
+def headline_trend_chart(review: Review) -> Figure:
+    """The headline indicators over the years, one small panel each (label and unit as its title)."""
+    table = present(headline_trend(review), review.reference)
+    year = table.columns[0]
+    table[year] = [f"{value}年" for value in table[year]]
+    first, last = trend_years(review)[0], trend_years(review)[-1]
+    return charts.small_multiples(table, year, list(table.columns[1:]), f"{first}—{last}年主要指标")
+
+
+def ranked_trend_keys(review: Review) -> list[str]:
+    """The main ranked indicators: those the county assessment weighs most (``assessment_weights.csv``)."""
+    reference = review.reference
+    weights = reference.weights
+    top = weights[weights["weight"] == weights["weight"].max()]["indicator"]
+    keys_by_name = {spec.name: spec.key for spec in reference.indicator_registry.values() if spec.name}
+    return [keys_by_name[name] for name in top]
+
+
+def county_rank_trend(review: Review, key: str) -> pd.DataFrame:
+    """Every unit's rank on ``key`` in every year with ledgers: one row per unit, one column per year."""
+    return county_ranks(key, _data_dir(review), review.reference, years=trend_years(review))
+
+
+def county_rank_trend_table(review: Review, key: str) -> pd.DataFrame:
+    """历年县（市、区）排名 on ``key``: one row per unit (reference order), years as columns."""
+    ranks = county_rank_trend(review, key)
+    return present(ranks, review.reference, {year: f"{year}年" for year in ranks.columns if year != "county"})
+
+
+def county_rank_title(review: Review, key: str) -> str:
+    years = trend_years(review)
+    return f"{years[0]}—{years[-1]}年各县（市、区）{review.reference.indicator(key).label}排名"
+
+
+def county_rank_chart(review: Review, key: str) -> Figure:
+    """The units' ranks on ``key`` over the years, the latest year's first on top."""
+    table = county_rank_trend_table(review, key)
+    return charts.rank_chart(table, table.columns[0], list(table.columns[1:]), county_rank_title(review, key))
+
+
 def highlights(review: Review) -> list[str]:
     return draft_highlights(review.metrics, review.reference)
 
@@ -491,6 +580,8 @@ def report_tables(review: Review) -> dict[str, pd.DataFrame]:
         "主要问题": top_reasons_table(review),
         "隔离记录": quarantine_table(review),
         "核对公开数据": reconciliation_table(review),
+        "历年主要指标": headline_trend_table(review),
+        **{f"历年排名·{review.reference.indicator(key).label}": county_rank_trend_table(review, key) for key in ranked_trend_keys(review)},
     }
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.patches import Patch
@@ -34,6 +35,8 @@ __all__ = [
     "share_chart",
     "line_chart",
     "progress_chart",
+    "small_multiples",
+    "rank_chart",
     "show",
     "save_figure",
     "figure_png_bytes",
@@ -555,6 +558,117 @@ def progress_chart(
     handles.append(ax.get_lines()[-1])
     fig.legend(handles, [h.get_label() for h in handles], loc="outside lower center",
                ncols=_legend_columns(fig, [h.get_label() for h in handles], 4))
+    return fig
+
+
+def _default_format(values: np.ndarray) -> str:
+    """Counts (every value whole) without decimals, other numbers with 2."""
+    finite = values[np.isfinite(values)]
+    return "{:,.0f}" if finite.size and np.all(finite == np.round(finite)) else "{:,.2f}"
+
+
+def small_multiples(
+    df: pd.DataFrame,
+    x: str,
+    values: Sequence[str],
+    title: str,
+    *,
+    columns: int = 3,
+    number_formats: dict[str, str] | None = None,
+    max_title_width: int = 38,
+) -> Figure:
+    """One small line panel per column of ``values`` over ``x`` (e.g. the years), in the given order.
+
+    Each panel is titled with its column's header (label and unit, e.g.
+    "省外2000万元以上项目实际进资（亿元）") and has its own value scale; every point carries its
+    value (counts without decimals unless ``number_formats`` says otherwise), so the value axis
+    (from 0) has no tick labels; a missing value is not drawn and shown as "—" on the axis. ``x`` values are taken in the table's order.
+    """
+    _require_columns(df, x, *values)
+    if not values:
+        raise ValueError("至少需要一个指标列")
+    number_formats = number_formats or {}
+    x_labels = [_series_label(v) for v in df[x]]
+    positions = np.arange(len(x_labels))
+    n = len(values)
+    ncols = max(1, min(columns, n))
+    nrows = math.ceil(n / ncols)
+    fig = _new_figure(8.5, 2.35 * nrows + 0.7)
+    grid = fig.subplots(nrows, ncols, squeeze=False)
+    for index, column in enumerate(values):
+        ax = grid[index // ncols][index % ncols]
+        ys = _numeric(df[column])
+        number_format = number_formats.get(column) or _default_format(ys)
+        color = PALETTE[0]
+        ax.plot(positions, ys, marker="o", markersize=4, linewidth=2, color=color)
+        finite = ys[np.isfinite(ys)]
+        high = float(finite.max()) if finite.size else 1.0
+        low = min(0.0, float(finite.min())) if finite.size else 0.0
+        span = (high - low) or 1.0
+        ax.set_ylim(low, high + 0.3 * span)
+        for position, y in zip(positions, ys, strict=True):
+            shown = _format_value(number_format, y)
+            ax.annotate(shown, (position, y if np.isfinite(y) else low), textcoords="offset points",
+                        xytext=(0, 6), ha="center", fontsize=8, color="#2B2B2B")
+        ax.set_xticks(positions, x_labels)
+        ax.set_xlim(-0.5, len(x_labels) - 0.5)
+        ax.tick_params(axis="x", labelsize=8)
+        ax.tick_params(axis="y", labelleft=False, length=0)  # every point carries its value
+        ax.grid(False)
+        ax.grid(True, axis="y", color="#E3E7EC", linewidth=0.8)
+        ax.set_title(_wrap_label(column, max_title_width), fontsize=9)
+    for index in range(n, nrows * ncols):
+        fig.delaxes(grid[index // ncols][index % ncols])
+    fig.suptitle(title)
+    return fig
+
+
+def rank_chart(
+    df: pd.DataFrame,
+    category: str,
+    columns: Sequence[str],
+    title: str,
+    *,
+    rank_label: str = "排名",
+    max_label_width: int = 20,
+) -> Figure:
+    """Ranks of every ``category`` in each of ``columns`` (e.g. the years) as a shaded grid.
+
+    One row per category, ordered by the last column (rank 1 on top, a missing rank last), one
+    column per entry of ``columns`` in the given order; every cell shows its rank (1 the best,
+    shaded darkest), a missing rank "—".
+    """
+    _require_columns(df, category, *columns)
+    data = df[[category, *columns]].copy()
+    data["_last"] = _numeric(data[columns[-1]]) if columns else np.nan
+    data = data.sort_values("_last", kind="stable", na_position="last")
+    ranks = np.column_stack([_numeric(data[c]) for c in columns]) if columns else np.empty((len(data), 0))
+    labels = [str(c) for c in data[category]]
+    finite = ranks[np.isfinite(ranks)]
+    worst = float(finite.max()) if finite.size else 1.0
+    width = max(7.0, 1.15 * len(columns) + 3.2)
+    fig = _new_figure(width, max(2.6, 0.34 * len(labels) + 1.4))
+    ax = fig.add_subplot()
+    colormap = LinearSegmentedColormap.from_list("rank", [PALETTE[0], "#F2F5F9"])
+    ax.imshow(np.ma.masked_invalid(ranks), cmap=colormap, vmin=1, vmax=max(worst, 2.0), aspect="auto")
+    for row in range(ranks.shape[0]):
+        for col in range(ranks.shape[1]):
+            value = ranks[row, col]
+            dark = np.isfinite(value) and value <= 1 + (worst - 1) * 0.45
+            ax.text(col, row, _format_value("{:,.0f}", value), ha="center", va="center", fontsize=9,
+                    color="white" if dark else "#2B2B2B")
+    ax.set_xticks(np.arange(len(columns)), [str(c) for c in columns])
+    ax.xaxis.tick_top()
+    ax.set_yticks(np.arange(len(labels)), [_wrap_label(label, max_label_width) for label in labels])
+    ax.set_xticks(np.arange(len(columns) + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(len(labels) + 1) - 0.5, minor=True)
+    ax.grid(False)
+    ax.grid(True, which="minor", color="white", linewidth=1.5)
+    ax.tick_params(which="both", length=0)
+    for side in ("top", "right", "bottom", "left"):
+        ax.spines[side].set_visible(False)
+    ax.set_xlabel(f"{rank_label}（1为最高，颜色越深越靠前）")
+    ax.set_title(_wrap_label(title, int(width * 10)))
     return fig
 
 
