@@ -116,7 +116,8 @@ def run_record(
     """What a marker says about one run: the report, its kind in Chinese, the city, the identity
     parameters, the inputs' hash and the status (``ok`` or ``failed`` with the first error line)."""
     record: dict[str, Any] = {
-        "kit": "zhaoshang", "report": report, "title": title, "city": city, "parameters": dict(parameters), "inputs": inputs, "status": status,
+        "kit": "zhaoshang", "report": report, "title": title, "city": city, "parameters": dict(parameters), "inputs": inputs,
+        "status": status,
     }
     if error is not None:
         record["error"] = error
