@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
+
+from helpers.normalize import display_width
 
 __all__ = ["TRANSLATIONS", "ChineseArgumentParser", "ChineseHelpFormatter", "absolute_path", "chinese_texts", "integer"]
 
@@ -50,6 +53,15 @@ TRANSLATIONS: dict[str, str] = {
 }
 
 
+#: A section heading of a help page (argparse appends an ASCII colon to it).
+_SECTION_HEADING = re.compile(r"^(\S[^\n]*?):$", re.MULTILINE)
+
+
+#: Units of wrapping: a run of Latin letters, digits and ASCII punctuation, or one other character.
+_TOKEN = re.compile(r"[!-~]+|.", re.DOTALL)
+_NO_LINE_START = set("）】」』，。；：、！？》〉”’)]},.;:!?")
+
+
 def _translate(text: str) -> str:
     return TRANSLATIONS.get(text, text)
 
@@ -74,12 +86,57 @@ def chinese_texts() -> Iterator[None]:
 
 
 class ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """Help pages in Chinese that keep the line breaks of descriptions and examples."""
+    """Help pages in Chinese that keep the line breaks of descriptions and examples; columns are
+    measured in display width (a Chinese character takes two columns), so the help texts line up."""
 
     def __init__(self, prog: str, **kwargs: Any) -> None:
-        kwargs.setdefault("max_help_position", 32)
+        kwargs.setdefault("max_help_position", 30)
         kwargs.setdefault("width", 100)
         super().__init__(prog, **kwargs)
+
+    def add_argument(self, action: argparse.Action) -> None:
+        if action.help is not argparse.SUPPRESS:
+            invocations = [self._format_action_invocation(action)]
+            invocations += [self._format_action_invocation(sub) for sub in self._iter_indented_subactions(action)]
+            self._action_max_length = max(self._action_max_length, max(map(display_width, invocations)) + self._current_indent)
+            self._add_item(self._format_action, [action])
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        """Wrap at ``width`` display columns: between Chinese characters, or at spaces and
+        before a Latin word; closing punctuation never starts a line."""
+        lines, line = [], ""
+        for token in _TOKEN.findall(" ".join(text.split())):
+            if line and display_width(line + token) > width and token[0] not in _NO_LINE_START:
+                lines.append(line.rstrip())
+                line = token.lstrip()
+            else:
+                line += token
+        return [*lines, line] if line else lines
+
+    def _format_action(self, action: argparse.Action) -> str:
+        help_position = min(self._action_max_length + 2, self._max_help_position)
+        help_width = max(self._width - help_position, 11)
+        action_width = help_position - self._current_indent - 2
+        header = self._format_action_invocation(action)
+        indent = " " * self._current_indent
+        if not action.help:
+            parts = [f"{indent}{header}\n"]
+            indent_first = 0
+        elif display_width(header) <= action_width:
+            parts = [f"{indent}{header}{' ' * (action_width - display_width(header))}  "]
+            indent_first = 0
+        else:
+            parts = [f"{indent}{header}\n"]
+            indent_first = help_position
+        help_text = self._expand_help(action) if action.help and action.help.strip() else ""
+        if help_text:
+            help_lines = self._split_lines(help_text, help_width)
+            parts.append(" " * indent_first + help_lines[0] + "\n")
+            parts.extend(" " * help_position + line + "\n" for line in help_lines[1:])
+        elif not parts[0].endswith("\n"):
+            parts.append("\n")
+        parts.extend(self._format_action(sub) for sub in self._iter_indented_subactions(action))
+        return self._join_parts(parts)
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
@@ -95,6 +152,10 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         with chinese_texts():
             super().__init__(*args, **kwargs)
 
+    def parse_args(self, args: Any = None, namespace: Any = None) -> Any:
+        with chinese_texts():
+            return super().parse_args(args, namespace)
+
     def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
         with chinese_texts():
             return super().parse_known_args(args, namespace)
@@ -105,7 +166,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 
     def format_help(self) -> str:
         with chinese_texts():
-            text = super().format_help()
+            text = _SECTION_HEADING.sub(r"\1：", super().format_help())  # "选项:" → "选项："
         if self.more_help is not None:
             text = text.rstrip("\n") + "\n\n" + self.more_help().rstrip("\n") + "\n"
         return text

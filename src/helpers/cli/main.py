@@ -25,6 +25,7 @@ from helpers.cli.arguments import ChineseArgumentParser, absolute_path, integer
 from helpers.errors import EXIT_BAD_INPUT, EXIT_REPORT_FAILED, InputError, ReportError, ReportFailure, UsageError
 from helpers.normalize import display_width
 from helpers.paths import default_data_dir, default_reference_dir
+from helpers.progress import shows_progress
 
 if TYPE_CHECKING:
     from helpers.reference import Reference
@@ -234,7 +235,7 @@ def command_report(args: argparse.Namespace) -> int:
     try:
         reporting.run_report(
             spec, notebook, {**parameters, **path_parameters}, data_dir=data_dir, reference_dir=reference.directory, out_dir=out_dir,
-            record=record,
+            record=record, progress=shows_progress(),
         )
     except ReportError as error:
         print(str(error), file=sys.stderr)
@@ -364,7 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     clean = command(
         "clean",
         "清洗一个年度的台账并打印汇总",
-        "清洗 <数据目录>/raw/<年度>/ 下的台账，打印每个工作表的读取、有效、隔离等行数，"
+        "清洗 <数据目录>/raw/<年度>/ 下的台账，打印每个工作表的读取、有效、隔离等行数，\n"
         "清洗结果写入 <数据目录>/processed/<年度>/。",
     )
     clean.add_argument("--year", type=integer, default=None, metavar="年度", help="年度（默认：settings.yaml 中的 default_year）")
@@ -386,8 +387,9 @@ def build_parser() -> argparse.ArgumentParser:
     report = command(
         "report",
         "用 papermill 运行笔记本并生成报告（HTML、Word、ipynb、metrics.json、tables.xlsx）",
-        "运行已登记的报告（或任一 .ipynb 笔记本）并发布到 reports/<城市>/<年度>/<报告>/…；发布是原子的，失败时保留上一次的报告，"
-        "失败的笔记本存入该报告的 failed/。每次发布后更新报告目录 reports/index.html。",
+        "运行已登记的报告（或任一 .ipynb 笔记本）并发布到 reports/<城市>/<年度>/<报告>/…\n"
+        "发布是原子的：失败时保留上一次的报告，失败的笔记本存入该报告的 failed/。\n"
+        "每次发布后（成功或失败）更新报告目录 reports/index.html。",
         more_help=registered_reports_help,
     )
     report.add_argument("notebook", metavar="报告", help="报告名称（如 annual_review）或笔记本 .ipynb 的路径")
@@ -409,7 +411,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sample = command(
         "sample", "生成合成样例台账（固定随机种子）",
-        "按固定随机种子生成 2020–2023 年的合成样例台账（<数据目录>/raw/<年度>/*.xlsx）。"
+        "按固定随机种子生成 2020–2023 年的合成样例台账（<数据目录>/raw/<年度>/*.xlsx）。\n"
         "不覆盖内容不同的已有文件（除非 --force），内容相同的文件不改动，其他文件一概不碰。",
     )
     sample.add_argument("--years", type=integer, nargs="+", default=[2020, 2021, 2022, 2023], metavar="年度", help="年度")

@@ -194,14 +194,17 @@ def year_summary(clean: Any, data_dir: Path) -> str:
 def catalogue_root(spec: ReportSpec, parameters: dict[str, Any], city: str, out_dir: Path | None) -> Path | None:
     """The reports root whose catalogue a single run updates: the project's ``reports/``; with
     ``--out``, the root of the registry's layout when ``--out`` follows it
-    (``<root>/<city>/<year>/<report>/…``), else none (a report published on its own)."""
+    (``<root>/<city>/<year>/<report>/…``), else the nearest folder above ``--out`` that holds
+    the kit's catalogue, else none (a report published on its own)."""
+    from helpers.output.catalogue import CATALOGUE, is_kit_catalogue
+
     if out_dir is None:
         return reports_dir()
     relative = Path(city) / Path(spec.folder(parameters))
     out = Path(out_dir).resolve()
     if out.parts[-len(relative.parts):] == relative.parts:
         return Path(*out.parts[: -len(relative.parts)])
-    return None
+    return next((parent for parent in out.parents if is_kit_catalogue(parent / CATALOGUE)), None)
 
 
 def update_catalogue(root: Path | None) -> Path | None:

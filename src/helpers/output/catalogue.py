@@ -29,13 +29,14 @@ import nbformat
 from helpers.output.publish import MARKER, STATUS_FAILED, read_marker
 from helpers.paths import write_atomic
 
-__all__ = ["CATALOGUE", "CatalogueEntry", "catalogue_html", "period_text", "scan_reports", "write_catalogue"]
+__all__ = ["CATALOGUE", "CatalogueEntry", "catalogue_html", "is_kit_catalogue", "period_text", "scan_reports", "write_catalogue"]
 
 #: The catalogue's file name, at the reports root.
 CATALOGUE = "index.html"
 #: Marks a page as the kit's own catalogue (a page without it is never replaced).
 GENERATOR = "zhaoshang-catalogue"
 _FAILED_DIR = "failed"
+_FAILED_PREFIX = "报告生成失败："  # how a failed run's message starts (the status cell says it already)
 #: The files a row links to, in this order: (label, how the name ends).
 _LINKS = (("网页", ".html"), ("Word", ".docx"), ("Excel", ".xlsx"), ("JSON", ".json"))
 
@@ -51,12 +52,16 @@ th, td { padding: 9px 12px; border-bottom: 1px solid #E4E7EB; text-align: left; 
 th { background: #12355B; color: #FFFFFF; font-weight: 600; white-space: nowrap; }
 tbody tr:nth-child(even) { background: #F9FAFB; }
 tbody tr:hover { background: #EEF4FB; }
-td.year, td.period { white-space: nowrap; }
+td.city, td.kind, td.year, td.period, td.links { white-space: nowrap; }
 td.status.ok { color: #1E7B34; white-space: nowrap; }
 td.status.failed { color: #B42318; }
+td.status a { color: #B42318; }
 td.links a { margin-right: 10px; color: #2F6EBA; text-decoration: none; white-space: nowrap; }
 td.links a:hover { text-decoration: underline; }
 td.inputs { font-family: "Noto Sans Mono CJK SC", monospace; font-size: 12px; color: #7B8794; white-space: nowrap; }
+div.table-wrap { overflow-x: auto; -webkit-overflow-scrolling: touch; }
+td.status.failed { min-width: 16em; }
+@media (max-width: 700px) { main { padding: 16px 10px 28px; } th.inputs, td.inputs { display: none; } }
 p.empty { padding: 24px; background: #FFFFFF; color: #52606D; }
 p.note { margin-top: 14px; font-size: 13px; color: #7B8794; }
 @media print { body { background: #FFFFFF; } table { box-shadow: none; } th { background: #FFFFFF; color: #000000; } }
@@ -185,7 +190,7 @@ def _link(path: PurePosixPath, label: str) -> str:
 def _status_cell(entry: CatalogueEntry) -> str:
     if not entry.failed:
         return '<td class="status ok">正常</td>'
-    reason = entry.error or "原因见失败的笔记本"
+    reason = entry.error.removeprefix(_FAILED_PREFIX) or "原因见失败的笔记本"
     kept = "；上次成功的报告仍保留" if "网页" in entry.files else ""
     notebook = f"（{_link(entry.failed_notebook, '失败的笔记本')}）" if entry.failed_notebook else ""
     return f'<td class="status failed">最近一次运行失败：{html.escape(reason)}{notebook}{html.escape(kept)}</td>'
@@ -213,8 +218,9 @@ def catalogue_html(entries: list[CatalogueEntry]) -> str:
         )
     if rows:
         body = (
-            "<table>\n<thead><tr><th>城市</th><th>报告</th><th>年度</th><th>期间／县区</th><th>状态</th><th>文件</th><th>输入指纹</th></tr></thead>\n"
-            "<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n"
+            '<div class="table-wrap">\n<table>\n<thead><tr><th>城市</th><th>报告</th><th>年度</th><th>期间／县区</th><th>状态</th>'
+            '<th>文件</th><th class="inputs">输入指纹</th></tr></thead>\n'
+            "<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n</div>\n"
         )
     else:
         body = '<p class="empty">尚无已生成的报告。运行 <code>zhaoshang report annual_review --year 2022</code> 生成第一份。</p>\n'
@@ -237,7 +243,8 @@ def catalogue_html(entries: list[CatalogueEntry]) -> str:
 def is_kit_catalogue(path: Path) -> bool:
     """Whether ``path`` is a catalogue page the kit wrote."""
     try:
-        head = Path(path).read_text(encoding="utf-8", errors="replace")[:2000]
+        with Path(path).open(encoding="utf-8", errors="replace") as handle:
+            head = handle.read(2000)
     except OSError:
         return False
     return f'<meta name="generator" content="{GENERATOR}">' in head

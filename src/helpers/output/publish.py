@@ -147,16 +147,20 @@ def mark_folder(folder: Path, report: str) -> None:
 
 def record_failure(folder: Path, record: Mapping[str, Any], error: str, failed_notebook: Path | None) -> None:
     """Note in the marker of ``folder`` that its last run failed (first error line, the failed
-    notebook below ``folder``); the report published before, if any, stays as it was. A folder
-    without the kit's marker is left alone."""
+    notebook below ``folder``). What the marker says about the report published there before
+    (its name, kind, parameters, inputs) is kept, and so is every file of that report; ``record``
+    only fills in what a first, failed run's marker lacks. A folder without the kit's marker is
+    left alone."""
     folder = Path(folder)
-    if read_marker(folder) is None:
+    existing = read_marker(folder)
+    if existing is None:
         return
     relative = None
     if failed_notebook is not None and _is_within(Path(failed_notebook).resolve(), folder.resolve()):
         relative = Path(failed_notebook).resolve().relative_to(folder.resolve()).as_posix()
     first = next((line.strip() for line in str(error).splitlines() if line.strip()), "")
-    failed = {**record, "status": STATUS_FAILED, "error": first}
+    kept = {key: value for key, value in existing.items() if key not in ("status", "error", "failed_notebook")}
+    failed = {**dict(record), **kept, "status": STATUS_FAILED, "error": first}
     if relative is not None:
         failed["failed_notebook"] = relative
     write_marker(folder, failed)
