@@ -259,8 +259,9 @@ def run_report(
 def _run_one(
     spec: ReportSpec, notebook: Path, parameters: dict[str, Any], data_dir: Path, reference_dir: Path, out_dir: Path,
     record: dict[str, Any] | None = None,
-) -> RunResult:
-    """One run of a batch, in a worker process; errors become the result's first error line."""
+) -> tuple[dict[str, Any], str | None, int]:
+    """One run of a batch, in a worker process: (identity, first line of the error or None, exit
+    status: 0, 2 for bad input, 1 otherwise)."""
     from helpers.errors import EXIT_BAD_INPUT, EXIT_REPORT_FAILED, InputError, KitError
 
     identity = {key: parameters[key] for key in spec.identity}
@@ -268,10 +269,10 @@ def _run_one(
         run_report(
             spec, notebook, parameters, data_dir=data_dir, reference_dir=reference_dir, out_dir=out_dir, progress=False, record=record
         )
-        return RunResult(identity, Path(out_dir), record=record or {})
+        return identity, None, 0
     except KitError as error:
         status = EXIT_BAD_INPUT if isinstance(error, InputError) else EXIT_REPORT_FAILED
-        return RunResult(identity, Path(out_dir), str(error).splitlines()[0], status, record or {})
+        return identity, str(error).splitlines()[0], status
 
 
 def run_all(
@@ -311,15 +312,17 @@ def run_all(
         records.append(run_record(spec, parameters, city, cleaned[key], reference_dir))
     results = []
     with ProcessPoolExecutor(max_workers=max(1, min(workers, len(instances) or 1))) as pool:
-        futures = [
+        futures = {
             pool.submit(
                 _run_one, spec, notebook, {**base_parameters, **notebook_data_params, **instance}, data_dir, reference_dir, target, record
-            )
+            ): (target, record)
             for instance, target, record in zip(instances, targets, records, strict=True)
-        ]
+        }
         bar = progress(as_completed(futures), total=len(futures), description=f"生成{spec.title}", enabled=show_progress, unit="份")
         for future in bar:
-            results.append(future.result())
+            identity, error, status = future.result()
+            target, record = futures[future]
+            results.append(RunResult(identity, Path(target), error, status, record))
     return sorted(results, key=lambda result: tuple(_identity_key(result.identity[key]) for key in spec.identity))
 
 
