@@ -16,6 +16,7 @@ import pytest
 from conftest import DATA_DIR, PROJECT_ROOT, REFERENCE_DIR
 
 from helpers.cli.main import main, year_metrics
+from helpers.output.publish import MARKER
 from helpers.paths import available_years
 
 SAMPLE_YEARS = available_years(DATA_DIR)
@@ -165,13 +166,73 @@ def test_report_notebook_is_itself_nbval_reproducible(all_reports):
 def test_failing_notebook_keeps_the_previous_report(all_reports, tmp_path, capsys):
     out = tmp_path / "2022"
     assert main(["report", "annual_review", "--year", "2022", "--out", str(out)]) == 0
-    before = {p.name: sha256(p) for p in out.iterdir()}
+    before = {p.name: sha256(p) for p in out.iterdir() if p.name != MARKER}
+    published = json.loads((out / MARKER).read_text(encoding="utf-8"))
     assert main(["report", str(FAILING_NOTEBOOK), "--year", "2022", "--out", str(out)]) == 1
     error = capsys.readouterr().err
     assert "单元格" in error and "ValueError" in error
-    after = {p.name: sha256(p) for p in out.iterdir() if p.is_file()}
+    after = {p.name: sha256(p) for p in out.iterdir() if p.is_file() and p.name != MARKER}
     assert after == before
     assert (out / "failed" / "report_fail.ipynb").is_file()
+    # the marker still describes the published report, and notes the failure for the catalogue
+    marker = json.loads((out / MARKER).read_text(encoding="utf-8"))
+    assert published["status"] == "ok" and published["title"] == "年度分析报告"
+    assert marker == {**published, "status": "failed", "failed_notebook": "failed/report_fail.ipynb",
+                      "error": "报告生成失败：report_fail.ipynb 第 5 个单元格（In [4]）出错 — ValueError: 坏数据"}
+
+
+def test_all_writes_the_catalogue_of_its_root(all_reports):
+    page = (all_reports / "index.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<tr><td.*?</tr>", page)
+    assert [re.search(r'<td class="year">(\d+)年</td>', row).group(1) for row in rows] == ["2020", "2021", "2022", "2023"]
+    for year, row in zip(SAMPLE_YEARS, rows, strict=True):
+        assert '<td class="city">九江市</td><td class="kind">年度分析报告</td>' in row and '<td class="status ok">正常</td>' in row
+        folder = f"%E4%B9%9D%E6%B1%9F%E5%B8%82/{year}/annual_review"
+        assert re.findall(r'href="([^"]+)"', row) == [
+            f"{folder}/annual_review.html", f"{folder}/annual_review.docx", f"{folder}/tables.xlsx", f"{folder}/metrics.json"
+        ]
+        marker = json.loads((annual_review_folder(all_reports, year) / MARKER).read_text(encoding="utf-8"))
+        assert marker["parameters"] == {"year": year} and marker["city"] == "九江市" and len(marker["inputs"]) == 64
+        assert f'title="{marker["inputs"]}">{marker["inputs"][:12]}</td>' in row
+
+
+def test_all_prints_one_line_per_run_and_the_catalogue(tmp_path, capsys):
+    from helpers.ingest.cache import load_year
+
+    out = tmp_path / "r"
+    assert main(["report", "explore", "--all", "--out", str(out)]) == 0
+    expected = []
+    for year in SAMPLE_YEARS:
+        clean = load_year(year, DATA_DIR)
+        html = out / "九江市" / str(year) / "explore" / "explore.html"
+        expected.append(f"{year}年 台账探索：完成 — {html}（台账隔离 {len(clean.quarantine)} 行，警告 {len(clean.warnings)} 条）")
+    assert capsys.readouterr().out.splitlines() == [*expected, f"报告目录：{out / 'index.html'}"]
+    assert "隔离 8 行" in expected[2]
+    assert (out / "index.html").read_text(encoding="utf-8").count('<td class="status ok">正常</td>') == 4
+
+
+def test_bulletin_title_names_city_period_and_kind():
+    """The first heading is show_title's display output: it is the page's <title> and the only h1."""
+    from helpers.output.notebook import notebook_title, render_html
+
+    stored = nbformat.read(PROJECT_ROOT / "notebooks" / "monthly_bulletin.ipynb", as_version=4)
+    title = notebook_title(stored, "monthly_bulletin")
+    assert title == "九江市2023年1—6月招商引资工作月度通报"
+    assert not any(re.search(r"^# ", c.source, re.M) for c in stored.cells if c.cell_type == "markdown")  # no static h1
+    page = render_html(stored, title=title)
+    assert f"<title>{title}</title>" in page and len(re.findall(r"<h1\b", page)) == 1
+    assert re.search(r"<h1[^>]*>九江市2023年1—6月招商引资工作月度通报", page)
+
+
+def test_title_from_a_display_output_is_escaped_in_the_page():
+    from helpers.output.notebook import notebook_title, render_html
+
+    cell = nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+        "display_data", data={"text/markdown": "# 甲&lt;script&gt;市2022年报告", "text/plain": "<Markdown>"})])
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("说明，没有标题"), cell])
+    title = notebook_title(notebook, "x")
+    assert title == "甲<script>市2022年报告"
+    assert "<title>甲&lt;script&gt;市2022年报告</title>" in render_html(notebook, title=title)
 
 
 @pytest.mark.parametrize(

@@ -398,3 +398,56 @@ def test_scale_multiplies_the_ledger_in_the_same_format(tmp_path):
     assert len(clean.tables["projects"]) == len(scaled["projects"])
     for counts in clean.counts().values():
         assert counts["rows_read"] == sum(v for k, v in counts.items() if k != "rows_read")
+
+
+# --------------------------------------------------------------------------- never over what it did not write
+
+
+def test_sample_never_overwrites_a_file_it_did_not_write(tmp_path, capsys):
+    """A different file at a target stops the whole write (exit 2, naming it); identical files are left as
+    they are; other files are never touched; --force replaces only the sample's own targets."""
+    import os
+
+    from helpers.cli.main import main
+
+    written = write_sample(tmp_path, years=[2022])
+    city, county = written[0], written[1]
+    mine = tmp_path / "raw" / "2022" / "我的台账.xlsx"
+    mine.write_bytes(b"mine")
+    for path in written:
+        os.utime(path, (1_000_000, 1_000_000))  # to see whether a file is written again
+    county.write_bytes(b"edited by hand")
+    os.utime(county, (1_000_000, 1_000_000))
+
+    assert main(["sample", "--years", "2022", "--data-dir", str(tmp_path)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error == (f"错误：已有内容不同的文件，为免覆盖拒绝写入：{county}；"
+                     "确认要用样例替换时加 --force，或指定其他 --data-dir")
+    assert county.read_bytes() == b"edited by hand" and mine.read_bytes() == b"mine"
+    assert {p: p.stat().st_mtime for p in written} == {p: 1_000_000 for p in written}  # nothing written
+
+    assert main(["sample", "--years", "2022", "--data-dir", str(tmp_path), "--force"]) == 0
+    assert capsys.readouterr().out.strip() == f"已写入 1 个样例工作簿到 {tmp_path / 'raw'}（3 个内容相同，未改动）"
+    assert county.read_bytes() != b"edited by hand" and county.stat().st_mtime != 1_000_000
+    assert city.stat().st_mtime == 1_000_000  # identical: left as it was
+    assert mine.read_bytes() == b"mine"
+
+
+def test_sample_refuses_a_folder_in_place_of_a_workbook(tmp_path):
+    from helpers.errors import UsageError
+    from helpers.sample.generate import write_sample_files
+
+    target = tmp_path / "raw" / "2021" / "瑞昌市2021年招商项目台账.xlsx"
+    target.mkdir(parents=True)
+    with pytest.raises(UsageError, match="同名的文件夹"):
+        write_sample_files(tmp_path, years=[2021], force=True)
+    assert sorted(p.name for p in target.parent.iterdir()) == [target.name]
+
+
+def test_sample_write_reports_what_it_did(tmp_path):
+    from helpers.sample.generate import write_sample_files
+
+    first = write_sample_files(tmp_path, years=[2021])
+    assert sorted(first.values()) == ["new"] * 4
+    again = write_sample_files(tmp_path, years=[2021])
+    assert sorted(again.values()) == ["unchanged"] * 4 and list(again) == list(first)

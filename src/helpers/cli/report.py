@@ -8,18 +8,32 @@ notebook, ``metrics.json`` and ``tables.xlsx``; it is replaced in one step or no
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from helpers.errors import UsageError
-from helpers.paths import available_years, notebooks_dir, reports_dir
+from helpers.errors import ReportError, UsageError
+from helpers.paths import available_years, notebooks_dir, processed_dir, reports_dir
 from helpers.products.registry import REPORTS, ReportSpec, adhoc_report, report_spec
 
 ANNUAL_REVIEW = "annual_review"
 TRUE_WORDS = {"true", "1", "yes", "是"}
 FALSE_WORDS = {"false", "0", "no", "否"}
 
+
+@dataclass(frozen=True)
+class RunResult:
+    """One run of a batch: its identity, the folder, the first error line (None: done) and the
+    exit status (0, 2 for bad input, 1 otherwise)."""
+
+    identity: dict[str, Any]
+    folder: Path
+    error: str | None = None
+    status: int = 0
+    record: dict[str, Any] = field(default_factory=dict)
 
 
 def resolve_report(name: str) -> tuple[ReportSpec, Path]:
@@ -126,15 +140,80 @@ def protected_folders(data_dir: Path, reference_dir: Path) -> list[Path]:
     return [Path(data_dir), Path(reference_dir), notebooks_dir()]
 
 
-def clean_years(parameters: dict[str, Any], data_dir: Path, reference: Any) -> None:
+def clean_years(parameters: dict[str, Any], data_dir: Path, reference: Any) -> list[Any]:
     """Clean (or read from the cache) the report's year and its comparison year in this process,
     so that an unreadable workbook or a broken ledger is one line and exit 2 before a kernel
-    starts — as from ``zhaoshang clean`` — and the kernel reads the cache."""
+    starts — as from ``zhaoshang clean`` — and the kernel reads the cache. Returns the clean
+    years (the report's year first; the comparison year when it has ledgers)."""
     from helpers.ingest.cache import load_year, load_year_if_available
 
     year = parameters["year"]
-    load_year(year, data_dir, reference)
-    load_year_if_available(parameters.get("compare_year") or year - 1, data_dir, reference)
+    current = load_year(year, data_dir, reference)
+    previous = load_year_if_available(parameters.get("compare_year") or year - 1, data_dir, reference)
+    return [current] + ([previous] if previous is not None else [])
+
+
+def inputs_digest(years: Iterable[Any], reference_dir: Path) -> str:
+    """SHA-256 over what a run reads: every workbook of its clean years (by name and content hash)
+    and every reference table. The same ledgers and tables give the same digest on any machine."""
+    from helpers.ingest.cache import file_sha256
+
+    digest = hashlib.sha256()
+    for clean in years:
+        for name, sha in zip(clean.inputs["file"], clean.inputs["sha256"], strict=True):
+            digest.update(f"raw/{clean.year}/{name}:{sha}\n".encode())
+    for path in sorted(Path(reference_dir).glob("*")):
+        if path.is_file():
+            digest.update(f"reference/{path.name}:{file_sha256(path)}\n".encode())
+    return digest.hexdigest()
+
+
+def run_record(spec: ReportSpec, parameters: dict[str, Any], city: str, years: Iterable[Any], reference_dir: Path) -> dict[str, Any]:
+    """The marker's account of one run (see :func:`helpers.output.publish.run_record`)."""
+    from helpers.output import publish
+
+    identity = {key: parameters[key] for key in spec.identity}
+    return publish.run_record(
+        Path(spec.notebook).stem, title=spec.title, city=city, parameters=identity, inputs=inputs_digest(years, reference_dir)
+    )
+
+
+def year_summary(clean: Any, data_dir: Path) -> str:
+    """What to read first after a run: the year's rows read, clean, quarantined and warned about,
+    and where the quarantined rows are."""
+    counts = clean.counts()
+    read = sum(row["rows_read"] for row in counts.values())
+    valid = sum(row["clean"] for row in counts.values())
+    quarantine = (processed_dir(Path(data_dir), clean.year) / "quarantine.csv").resolve()
+    return (
+        f"{clean.year}年台账：读取 {read} 行，有效 {valid} 行，隔离 {len(clean.quarantine)} 行，警告 {len(clean.warnings)} 条"
+        f"；隔离明细：{quarantine}"
+    )
+
+
+def catalogue_root(spec: ReportSpec, parameters: dict[str, Any], city: str, out_dir: Path | None) -> Path | None:
+    """The reports root whose catalogue a single run updates: the project's ``reports/``; with
+    ``--out``, the root of the registry's layout when ``--out`` follows it
+    (``<root>/<city>/<year>/<report>/…``), else the nearest folder above ``--out`` that holds
+    the kit's catalogue, else none (a report published on its own)."""
+    from helpers.output.catalogue import CATALOGUE, is_kit_catalogue
+
+    if out_dir is None:
+        return reports_dir()
+    relative = Path(city) / Path(spec.folder(parameters))
+    out = Path(out_dir).resolve()
+    if out.parts[-len(relative.parts):] == relative.parts:
+        return Path(*out.parts[: -len(relative.parts)])
+    return next((parent for parent in out.parents if is_kit_catalogue(parent / CATALOGUE)), None)
+
+
+def update_catalogue(root: Path | None) -> Path | None:
+    """Rebuild ``root/index.html`` (None: no root, or an ``index.html`` that is not the kit's)."""
+    from helpers.output.catalogue import write_catalogue
+
+    if root is None or not Path(root).is_dir():
+        return None
+    return write_catalogue(Path(root))
 
 
 def run_report(
@@ -146,35 +225,50 @@ def run_report(
     reference_dir: Path,
     out_dir: Path,
     progress: bool = True,
+    record: dict[str, Any] | None = None,
 ) -> Path:
     """Execute and publish one report (the notebook gets ``parameters`` as given), with the
-    extra files its registry entry declares."""
+    extra files its registry entry declares. ``record`` (:func:`run_record`) goes into the
+    folder's marker: published with the report, or, when a cell fails, noted as the failure kept
+    in ``failed/`` beside the previous report."""
+    from helpers.output import publish
     from helpers.output.notebook import run_notebook_report
 
     def extra_files(folder: Path) -> None:
         if spec.extra_files is not None:
             spec.extra_files(folder, parameters, data_dir, reference_dir)
+        if record is not None:  # published with the report, in the same swap
+            publish.write_marker(folder, record)
 
-    return run_notebook_report(
-        notebook,
-        out_dir,
-        parameters,
-        report_name=Path(spec.notebook).stem,
-        extra_files=extra_files,
-        progress=progress,
-        protected=protected_folders(data_dir, reference_dir),
-    )
+    try:
+        return run_notebook_report(
+            notebook,
+            out_dir,
+            parameters,
+            report_name=Path(spec.notebook).stem,
+            extra_files=extra_files,
+            progress=progress,
+            protected=protected_folders(data_dir, reference_dir),
+        )
+    except ReportError as error:
+        if record is not None:
+            publish.record_failure(Path(out_dir), record, str(error), error.failed_notebook)
+        raise
 
 
 def _run_one(
-    spec: ReportSpec, notebook: Path, parameters: dict[str, Any], data_dir: Path, reference_dir: Path, out_dir: Path
+    spec: ReportSpec, notebook: Path, parameters: dict[str, Any], data_dir: Path, reference_dir: Path, out_dir: Path,
+    record: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], str | None, int]:
-    """(identity, first line of the error or None, exit status: 0, 2 for bad input, 1 otherwise)."""
+    """One run of a batch, in a worker process: (identity, first line of the error or None, exit
+    status: 0, 2 for bad input, 1 otherwise)."""
     from helpers.errors import EXIT_BAD_INPUT, EXIT_REPORT_FAILED, InputError, KitError
 
     identity = {key: parameters[key] for key in spec.identity}
     try:
-        run_report(spec, notebook, parameters, data_dir=data_dir, reference_dir=reference_dir, out_dir=out_dir, progress=False)
+        run_report(
+            spec, notebook, parameters, data_dir=data_dir, reference_dir=reference_dir, out_dir=out_dir, progress=False, record=record
+        )
         return identity, None, 0
     except KitError as error:
         status = EXIT_BAD_INPUT if isinstance(error, InputError) else EXIT_REPORT_FAILED
@@ -192,31 +286,46 @@ def run_all(
     out_root: Path | None,
     notebook_data_params: dict[str, Any],
     workers: int = 2,
-) -> list[tuple[dict[str, Any], str | None, int]]:
-    """Every run of ``spec`` (every year with ledgers) in parallel worker processes; each year is
-    cleaned once beforehand so that workers never clean the same year concurrently. Each result
-    is (identity, first line of the error or None, exit status)."""
-    from tqdm.auto import tqdm
-
-    from helpers.ingest.cache import load_year
+    instances: list[dict[str, Any]] | None = None,
+    show_progress: bool | None = None,
+) -> list[RunResult]:
+    """Every run of ``spec`` (``instances``; default: ``spec.instances``, e.g. every year with
+    ledgers) in parallel worker processes, with one progress bar; each year is cleaned once
+    beforehand so that workers never clean the same year concurrently, and every target folder
+    is checked before any kernel starts. Results are sorted by identity."""
     from helpers.output.publish import check_output_folder
+    from helpers.progress import progress
     from helpers.reference import load_reference
 
     reference = load_reference(reference_dir)
-    instances = spec.instances(data_dir, reference_dir)
+    if instances is None:
+        instances = spec.instances(data_dir, reference_dir)
     targets = [report_folder(spec, instance, city, out_root) for instance in instances]
     for target in targets:  # every target is checked before any kernel starts
         check_output_folder(target, protected_folders(data_dir, reference_dir))
-    for year in sorted({instance["year"] for instance in instances}):
-        load_year(year, data_dir, reference)
+    records, cleaned = [], {}
+    for instance in instances:
+        parameters = {**base_parameters, **instance}
+        key = (parameters["year"], parameters.get("compare_year"))
+        if key not in cleaned:
+            cleaned[key] = clean_years(parameters, data_dir, reference)
+        records.append(run_record(spec, parameters, city, cleaned[key], reference_dir))
     results = []
-    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(instances)))) as pool:
-        futures = [
-            pool.submit(_run_one, spec, notebook, {**base_parameters, **notebook_data_params, **instance}, data_dir, reference_dir, target)
-            for instance, target in zip(instances, targets, strict=True)
-        ]
-        with tqdm(total=len(futures), desc=f"生成{spec.title}", unit="份", disable=None) as bar:
-            for future in as_completed(futures):
-                results.append(future.result())
-                bar.update(1)
-    return sorted(results, key=lambda result: tuple(str(result[0][key]) for key in spec.identity))
+    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(instances) or 1))) as pool:
+        futures = {
+            pool.submit(
+                _run_one, spec, notebook, {**base_parameters, **notebook_data_params, **instance}, data_dir, reference_dir, target, record
+            ): (target, record)
+            for instance, target, record in zip(instances, targets, records, strict=True)
+        }
+        bar = progress(as_completed(futures), total=len(futures), description=f"生成{spec.title}", enabled=show_progress, unit="份")
+        for future in bar:
+            identity, error, status = future.result()
+            target, record = futures[future]
+            results.append(RunResult(identity, Path(target), error, status, record))
+    return sorted(results, key=lambda result: tuple(_identity_key(result.identity[key]) for key in spec.identity))
+
+
+def _identity_key(value: Any) -> tuple[int, Any]:
+    """Numbers in numeric order, names in text order."""
+    return (0, value) if isinstance(value, int) and not isinstance(value, bool) else (1, str(value))

@@ -135,16 +135,40 @@ def _write_text_atomic(path: Path, text: str) -> None:
 # --------------------------------------------------------------------------- HTML
 
 
+def _markdown_outputs(cell: NotebookNode) -> list[str]:
+    """The Markdown that a code cell displayed (``show_title``, ``show_text``), in order."""
+    texts = []
+    for output in cell.get("outputs", []):
+        if output.get("output_type") in ("display_data", "execute_result"):
+            markdown = output.get("data", {}).get("text/markdown")
+            if markdown is not None:
+                texts.append("".join(markdown) if isinstance(markdown, list) else str(markdown))
+    return texts
+
+
 def notebook_title(nb: NotebookNode, default: str) -> str:
-    """Text of the first markdown heading of ``nb`` (``default`` if there is none)."""
+    """Text of the notebook's first heading (``default`` if there is none): in a markdown cell,
+    or displayed as Markdown by a code cell (``helpers.viz.display.show_title``, whose text is
+    HTML-escaped; the title is returned as plain text).
+
+    >>> cell = nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+    ...     "display_data", data={"text/markdown": "# 九江市2023年1—6月招商引资工作月度通报"})])
+    >>> notebook_title(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("说明"), cell]), "x")
+    '九江市2023年1—6月招商引资工作月度通报'
+    """
     for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "markdown":
+        if cell.get("cell_type") == "markdown":
+            texts = [str(cell.get("source", ""))]
+        elif cell.get("cell_type") == "code":
+            texts = [html.unescape(text) for text in _markdown_outputs(cell)]
+        else:
             continue
-        match = _MARKDOWN_HEADING_RE.search(cell.get("source", ""))
-        if match:
-            title = re.sub(r"[*_`]", "", match.group(1)).strip()
-            if title:
-                return title
+        for text in texts:
+            match = _MARKDOWN_HEADING_RE.search(text)
+            if match:
+                title = re.sub(r"[*_`]", "", match.group(1)).strip()
+                if title:
+                    return title
     return default
 
 

@@ -23,16 +23,35 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from helpers.errors import UsageError
 from helpers.paths import write_atomic
 
-__all__ = ["MARKER", "check_output_folder", "mark_folder", "new_staging_folder", "publish_folder", "remove_stale_staging"]
+__all__ = [
+    "MARKER",
+    "STATUS_FAILED",
+    "STATUS_OK",
+    "check_output_folder",
+    "mark_folder",
+    "new_staging_folder",
+    "publish_folder",
+    "read_marker",
+    "record_failure",
+    "remove_stale_staging",
+    "run_record",
+    "write_marker",
+]
 
-#: The file that marks a folder as a report the kit published (its content names the report).
+#: The file that marks a folder as a report the kit published. Its JSON names the report and,
+#: for the catalogue (``helpers.output.catalogue``), the city, the kind of report in Chinese, the
+#: identity parameters, the inputs' hash and the status of the last run (with its first error line).
 MARKER = ".zhaoshang-report.json"
+STATUS_OK, STATUS_FAILED = "ok", "failed"
+#: The order of the marker's keys (deterministic bytes).
+_MARKER_KEYS = ("kit", "report", "title", "city", "parameters", "inputs", "status", "error", "failed_notebook")
 _STAGING = re.compile(r"^\.(?P<name>.+)\.(?:tmp|old)-(?P<pid>\d+)-[^.]+$")
 
 
@@ -71,10 +90,80 @@ def check_output_folder(out_dir: Path, protected: Iterable[Path]) -> None:
         raise UsageError(f"输出文件夹已有不是本工具生成的文件，为免覆盖拒绝写入：{out}（含 {shown}）；请指定新的或空的文件夹")
 
 
-def mark_folder(folder: Path, report: str) -> None:
-    """Write the marker that makes ``folder`` the kit's own (deterministic content)."""
-    text = json.dumps({"kit": "zhaoshang", "report": report}, ensure_ascii=False) + "\n"
+def read_marker(folder: Path) -> dict[str, Any] | None:
+    """The marker of ``folder`` as a dict, or None (no marker, unreadable, not the kit's).
+
+    >>> from tempfile import TemporaryDirectory
+    >>> with TemporaryDirectory() as tmp:
+    ...     write_marker(Path(tmp), run_record("monthly_bulletin", title="月度通报", city="九江市",
+    ...                  parameters={"year": 2023, "month": 6}, inputs="ab12"))
+    ...     marker = read_marker(Path(tmp))
+    >>> marker["title"], marker["parameters"], marker["status"]
+    ('月度通报', {'year': 2023, 'month': 6}, 'ok')
+    """
+    path = Path(folder) / MARKER
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    return record if isinstance(record, dict) and record.get("kit") == "zhaoshang" else None
+
+
+def run_record(
+    report: str, *, title: str, city: str, parameters: Mapping[str, Any], inputs: str, status: str = STATUS_OK, error: str | None = None,
+    failed_notebook: str | None = None,
+) -> dict[str, Any]:
+    """What a marker says about one run: the report, its kind in Chinese, the city, the identity
+    parameters, the inputs' hash and the status (``ok`` or ``failed`` with the first error line)."""
+    record: dict[str, Any] = {
+        "kit": "zhaoshang", "report": report, "title": title, "city": city, "parameters": dict(parameters), "inputs": inputs,
+        "status": status,
+    }
+    if error is not None:
+        record["error"] = error
+    if failed_notebook is not None:
+        record["failed_notebook"] = failed_notebook
+    return record
+
+
+def write_marker(folder: Path, record: Mapping[str, Any]) -> None:
+    """Write ``record`` as the marker of ``folder`` (keys in a fixed order, no time: the same run
+    gives the same bytes)."""
+    ordered = {key: record[key] for key in _MARKER_KEYS if key in record}
+    ordered.update({key: record[key] for key in sorted(record) if key not in ordered})
+    text = json.dumps(ordered, ensure_ascii=False, indent=2) + "\n"
     write_atomic(Path(folder) / MARKER, text.encode("utf-8"))
+
+
+def mark_folder(folder: Path, report: str) -> None:
+    """Write the marker that makes ``folder`` the kit's own (deterministic content); what a marker
+    already in ``folder`` says about the same report (city, parameters, status) is kept."""
+    record: dict[str, Any] = {"kit": "zhaoshang", "report": report}
+    existing = read_marker(folder)
+    if existing is not None and existing.get("report") == report:
+        record = {**existing, **record}
+    write_marker(folder, record)
+
+
+def record_failure(folder: Path, record: Mapping[str, Any], error: str, failed_notebook: Path | None) -> None:
+    """Note in the marker of ``folder`` that its last run failed (first error line, the failed
+    notebook below ``folder``). What the marker says about the report published there before
+    (its name, kind, parameters, inputs) is kept, and so is every file of that report; ``record``
+    only fills in what a first, failed run's marker lacks. A folder without the kit's marker is
+    left alone."""
+    folder = Path(folder)
+    existing = read_marker(folder)
+    if existing is None:
+        return
+    relative = None
+    if failed_notebook is not None and _is_within(Path(failed_notebook).resolve(), folder.resolve()):
+        relative = Path(failed_notebook).resolve().relative_to(folder.resolve()).as_posix()
+    first = next((line.strip() for line in str(error).splitlines() if line.strip()), "")
+    kept = {key: value for key, value in existing.items() if key not in ("status", "error", "failed_notebook")}
+    failed = {**dict(record), **kept, "status": STATUS_FAILED, "error": first}
+    if relative is not None:
+        failed["failed_notebook"] = relative
+    write_marker(folder, failed)
 
 
 def _process_alive(pid: int) -> bool:

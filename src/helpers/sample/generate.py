@@ -27,11 +27,14 @@ from :mod:`helpers.sample.tables`. Every part draws from its own seeded
 from __future__ import annotations
 
 import random
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
+from helpers.errors import UsageError
+from helpers.paths import write_atomic
 from helpers.sample import vocab
 from helpers.sample.build import _build_projects
 from helpers.sample.tables import _chain_map, _leads, _monthly_funds, _province_peers, _targets, _trips
@@ -42,7 +45,7 @@ from helpers.sample.util import (
 )
 from helpers.sample.writer import messy_amount, messy_date, whole_year_only_projects, write_year
 
-__all__ = ["DEFAULT_SEED", "YEARS", "build_sample_tables", "write_sample", "messy_amount", "messy_date"]
+__all__ = ["DEFAULT_SEED", "YEARS", "build_sample_tables", "write_sample", "write_sample_files", "messy_amount", "messy_date"]
 
 DEFAULT_SEED = 20220204
 YEARS = (2020, 2021, 2022, 2023)
@@ -260,13 +263,51 @@ def _frame(rows: list[dict], columns: list[str], dates: Iterable[str] = ()) -> p
 
 
 def write_sample(data_dir: Path, years: Iterable[int] = YEARS, *, scale: int = 1,
-                 seed: int = DEFAULT_SEED) -> list[Path]:
-    """Write the messy workbooks ``data_dir/raw/<year>/*.xlsx``; returns the paths written."""
-    out: list[Path] = []
-    for year in years:
-        tables, projects, monthly = _build_year(year, scale, seed)
-        out.extend(write_year(Path(data_dir), year, tables, projects, monthly, seed=seed))
-    return out
+                 seed: int = DEFAULT_SEED, force: bool = False) -> list[Path]:
+    """Write the messy workbooks ``data_dir/raw/<year>/*.xlsx``; returns their paths (see
+    :func:`write_sample_files`: a different file already there is refused unless ``force``)."""
+    return list(write_sample_files(data_dir, years, scale=scale, seed=seed, force=force))
+
+
+def write_sample_files(data_dir: Path, years: Iterable[int] = YEARS, *, scale: int = 1,
+                       seed: int = DEFAULT_SEED, force: bool = False) -> dict[Path, str]:
+    """Write the sample workbooks without destroying anything the generator did not write.
+
+    The workbooks are built in a temporary folder first. A target that exists with other
+    content (a real ledger, an edited sample) stops the whole write with a :class:`UsageError`
+    naming it, before any file is written, unless ``force``; a target with the same bytes is left
+    as it is; no other file is touched. Returns each target with ``new``, ``replaced`` or
+    ``unchanged``.
+    """
+    data_dir = Path(data_dir)
+    with tempfile.TemporaryDirectory(prefix="zhaoshang-sample-") as folder:
+        staging = Path(folder)
+        staged: list[Path] = []
+        for year in years:
+            tables, projects, monthly = _build_year(year, scale, seed)
+            staged.extend(write_year(staging, year, tables, projects, monthly, seed=seed))
+        plan: dict[Path, tuple[Path, str]] = {}
+        for path in staged:
+            target = data_dir / path.relative_to(staging)
+            if target.is_dir() or (target.exists() and not target.is_file()):
+                raise UsageError(f"样例工作簿的位置已有同名的文件夹：{target}；请移走它或指定其他 --data-dir")
+            if not target.exists():
+                plan[target] = (path, "new")
+            elif target.read_bytes() == path.read_bytes():
+                plan[target] = (path, "unchanged")
+            else:
+                plan[target] = (path, "replaced")
+        different = [target for target, (_, state) in plan.items() if state == "replaced"]
+        if different and not force:
+            more = f"等 {len(different)} 个文件" if len(different) > 1 else ""
+            raise UsageError(
+                f"已有内容不同的文件，为免覆盖拒绝写入：{different[0]}{more}；"
+                "确认要用样例替换时加 --force，或指定其他 --data-dir"
+            )
+        for target, (path, state) in plan.items():
+            if state != "unchanged":
+                write_atomic(target, path.read_bytes())
+        return {target: state for target, (_, state) in plan.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
