@@ -41,6 +41,13 @@ def test_every_help_page_is_chinese_with_a_description_and_an_example(command, c
     assert description.strip() and not description.startswith("选项")
 
 
+def test_the_command_list_names_each_command_once_without_a_stray_heading_line(capsys):
+    assert main(["--help"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    commands = lines[lines.index("命令：") + 1 :]
+    assert [line.split()[0] for line in commands[:5]] == COMMANDS
+
+
 def test_report_help_lists_the_registered_reports_and_their_parameters(capsys):
     assert main(["report", "--help"]) == 0
     page = capsys.readouterr().out

@@ -119,7 +119,11 @@ class ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
         action_width = help_position - self._current_indent - 2
         header = self._format_action_invocation(action)
         indent = " " * self._current_indent
-        if not action.help:
+        if isinstance(action, argparse._SubParsersAction) and not action.help:  # noqa: SLF001
+            # the group of commands: list the commands, not a line with the group's own metavar
+            parts = []
+            indent_first = 0
+        elif not action.help:
             parts = [f"{indent}{header}\n"]
             indent_first = 0
         elif display_width(header) <= action_width:
@@ -133,7 +137,7 @@ class ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
             help_lines = self._split_lines(help_text, help_width)
             parts.append(" " * indent_first + help_lines[0] + "\n")
             parts.extend(" " * help_position + line + "\n" for line in help_lines[1:])
-        elif not parts[0].endswith("\n"):
+        elif parts and not parts[0].endswith("\n"):
             parts.append("\n")
         parts.extend(self._format_action(sub) for sub in self._iter_indented_subactions(action))
         return self._join_parts(parts)
