@@ -235,23 +235,8 @@ def teams_table(review: Review) -> pd.DataFrame:
 
 
 def principal_trips_table(review: Review) -> pd.DataFrame:
-    m = review.metrics["principal_trips"]
-    return pd.DataFrame(
-        [
-            {
-                "类别": "市直单位主要领导",
-                "外出招商（次）": m["city_unit_count"],
-                "涉及单位（个）": m["city_units"],
-                "较上年增减（次）": None,
-            },
-            {
-                "类别": "县（市、区）党政主官",
-                "外出招商（次）": m["county_count"],
-                "涉及单位（个）": None,
-                "较上年增减（次）": m["county_count_yoy_change"],
-            },
-        ]
-    ).astype({"涉及单位（个）": "Int64", "较上年增减（次）": "Int64"})
+    """Trips by the principal officials: city units' heads and counties' principals."""
+    return present(tables.principal_trip_rows(review.metrics["principal_trips"], review.reference), review.reference)
 
 
 def events_table(review: Review) -> pd.DataFrame:

@@ -20,6 +20,7 @@ __all__ = [
     "fifty_twenty_project_list",
     "lifecycle_stages",
     "monthly_cumulative_funds",
+    "principal_trip_rows",
     "sheet_counts",
     "team_activity",
     "with_city_total",
@@ -195,3 +196,23 @@ def sheet_counts(clean: CleanYear, reference: Reference) -> pd.DataFrame:
         for table, values in counts.items()
     ]
     return pd.DataFrame(rows, columns=["table", *COUNT_KEYS, "warnings"])
+
+
+def principal_trip_rows(principal: dict[str, int | None], reference: Reference) -> pd.DataFrame:
+    """Trips by the principal officials (``metrics["principal_trips"]``): the city units' heads
+    (trips, units involved) and the counties' principals (trips, change on the year before); a
+    figure the metrics do not hold stays missing.
+
+    >>> from helpers.reference import load_reference
+    >>> principal = {"city_unit_count": 12, "city_units": 5, "county_count": 30, "county_count_yoy_change": -4}
+    >>> principal_trip_rows(principal, load_reference()).to_dict("records")
+    [{'category': '市直单位主要领导', 'trips': 12, 'units_involved': 5, 'trips_change': None}, \
+{'category': '县（市、区）党政主官', 'trips': 30, 'units_involved': None, 'trips_change': -4}]
+    """
+    rows = [
+        {"category": reference.column_labels["city_unit_principals"].label, "trips": principal["city_unit_count"],
+         "units_involved": principal["city_units"], "trips_change": None},
+        {"category": reference.column_labels["county_principals"].label, "trips": principal["county_count"],
+         "units_involved": None, "trips_change": principal["county_count_yoy_change"]},
+    ]
+    return pd.DataFrame(rows).astype({"units_involved": "Int64", "trips_change": "Int64"})
