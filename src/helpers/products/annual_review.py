@@ -34,7 +34,7 @@ from helpers.ingest.clean import CleanYear
 from helpers.paths import available_years, resolve
 from helpers.products import explore, tables
 from helpers.products.highlights import draft_highlights
-from helpers.products.labels import present, present_indicator_rows
+from helpers.products.labels import label_rows, present, present_indicator_rows
 from helpers.products.metric_labels import metric_label, parameter_labels, sum_label
 from helpers.reference import Reference, load_reference
 from helpers.reference.tables import read_yaml
@@ -236,7 +236,8 @@ def teams_table(review: Review) -> pd.DataFrame:
 
 def principal_trips_table(review: Review) -> pd.DataFrame:
     """Trips by the principal officials: city units' heads and counties' principals."""
-    return present(tables.principal_trip_rows(review.metrics["principal_trips"], review.reference), review.reference)
+    rows = label_rows(tables.principal_trip_rows(review.metrics["principal_trips"]), "category", review.reference)
+    return present(rows, review.reference)
 
 
 def events_table(review: Review) -> pd.DataFrame:
@@ -247,19 +248,8 @@ def events_table(review: Review) -> pd.DataFrame:
 
 def campaign_table(review: Review) -> pd.DataFrame:
     """The campaign's results and reserves by tier."""
-    c = review.metrics.get("campaign")
-    labels = tier_labels(review.reference)
-    if not c:
-        return pd.DataFrame(columns=["事项", "合计", *labels.values()])
-    rows = [
-        ("新申请认定“50·20”项目", c["applied"], [c[f"applied_{t}"] for t in labels]),
-        ("新签约“50·20”项目", c["signed"], [c[f"signed_{t}"] for t in labels]),
-        ("攻坚期末已签约未开工（储备）", sum(c["signed_not_started_at_end"].values()), list(c["signed_not_started_at_end"].values())),
-        ("攻坚期末在谈（储备）", c["in_talks_at_end"], list(c["in_talks_at_end_by_tier"].values())),
-    ]
-    table = pd.DataFrame([{"事项": label, "合计": total, **dict(zip(labels.values(), tiers, strict=True))} for label, total, tiers in rows])
-    producing = pd.DataFrame([{"事项": "新增投产“50·20”项目", "合计": c["producing"]}])
-    return pd.concat([table, producing], ignore_index=True).astype({v: "Int64" for v in labels.values()})
+    results = label_rows(tables.campaign_results(review.metrics.get("campaign")), "item", review.reference)
+    return present(results, review.reference, tier_labels(review.reference))
 
 
 def campaign_county_table(review: Review) -> pd.DataFrame:

@@ -6,6 +6,8 @@ headers, units and 亿元 rounding are applied afterwards by :func:`helpers.prod
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from helpers.indicators import definitions as ind
@@ -14,6 +16,7 @@ from helpers.ingest.clean import COUNT_KEYS, CleanYear
 from helpers.reference import Reference
 
 __all__ = [
+    "campaign_results",
     "campaign_signings_by_county",
     "chain_completeness_ranked",
     "event_signing_table",
@@ -162,6 +165,32 @@ def event_signing_table(projects: pd.DataFrame, events: pd.DataFrame, period: Pe
     return pd.DataFrame(rows, columns=["event", "date", "signed_projects", "signed_amount"])
 
 
+def campaign_results(campaign: dict[str, Any] | None) -> pd.DataFrame:
+    """The campaign's results and reserves (``metrics["campaign"]``), one row per item (a key of
+    ``labels.yaml``): the total and the count per tier (the producing row has no tiers). No
+    campaign: no rows.
+
+    >>> campaign = {"applied": 3, "applied_tier_100": 1, "applied_tier_50": 0, "applied_tier_20": 2, "signed": 2,
+    ...     "signed_tier_100": 0, "signed_tier_50": 1, "signed_tier_20": 1, "producing": 1, "in_talks_at_end": 4,
+    ...     "in_talks_at_end_by_tier": {"tier_100": 1, "tier_50": 1, "tier_20": 2},
+    ...     "signed_not_started_at_end": {"tier_100": 0, "tier_50": 0, "tier_20": 1}}
+    >>> campaign_results(campaign).iloc[[0, 3, 4]].values.tolist()
+    [['campaign_applied', 3, 1, 0, 2], ['campaign_reserve_in_talks', 4, 1, 1, 2], ['campaign_producing', 1, <NA>, <NA>, <NA>]]
+    """
+    if not campaign:
+        return pd.DataFrame(columns=["item", "total", *ind.TIERS])
+    rows = [
+        ("campaign_applied", campaign["applied"], [campaign[f"applied_{tier}"] for tier in ind.TIERS]),
+        ("campaign_new_signed", campaign["signed"], [campaign[f"signed_{tier}"] for tier in ind.TIERS]),
+        ("campaign_reserve_signed", sum(campaign["signed_not_started_at_end"].values()),
+         [campaign["signed_not_started_at_end"][tier] for tier in ind.TIERS]),
+        ("campaign_reserve_in_talks", campaign["in_talks_at_end"], [campaign["in_talks_at_end_by_tier"][tier] for tier in ind.TIERS]),
+    ]
+    table = pd.DataFrame([{"item": item, "total": total, **dict(zip(ind.TIERS, tiers, strict=True))} for item, total, tiers in rows])
+    producing = pd.DataFrame([{"item": "campaign_producing", "total": campaign["producing"]}])
+    return pd.concat([table, producing], ignore_index=True).astype(dict.fromkeys(ind.TIERS, "Int64"))
+
+
 def campaign_signings_by_county(by_county: dict[str, dict[str, int]]) -> pd.DataFrame:
     """The campaign's signings per county (``metrics["campaign"]["by_county"]``), most first.
 
@@ -198,21 +227,20 @@ def sheet_counts(clean: CleanYear, reference: Reference) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["table", *COUNT_KEYS, "warnings"])
 
 
-def principal_trip_rows(principal: dict[str, int | None], reference: Reference) -> pd.DataFrame:
-    """Trips by the principal officials (``metrics["principal_trips"]``): the city units' heads
-    (trips, units involved) and the counties' principals (trips, change on the year before); a
-    figure the metrics do not hold stays missing.
+def principal_trip_rows(principal: dict[str, int | None]) -> pd.DataFrame:
+    """Trips by the principal officials (``metrics["principal_trips"]``), one row per kind of
+    principal (a key of ``labels.yaml``): the city units' heads (trips, units involved) and the
+    counties' principals (trips, change on the year before); a figure not held stays missing.
 
-    >>> from helpers.reference import load_reference
     >>> principal = {"city_unit_count": 12, "city_units": 5, "county_count": 30, "county_count_yoy_change": -4}
-    >>> principal_trip_rows(principal, load_reference()).to_dict("records")
-    [{'category': '市直单位主要领导', 'trips': 12, 'units_involved': 5, 'trips_change': None}, \
-{'category': '县（市、区）党政主官', 'trips': 30, 'units_involved': None, 'trips_change': -4}]
+    >>> principal_trip_rows(principal).to_dict("records")
+    [{'category': 'city_unit_principals', 'trips': 12, 'units_involved': 5, 'trips_change': None}, \
+{'category': 'county_principals', 'trips': 30, 'units_involved': None, 'trips_change': -4}]
     """
     rows = [
-        {"category": reference.column_labels["city_unit_principals"].label, "trips": principal["city_unit_count"],
-         "units_involved": principal["city_units"], "trips_change": None},
-        {"category": reference.column_labels["county_principals"].label, "trips": principal["county_count"],
-         "units_involved": None, "trips_change": principal["county_count_yoy_change"]},
+        {"category": "city_unit_principals", "trips": principal["city_unit_count"], "units_involved": principal["city_units"],
+         "trips_change": None},
+        {"category": "county_principals", "trips": principal["county_count"], "units_involved": None,
+         "trips_change": principal["county_count_yoy_change"]},
     ]
     return pd.DataFrame(rows).astype({"units_involved": "Int64", "trips_change": "Int64"})
