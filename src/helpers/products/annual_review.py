@@ -392,24 +392,10 @@ def quality_table(review: Review) -> pd.DataFrame:
     return present(quality_counts(review), review.reference)
 
 
-def _reason_kind(reason: str) -> str:
-    """The general kind of a reason (the column and the problem, without the particular value)."""
-    head = reason.split("「")[0].split("（")[0]
-    return head
-
-
 def top_reasons_table(review: Review, limit: int = 10) -> pd.DataFrame:
     """The most frequent quarantine reasons and warning reasons."""
-    quarantine = [(_reason_kind(r), "隔离") for reasons in review.current.quarantine["reasons"] for r in reasons.split("；")]
-    warnings = [
-        (f"{c}：{_reason_kind(r)}", "警告")
-        for c, r in zip(review.current.warnings["column"], review.current.warnings["reason"], strict=True)
-    ]
-    frame = pd.DataFrame(quarantine + warnings, columns=["原因", "类别"])
-    if frame.empty:
-        return pd.DataFrame(columns=["类别", "原因", "行数"])
-    counted = frame.groupby(["类别", "原因"]).size().reset_index(name="行数")
-    return counted.sort_values(["行数", "类别", "原因"], ascending=[False, True, True], ignore_index=True).head(limit)
+    counted = tables.reason_counts(review.current.quarantine, review.current.warnings, review.reference, limit)
+    return present(label_rows(counted, "category", review.reference), review.reference)
 
 
 def quarantine_table(review: Review) -> pd.DataFrame:

@@ -24,6 +24,7 @@ __all__ = [
     "lifecycle_stages",
     "monthly_cumulative_funds",
     "principal_trip_rows",
+    "reason_counts",
     "sheet_counts",
     "team_activity",
     "with_city_total",
@@ -244,3 +245,30 @@ def principal_trip_rows(principal: dict[str, int | None]) -> pd.DataFrame:
          "trips_change": principal["county_count_yoy_change"]},
     ]
     return pd.DataFrame(rows).astype({"units_involved": "Int64", "trips_change": "Int64"})
+
+
+def _reason_kind(reason: str) -> str:
+    """The general kind of a reason (the column and the problem, without the particular value)."""
+    return reason.split("「")[0].split("（")[0]
+
+
+def reason_counts(quarantine: pd.DataFrame, warnings: pd.DataFrame, reference: Reference, limit: int = 10) -> pd.DataFrame:
+    """The ``limit`` most frequent kinds of reason: ``category`` is ``quarantined`` (a reason of
+    ``quarantine["reasons"]``, several joined by ；) or ``warnings`` (``column：reason``), ``rows``
+    how often; most first, ties by the category's label and the reason.
+
+    >>> from helpers.reference import load_reference
+    >>> quarantine = pd.DataFrame({"reasons": ["总投资缺失；县（市、区）不在名单（「某县」）", "县（市、区）不在名单（「某区」）"]})
+    >>> warnings = pd.DataFrame({"column": ["签约日期"], "reason": ["日期晚于分析年度「2024-01-01」"]})
+    >>> reason_counts(quarantine, warnings, load_reference()).to_dict("records")
+    [{'category': 'quarantined', 'reason': '县', 'rows': 2}, {'category': 'warnings', 'reason': '签约日期：日期晚于分析年度', 'rows': 1}, \
+{'category': 'quarantined', 'reason': '总投资缺失', 'rows': 1}]
+    """
+    kinds = [("quarantined", _reason_kind(r)) for reasons in quarantine["reasons"] for r in reasons.split("；")]
+    kinds += [("warnings", f"{c}：{_reason_kind(r)}") for c, r in zip(warnings["column"], warnings["reason"], strict=True)]
+    if not kinds:
+        return pd.DataFrame(columns=["category", "reason", "rows"])
+    counted = pd.DataFrame(kinds, columns=["category", "reason"]).groupby(["category", "reason"]).size().reset_index(name="rows")
+    label = counted["category"].map({key: reference.column_labels[key].label for key in ("quarantined", "warnings")})
+    order = counted.assign(label=label).sort_values(["rows", "label", "reason"], ascending=[False, True, True]).index
+    return counted.loc[order].reset_index(drop=True).head(limit)
