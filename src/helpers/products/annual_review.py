@@ -284,38 +284,29 @@ def started_table(review: Review) -> pd.DataFrame:
     return present(started_bands(review), review.reference)
 
 
-def _industry_counts(review: Review) -> pd.DataFrame:
-    """Newly recognized 省外亿元以上 projects per industry and year (long format, for the chart)."""
+def industry_counts(review: Review) -> pd.DataFrame:
+    """Newly recognized 省外亿元以上 projects per industry and year (long: industry, year, count)."""
     frames = []
     for clean in (review.previous, review.current):
         if clean is None:
             continue
         selected = ind.new_100m_projects(clean.tables["projects"], review.reference, clean.year, "outside_province")
         counts = selected.groupby("industry").size()
-        frames.append(pd.DataFrame({"产业类别": counts.index, "年度": f"{clean.year}年", "项目数（个）": counts.values}))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["产业类别", "年度", "项目数（个）"])
+        frames.append(pd.DataFrame({"industry": counts.index, "year": clean.year, "count": counts.values}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["industry", "year", "count"])
+
+
+def _industry_counts(review: Review) -> pd.DataFrame:
+    """Newly recognized 省外亿元以上 projects per industry and year (long format, for the chart)."""
+    counts = industry_counts(review)
+    return present(counts.assign(year=counts["year"].astype(str) + "年"), review.reference)
 
 
 def industry_table(review: Review) -> pd.DataFrame:
     """Newly recognized 省外亿元以上 projects by industry (reference order), both years, with the emerging share."""
-    reference = review.reference
-    wide = _industry_counts(review).pivot_table(index="产业类别", columns="年度", values="项目数（个）", aggfunc="sum", fill_value=0)
-    wide = wide.reindex([name for name in reference.industries["name"] if name in wide.index])
-    wide.columns = [f"{column}（个）" for column in wide.columns]
-    emerging = wide.index.isin(reference.emerging_industries)
-    table = wide.reset_index()
-    table.insert(1, "战略性新兴产业", ["是" if flag else "否" for flag in emerging])
-    summary = [
-        {"产业类别": "新兴产业合计", "战略性新兴产业": "是", **wide[emerging].sum().to_dict()},
-        {"产业类别": "全部合计", "战略性新兴产业": "", **wide.sum().to_dict()},
-    ]
-    table = pd.concat([table, pd.DataFrame(summary)], ignore_index=True)
-    for column in wide.columns:
-        table[column] = table[column].astype(int)
-    share = {column: ind.pct(wide[emerging][column].sum(), wide[column].sum()) for column in wide.columns}
-    table = table.astype({column: object for column in wide.columns})
-    table.loc[len(table)] = {"产业类别": "新兴产业占比（%）", "战略性新兴产业": "", **share}
-    return table
+    table = tables.industry_structure(industry_counts(review), review.reference)
+    years = [column for column in table.columns if column not in ("industry", "is_emerging")]
+    return present(table, review.reference, {year: f"{year}年（个）" for year in years})
 
 
 def county_table(review: Review) -> pd.DataFrame:

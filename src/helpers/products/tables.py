@@ -21,6 +21,7 @@ __all__ = [
     "chain_completeness_ranked",
     "event_signing_table",
     "fifty_twenty_project_list",
+    "industry_structure",
     "lifecycle_stages",
     "monthly_cumulative_funds",
     "principal_trip_rows",
@@ -272,3 +273,35 @@ def reason_counts(quarantine: pd.DataFrame, warnings: pd.DataFrame, reference: R
     label = counted["category"].map({key: reference.column_labels[key].label for key in ("quarantined", "warnings")})
     order = counted.assign(label=label).sort_values(["rows", "label", "reason"], ascending=[False, True, True]).index
     return counted.loc[order].reset_index(drop=True).head(limit)
+
+
+def industry_structure(counts: pd.DataFrame, reference: Reference) -> pd.DataFrame:
+    """Project counts per industry (``counts``: long, ``industry``, ``year``, ``count``) as one
+    column per year (key: the year), industries in the reference order with the emerging flag
+    (是/否), then the emerging total, the total and the emerging share in % (row labels from
+    ``labels.yaml``).
+
+    >>> from helpers.reference import load_reference
+    >>> counts = pd.DataFrame({"industry": ["电子信息", "新材料", "新材料"], "year": [2022, 2022, 2023], "count": [4, 1, 3]})
+    >>> industry_structure(counts, load_reference()).values.tolist()
+    [['电子信息', '是', 4, 0], ['新材料', '是', 1, 3], ['新兴产业合计', '是', 5, 3], ['全部合计', '', 5, 3], \
+['新兴产业占比（%）', '', 100.0, 100.0]]
+    """
+    labels = reference.column_labels
+    wide = counts.pivot_table(index="industry", columns="year", values="count", aggfunc="sum", fill_value=0)
+    wide = wide.reindex([name for name in reference.industries["name"] if name in wide.index])
+    wide.columns = [str(column) for column in wide.columns]
+    emerging = wide.index.isin(reference.emerging_industries)
+    table = wide.reset_index()
+    table.insert(1, "is_emerging", ["是" if flag else "否" for flag in emerging])
+    summary = [
+        {"industry": labels["emerging_total"].label, "is_emerging": "是", **wide[emerging].sum().to_dict()},
+        {"industry": labels["all_total"].label, "is_emerging": "", **wide.sum().to_dict()},
+    ]
+    table = pd.concat([table, pd.DataFrame(summary)], ignore_index=True)
+    for column in wide.columns:
+        table[column] = table[column].astype(int)
+    share = {column: ind.pct(wide[emerging][column].sum(), wide[column].sum()) for column in wide.columns}
+    table = table.astype({column: object for column in wide.columns})
+    table.loc[len(table)] = {"industry": labels["emerging_share"].label, "is_emerging": "", **share}
+    return table
