@@ -37,6 +37,7 @@ from helpers.products.highlights import draft_highlights
 from helpers.products.labels import label_rows, present, present_indicator_rows
 from helpers.products.metric_labels import metric_label, parameter_labels, sum_label
 from helpers.reference import Reference, load_reference
+from helpers.reference.indicators import ColumnLabel
 from helpers.reference.tables import read_yaml
 from helpers.viz import charts
 
@@ -317,12 +318,16 @@ def county_table(review: Review) -> pd.DataFrame:
 
 def assessment_table(review: Review) -> pd.DataFrame:
     """County assessment: completion and score per weighted indicator, total and rank."""
-    scored = county_assessment(review.breakdown, review.current.tables["targets"], review.reference)
-    columns = {"county": "县（市、区）", "total_score": "综合得分", "rank": "排名"}
-    for indicator in review.reference.weights["indicator"]:
-        columns[f"{indicator}|completion_pct"] = f"{indicator}完成率（%）"
-        columns[f"{indicator}|score"] = f"{indicator}得分"
-    return scored[list(columns)].rename(columns=columns)
+    reference = review.reference
+    scored = county_assessment(review.breakdown, review.current.tables["targets"], reference)
+    keys = ["county", "total_score", "rank"]
+    overrides = {"rank": reference.column_labels["assessment_rank"].header}
+    for indicator in reference.weights["indicator"]:
+        for measure in ("completion_pct", "score"):
+            label = reference.column_labels[measure]
+            keys.append(f"{indicator}|{measure}")
+            overrides[keys[-1]] = ColumnLabel(f"{indicator}{label.label}", label.unit).header
+    return present(scored[keys], reference, overrides)
 
 
 def chain_table(review: Review) -> pd.DataFrame:
