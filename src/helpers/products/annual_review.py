@@ -402,9 +402,9 @@ def reconciliation_table(review: Review) -> pd.DataFrame:
     """Computed vs published, one row per published figure: Chinese indicator name and unit
     (``helpers.products.metric_labels``), both values as numbers, the difference at the published precision
     (computed, rounded as the rule says, minus published) and the status."""
-    columns = ["指标", "单位", "公开发布", "本工具计算", "差异", "比较方式", "是否一致"]
+    columns = ["indicator", "unit", "published", "computed", "difference", "rule", "match"]
     if not review.published:  # say why (no file, another city's file, no entry for the year)
-        return pd.DataFrame({"说明": [review.published_note or "本期没有公开发布的数据"]})
+        return present(pd.DataFrame({"note": [review.published_note or "本期没有公开发布的数据"]}), review.reference)
     table = reconcile(review.metrics, review.published)
     rows = []
     for path, published, computed, rule, match in table[["path", "published", "computed", "rule", "match"]].itertuples(index=False):
@@ -416,7 +416,7 @@ def reconciliation_table(review: Review) -> pd.DataFrame:
             difference = int(difference)
         status = "一致" if match else "⚠ 无计算值" if computed is None else "⚠ 不一致"
         rows.append(dict(zip(columns, [name, unit, published, computed, difference, rule, status], strict=True)))
-    return pd.DataFrame(rows, columns=columns, dtype=object)
+    return present(pd.DataFrame(rows, columns=columns, dtype=object), review.reference)
 
 
 def province_table(review: Review) -> pd.DataFrame:
