@@ -34,9 +34,10 @@ from helpers.ingest.clean import CleanYear
 from helpers.paths import available_years, resolve
 from helpers.products import explore, tables
 from helpers.products.highlights import draft_highlights
-from helpers.products.labels import present, present_indicator_rows
+from helpers.products.labels import label_rows, present, present_indicator_rows
 from helpers.products.metric_labels import metric_label, parameter_labels, sum_label
 from helpers.reference import Reference, load_reference
+from helpers.reference.indicators import ColumnLabel
 from helpers.reference.tables import read_yaml
 from helpers.viz import charts
 
@@ -235,23 +236,9 @@ def teams_table(review: Review) -> pd.DataFrame:
 
 
 def principal_trips_table(review: Review) -> pd.DataFrame:
-    m = review.metrics["principal_trips"]
-    return pd.DataFrame(
-        [
-            {
-                "类别": "市直单位主要领导",
-                "外出招商（次）": m["city_unit_count"],
-                "涉及单位（个）": m["city_units"],
-                "较上年增减（次）": None,
-            },
-            {
-                "类别": "县（市、区）党政主官",
-                "外出招商（次）": m["county_count"],
-                "涉及单位（个）": None,
-                "较上年增减（次）": m["county_count_yoy_change"],
-            },
-        ]
-    ).astype({"涉及单位（个）": "Int64", "较上年增减（次）": "Int64"})
+    """Trips by the principal officials: city units' heads and counties' principals."""
+    rows = label_rows(tables.principal_trip_rows(review.metrics["principal_trips"]), "category", review.reference)
+    return present(rows, review.reference)
 
 
 def events_table(review: Review) -> pd.DataFrame:
@@ -262,19 +249,8 @@ def events_table(review: Review) -> pd.DataFrame:
 
 def campaign_table(review: Review) -> pd.DataFrame:
     """The campaign's results and reserves by tier."""
-    c = review.metrics.get("campaign")
-    labels = tier_labels(review.reference)
-    if not c:
-        return pd.DataFrame(columns=["事项", "合计", *labels.values()])
-    rows = [
-        ("新申请认定“50·20”项目", c["applied"], [c[f"applied_{t}"] for t in labels]),
-        ("新签约“50·20”项目", c["signed"], [c[f"signed_{t}"] for t in labels]),
-        ("攻坚期末已签约未开工（储备）", sum(c["signed_not_started_at_end"].values()), list(c["signed_not_started_at_end"].values())),
-        ("攻坚期末在谈（储备）", c["in_talks_at_end"], list(c["in_talks_at_end_by_tier"].values())),
-    ]
-    table = pd.DataFrame([{"事项": label, "合计": total, **dict(zip(labels.values(), tiers, strict=True))} for label, total, tiers in rows])
-    producing = pd.DataFrame([{"事项": "新增投产“50·20”项目", "合计": c["producing"]}])
-    return pd.concat([table, producing], ignore_index=True).astype({v: "Int64" for v in labels.values()})
+    results = label_rows(tables.campaign_results(review.metrics.get("campaign")), "item", review.reference)
+    return present(results, review.reference, tier_labels(review.reference))
 
 
 def campaign_county_table(review: Review) -> pd.DataFrame:
@@ -309,38 +285,29 @@ def started_table(review: Review) -> pd.DataFrame:
     return present(started_bands(review), review.reference)
 
 
-def _industry_counts(review: Review) -> pd.DataFrame:
-    """Newly recognized 省外亿元以上 projects per industry and year (long format, for the chart)."""
+def industry_counts(review: Review) -> pd.DataFrame:
+    """Newly recognized 省外亿元以上 projects per industry and year (long: industry, year, count)."""
     frames = []
     for clean in (review.previous, review.current):
         if clean is None:
             continue
         selected = ind.new_100m_projects(clean.tables["projects"], review.reference, clean.year, "outside_province")
         counts = selected.groupby("industry").size()
-        frames.append(pd.DataFrame({"产业类别": counts.index, "年度": f"{clean.year}年", "项目数（个）": counts.values}))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["产业类别", "年度", "项目数（个）"])
+        frames.append(pd.DataFrame({"industry": counts.index, "year": clean.year, "count": counts.values}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["industry", "year", "count"])
+
+
+def _industry_counts(review: Review) -> pd.DataFrame:
+    """Newly recognized 省外亿元以上 projects per industry and year (long format, for the chart)."""
+    counts = industry_counts(review)
+    return present(counts.assign(year=counts["year"].astype(str) + "年"), review.reference)
 
 
 def industry_table(review: Review) -> pd.DataFrame:
     """Newly recognized 省外亿元以上 projects by industry (reference order), both years, with the emerging share."""
-    reference = review.reference
-    wide = _industry_counts(review).pivot_table(index="产业类别", columns="年度", values="项目数（个）", aggfunc="sum", fill_value=0)
-    wide = wide.reindex([name for name in reference.industries["name"] if name in wide.index])
-    wide.columns = [f"{column}（个）" for column in wide.columns]
-    emerging = wide.index.isin(reference.emerging_industries)
-    table = wide.reset_index()
-    table.insert(1, "战略性新兴产业", ["是" if flag else "否" for flag in emerging])
-    summary = [
-        {"产业类别": "新兴产业合计", "战略性新兴产业": "是", **wide[emerging].sum().to_dict()},
-        {"产业类别": "全部合计", "战略性新兴产业": "", **wide.sum().to_dict()},
-    ]
-    table = pd.concat([table, pd.DataFrame(summary)], ignore_index=True)
-    for column in wide.columns:
-        table[column] = table[column].astype(int)
-    share = {column: ind.pct(wide[emerging][column].sum(), wide[column].sum()) for column in wide.columns}
-    table = table.astype({column: object for column in wide.columns})
-    table.loc[len(table)] = {"产业类别": "新兴产业占比（%）", "战略性新兴产业": "", **share}
-    return table
+    table = tables.industry_structure(industry_counts(review), review.reference)
+    years = [column for column in table.columns if column not in ("industry", "is_emerging")]
+    return present(table, review.reference, {year: f"{year}年（个）" for year in years})
 
 
 def county_table(review: Review) -> pd.DataFrame:
@@ -351,12 +318,16 @@ def county_table(review: Review) -> pd.DataFrame:
 
 def assessment_table(review: Review) -> pd.DataFrame:
     """County assessment: completion and score per weighted indicator, total and rank."""
-    scored = county_assessment(review.breakdown, review.current.tables["targets"], review.reference)
-    columns = {"county": "县（市、区）", "total_score": "综合得分", "rank": "排名"}
-    for indicator in review.reference.weights["indicator"]:
-        columns[f"{indicator}|completion_pct"] = f"{indicator}完成率（%）"
-        columns[f"{indicator}|score"] = f"{indicator}得分"
-    return scored[list(columns)].rename(columns=columns)
+    reference = review.reference
+    scored = county_assessment(review.breakdown, review.current.tables["targets"], reference)
+    keys = ["county", "total_score", "rank"]
+    overrides = {"rank": reference.column_labels["assessment_rank"].header}
+    for indicator in reference.weights["indicator"]:
+        for measure in ("completion_pct", "score"):
+            label = reference.column_labels[measure]
+            keys.append(f"{indicator}|{measure}")
+            overrides[keys[-1]] = ColumnLabel(f"{indicator}{label.label}", label.unit).header
+    return present(scored[keys], reference, overrides)
 
 
 def chain_table(review: Review) -> pd.DataFrame:
@@ -417,24 +388,10 @@ def quality_table(review: Review) -> pd.DataFrame:
     return present(quality_counts(review), review.reference)
 
 
-def _reason_kind(reason: str) -> str:
-    """The general kind of a reason (the column and the problem, without the particular value)."""
-    head = reason.split("「")[0].split("（")[0]
-    return head
-
-
 def top_reasons_table(review: Review, limit: int = 10) -> pd.DataFrame:
     """The most frequent quarantine reasons and warning reasons."""
-    quarantine = [(_reason_kind(r), "隔离") for reasons in review.current.quarantine["reasons"] for r in reasons.split("；")]
-    warnings = [
-        (f"{c}：{_reason_kind(r)}", "警告")
-        for c, r in zip(review.current.warnings["column"], review.current.warnings["reason"], strict=True)
-    ]
-    frame = pd.DataFrame(quarantine + warnings, columns=["原因", "类别"])
-    if frame.empty:
-        return pd.DataFrame(columns=["类别", "原因", "行数"])
-    counted = frame.groupby(["类别", "原因"]).size().reset_index(name="行数")
-    return counted.sort_values(["行数", "类别", "原因"], ascending=[False, True, True], ignore_index=True).head(limit)
+    counted = tables.reason_counts(review.current.quarantine, review.current.warnings, review.reference, limit)
+    return present(label_rows(counted, "category", review.reference), review.reference)
 
 
 def quarantine_table(review: Review) -> pd.DataFrame:
@@ -445,9 +402,9 @@ def reconciliation_table(review: Review) -> pd.DataFrame:
     """Computed vs published, one row per published figure: Chinese indicator name and unit
     (``helpers.products.metric_labels``), both values as numbers, the difference at the published precision
     (computed, rounded as the rule says, minus published) and the status."""
-    columns = ["指标", "单位", "公开发布", "本工具计算", "差异", "比较方式", "是否一致"]
+    columns = ["indicator", "unit", "published", "computed", "difference", "rule", "match"]
     if not review.published:  # say why (no file, another city's file, no entry for the year)
-        return pd.DataFrame({"说明": [review.published_note or "本期没有公开发布的数据"]})
+        return present(pd.DataFrame({"note": [review.published_note or "本期没有公开发布的数据"]}), review.reference)
     table = reconcile(review.metrics, review.published)
     rows = []
     for path, published, computed, rule, match in table[["path", "published", "computed", "rule", "match"]].itertuples(index=False):
@@ -459,7 +416,7 @@ def reconciliation_table(review: Review) -> pd.DataFrame:
             difference = int(difference)
         status = "一致" if match else "⚠ 无计算值" if computed is None else "⚠ 不一致"
         rows.append(dict(zip(columns, [name, unit, published, computed, difference, rule, status], strict=True)))
-    return pd.DataFrame(rows, columns=columns, dtype=object)
+    return present(pd.DataFrame(rows, columns=columns, dtype=object), review.reference)
 
 
 def province_table(review: Review) -> pd.DataFrame:

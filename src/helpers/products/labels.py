@@ -23,7 +23,7 @@ from helpers.indicators.definitions import to_yi
 from helpers.reference import Reference
 from helpers.reference.indicators import ColumnLabel
 
-__all__ = ["column_label", "present", "present_indicator_rows"]
+__all__ = ["column_label", "label_rows", "present", "present_indicator_rows"]
 
 
 def column_label(key: str, reference: Reference) -> ColumnLabel:
@@ -42,6 +42,18 @@ def _shown(value: Any, label: ColumnLabel) -> Any:
     if label.is_amount:
         return to_yi(value)
     return value
+
+
+def label_rows(table: pd.DataFrame, column: str, reference: Reference) -> pd.DataFrame:
+    """``table`` with the row keys in ``column`` replaced by their labels from ``labels.yaml``.
+
+    >>> from helpers.reference import load_reference
+    >>> rows = pd.DataFrame({"item": ["campaign_applied", "campaign_producing"], "total": [3, 1]})
+    >>> label_rows(rows, "item", load_reference())["item"].tolist()
+    ['新申请认定“50·20”项目', '新增投产“50·20”项目']
+    """
+    labels = [column_label(str(key), reference).label for key in table[column]]
+    return table.assign(**{column: pd.Series(labels, index=table.index)})
 
 
 def present(table: pd.DataFrame, reference: Reference, overrides: dict[str, str] | None = None) -> pd.DataFrame:

@@ -6,6 +6,8 @@ headers, units and 亿元 rounding are applied afterwards by :func:`helpers.prod
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from helpers.indicators import definitions as ind
@@ -14,12 +16,16 @@ from helpers.ingest.clean import COUNT_KEYS, CleanYear
 from helpers.reference import Reference
 
 __all__ = [
+    "campaign_results",
     "campaign_signings_by_county",
     "chain_completeness_ranked",
     "event_signing_table",
     "fifty_twenty_project_list",
+    "industry_structure",
     "lifecycle_stages",
     "monthly_cumulative_funds",
+    "principal_trip_rows",
+    "reason_counts",
     "sheet_counts",
     "team_activity",
     "with_city_total",
@@ -161,6 +167,32 @@ def event_signing_table(projects: pd.DataFrame, events: pd.DataFrame, period: Pe
     return pd.DataFrame(rows, columns=["event", "date", "signed_projects", "signed_amount"])
 
 
+def campaign_results(campaign: dict[str, Any] | None) -> pd.DataFrame:
+    """The campaign's results and reserves (``metrics["campaign"]``), one row per item (a key of
+    ``labels.yaml``): the total and the count per tier (the producing row has no tiers). No
+    campaign: no rows.
+
+    >>> campaign = {"applied": 3, "applied_tier_100": 1, "applied_tier_50": 0, "applied_tier_20": 2, "signed": 2,
+    ...     "signed_tier_100": 0, "signed_tier_50": 1, "signed_tier_20": 1, "producing": 1, "in_talks_at_end": 4,
+    ...     "in_talks_at_end_by_tier": {"tier_100": 1, "tier_50": 1, "tier_20": 2},
+    ...     "signed_not_started_at_end": {"tier_100": 0, "tier_50": 0, "tier_20": 1}}
+    >>> campaign_results(campaign).iloc[[0, 3, 4]].values.tolist()
+    [['campaign_applied', 3, 1, 0, 2], ['campaign_reserve_in_talks', 4, 1, 1, 2], ['campaign_producing', 1, <NA>, <NA>, <NA>]]
+    """
+    if not campaign:
+        return pd.DataFrame(columns=["item", "total", *ind.TIERS])
+    rows = [
+        ("campaign_applied", campaign["applied"], [campaign[f"applied_{tier}"] for tier in ind.TIERS]),
+        ("campaign_new_signed", campaign["signed"], [campaign[f"signed_{tier}"] for tier in ind.TIERS]),
+        ("campaign_reserve_signed", sum(campaign["signed_not_started_at_end"].values()),
+         [campaign["signed_not_started_at_end"][tier] for tier in ind.TIERS]),
+        ("campaign_reserve_in_talks", campaign["in_talks_at_end"], [campaign["in_talks_at_end_by_tier"][tier] for tier in ind.TIERS]),
+    ]
+    table = pd.DataFrame([{"item": item, "total": total, **dict(zip(ind.TIERS, tiers, strict=True))} for item, total, tiers in rows])
+    producing = pd.DataFrame([{"item": "campaign_producing", "total": campaign["producing"]}])
+    return pd.concat([table, producing], ignore_index=True).astype(dict.fromkeys(ind.TIERS, "Int64"))
+
+
 def campaign_signings_by_county(by_county: dict[str, dict[str, int]]) -> pd.DataFrame:
     """The campaign's signings per county (``metrics["campaign"]["by_county"]``), most first.
 
@@ -195,3 +227,81 @@ def sheet_counts(clean: CleanYear, reference: Reference) -> pd.DataFrame:
         for table, values in counts.items()
     ]
     return pd.DataFrame(rows, columns=["table", *COUNT_KEYS, "warnings"])
+
+
+def principal_trip_rows(principal: dict[str, int | None]) -> pd.DataFrame:
+    """Trips by the principal officials (``metrics["principal_trips"]``), one row per kind of
+    principal (a key of ``labels.yaml``): the city units' heads (trips, units involved) and the
+    counties' principals (trips, change on the year before); a figure not held stays missing.
+
+    >>> principal = {"city_unit_count": 12, "city_units": 5, "county_count": 30, "county_count_yoy_change": -4}
+    >>> principal_trip_rows(principal).to_dict("records")
+    [{'category': 'city_unit_principals', 'trips': 12, 'units_involved': 5, 'trips_change': None}, \
+{'category': 'county_principals', 'trips': 30, 'units_involved': None, 'trips_change': -4}]
+    """
+    rows = [
+        {"category": "city_unit_principals", "trips": principal["city_unit_count"], "units_involved": principal["city_units"],
+         "trips_change": None},
+        {"category": "county_principals", "trips": principal["county_count"], "units_involved": None,
+         "trips_change": principal["county_count_yoy_change"]},
+    ]
+    return pd.DataFrame(rows).astype({"units_involved": "Int64", "trips_change": "Int64"})
+
+
+def _reason_kind(reason: str) -> str:
+    """The general kind of a reason (the column and the problem, without the particular value)."""
+    return reason.split("「")[0].split("（")[0]
+
+
+def reason_counts(quarantine: pd.DataFrame, warnings: pd.DataFrame, reference: Reference, limit: int = 10) -> pd.DataFrame:
+    """The ``limit`` most frequent kinds of reason: ``category`` is ``quarantined`` (a reason of
+    ``quarantine["reasons"]``, several joined by ；) or ``warnings`` (``column：reason``), ``rows``
+    how often; most first, ties by the category's label and the reason.
+
+    >>> from helpers.reference import load_reference
+    >>> quarantine = pd.DataFrame({"reasons": ["总投资缺失；县（市、区）不在名单（「某县」）", "县（市、区）不在名单（「某区」）"]})
+    >>> warnings = pd.DataFrame({"column": ["签约日期"], "reason": ["日期晚于分析年度「2024-01-01」"]})
+    >>> reason_counts(quarantine, warnings, load_reference()).to_dict("records")
+    [{'category': 'quarantined', 'reason': '县', 'rows': 2}, {'category': 'warnings', 'reason': '签约日期：日期晚于分析年度', 'rows': 1}, \
+{'category': 'quarantined', 'reason': '总投资缺失', 'rows': 1}]
+    """
+    kinds = [("quarantined", _reason_kind(r)) for reasons in quarantine["reasons"] for r in reasons.split("；")]
+    kinds += [("warnings", f"{c}：{_reason_kind(r)}") for c, r in zip(warnings["column"], warnings["reason"], strict=True)]
+    if not kinds:
+        return pd.DataFrame(columns=["category", "reason", "rows"])
+    counted = pd.DataFrame(kinds, columns=["category", "reason"]).groupby(["category", "reason"]).size().reset_index(name="rows")
+    label = counted["category"].map({key: reference.column_labels[key].label for key in ("quarantined", "warnings")})
+    order = counted.assign(label=label).sort_values(["rows", "label", "reason"], ascending=[False, True, True]).index
+    return counted.loc[order].reset_index(drop=True).head(limit)
+
+
+def industry_structure(counts: pd.DataFrame, reference: Reference) -> pd.DataFrame:
+    """Project counts per industry (``counts``: long, ``industry``, ``year``, ``count``) as one
+    column per year (key: the year), industries in the reference order with the emerging flag
+    (是/否), then the emerging total, the total and the emerging share in % (row labels from
+    ``labels.yaml``).
+
+    >>> from helpers.reference import load_reference
+    >>> counts = pd.DataFrame({"industry": ["电子信息", "新材料", "新材料"], "year": [2022, 2022, 2023], "count": [4, 1, 3]})
+    >>> industry_structure(counts, load_reference()).values.tolist()
+    [['电子信息', '是', 4, 0], ['新材料', '是', 1, 3], ['新兴产业合计', '是', 5, 3], ['全部合计', '', 5, 3], \
+['新兴产业占比（%）', '', 100.0, 100.0]]
+    """
+    labels = reference.column_labels
+    wide = counts.pivot_table(index="industry", columns="year", values="count", aggfunc="sum", fill_value=0)
+    wide = wide.reindex([name for name in reference.industries["name"] if name in wide.index])
+    wide.columns = [str(column) for column in wide.columns]
+    emerging = wide.index.isin(reference.emerging_industries)
+    table = wide.reset_index()
+    table.insert(1, "is_emerging", ["是" if flag else "否" for flag in emerging])
+    summary = [
+        {"industry": labels["emerging_total"].label, "is_emerging": "是", **wide[emerging].sum().to_dict()},
+        {"industry": labels["all_total"].label, "is_emerging": "", **wide.sum().to_dict()},
+    ]
+    table = pd.concat([table, pd.DataFrame(summary)], ignore_index=True)
+    for column in wide.columns:
+        table[column] = table[column].astype(int)
+    share = {column: ind.pct(wide[emerging][column].sum(), wide[column].sum()) for column in wide.columns}
+    table = table.astype({column: object for column in wide.columns})
+    table.loc[len(table)] = {"industry": labels["emerging_share"].label, "is_emerging": "", **share}
+    return table
