@@ -117,3 +117,12 @@ def test_trend_charts_name_every_year(review_2022):
     for text in texts:
         assert all(f"{year}年" in text for year in (2020, 2021, 2022)) and "2023年" not in text
     assert "省外2000万元以上项目实际进资（亿元） | 2020年 | 2021年 | 2022年 | 1,095.00 | 1,238.25 | 1,352.91" in texts[0]
+
+
+def test_province_table_units_come_from_the_registry(review_2022):
+    """实际利用外资 is a dollar figure (亿美元); it was labelled 亿元 when units were typed by kind."""
+    table = rv.province_table(review_2022).set_index("指标")
+    assert table.loc["实际利用外资", "单位"] == "亿美元"
+    assert table.loc["实际利用外资", "本市（台账计算）"] == pytest.approx(3.75)
+    assert table.loc["省外2000万元以上项目实际进资", "单位"] == "亿元"
+    assert table.loc["省外2000万元以上项目个数", "单位"] == "个"

@@ -429,7 +429,7 @@ def province_table(review: Review) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "指标": table["indicator"],
-            "单位": counts.map({True: "个", False: "亿元"}),
+            "单位": [review.reference.indicator(key).unit for key in table["key"]],  # 实际利用外资 is in 亿美元
             "本市（台账计算）": shown("value"),
             "全省排名": table["rank"],
             "参与排名设区市": table["cities"],
