@@ -73,16 +73,17 @@ def _translate_plural(singular: str, plural: str, count: int) -> str:
 @contextlib.contextmanager
 def chinese_texts() -> Iterator[None]:
     """argparse's texts in Chinese while the block runs (argparse looks ``_`` up at each use)."""
-    saved = argparse._, getattr(argparse, "ngettext", None)
-    argparse._ = _translate
+    module: Any = argparse  # argparse's private gettext hooks are not in its stub
+    saved = module._, getattr(module, "ngettext", None)
+    module._ = _translate
     if saved[1] is not None:
-        argparse.ngettext = _translate_plural
+        module.ngettext = _translate_plural
     try:
         yield
     finally:
-        argparse._ = saved[0]
+        module._ = saved[0]
         if saved[1] is not None:
-            argparse.ngettext = saved[1]
+            module.ngettext = saved[1]
 
 
 class ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):

@@ -126,7 +126,8 @@ def _failed_error(notebook: Path) -> str:
 def _entry(root: Path, folder: Path, marker: dict[str, Any]) -> CatalogueEntry:
     relative = PurePosixPath(folder.relative_to(root).as_posix())
     parts = relative.parts
-    parameters = marker.get("parameters") if isinstance(marker.get("parameters"), dict) else {}
+    found = marker.get("parameters")
+    parameters: dict[str, Any] = found if isinstance(found, dict) else {}
     year = parameters.get("year")
     if year is None and len(parts) > 1 and parts[1].isdigit():  # an older marker: the layout <city>/<year>/<report>/…
         year = int(parts[1])
@@ -170,7 +171,7 @@ def scan_reports(root: Path) -> list[CatalogueEntry]:
     Hidden folders (staging folders of runs in progress, ``.git``) are skipped.
     """
     root = Path(root)
-    entries = []
+    entries: list[CatalogueEntry] = []
     if not root.is_dir():
         return entries
     for current, folders, names in os.walk(root):

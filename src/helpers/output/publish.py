@@ -178,7 +178,7 @@ def _process_alive(pid: int) -> bool:
 
 def remove_stale_staging(out_dir: Path) -> list[Path]:
     """Delete staging folders of ``out_dir`` left by killed runs (whose process no longer exists)."""
-    removed = []
+    removed: list[Path] = []
     parent = Path(out_dir).parent
     if not parent.is_dir():
         return removed

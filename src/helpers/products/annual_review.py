@@ -412,7 +412,7 @@ def reconciliation_table(review: Review) -> pd.DataFrame:
         name, unit = sum_label(paths, review.reference) if len(paths) > 1 else metric_label(path, review.reference)
         comparable = None if computed is None else int(ind.round_half_up(computed, 0)) if rule == "四舍五入取整" else computed
         difference = None if comparable is None else ind.round_half_up(comparable - published, 2)
-        if isinstance(published, int) and isinstance(comparable, int):
+        if isinstance(published, int) and isinstance(comparable, int) and difference is not None:
             difference = int(difference)
         status = "一致" if match else "⚠ 无计算值" if computed is None else "⚠ 不一致"
         rows.append(dict(zip(columns, [name, unit, published, computed, difference, rule, status], strict=True)))

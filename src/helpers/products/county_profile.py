@@ -174,7 +174,7 @@ def headline_figures(
             {
                 "indicator": spec.key,
                 "value": value.item() if hasattr(value, "item") else value,
-                "previous_value": before.item() if hasattr(before, "item") else before,
+                "previous_value": before.item() if before is not None and hasattr(before, "item") else before,
                 "yoy_pct": ind.growth_pct(value, before),
                 "unit_rank": int(ranks[mine]),
                 "units": int(values.notna().sum()),

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
@@ -321,7 +322,7 @@ def funnel_chart(
     positions = np.arange(n)
     colors = [PALETTE[0]] * n
     alphas = np.linspace(1.0, 0.55, n) if n > 1 else np.array([1.0])
-    for i, (pos, c) in enumerate(zip(positions, counts, strict=True)):
+    for i, (pos, c) in enumerate(zip(positions.tolist(), counts, strict=True)):
         ax.barh(pos, c, left=-c / 2, height=0.72, color=colors[i], alpha=float(alphas[i]))
         text = f"{_format_value(number_format, c)} {unit}".strip()
         if c / top >= 0.28:
@@ -554,10 +555,10 @@ def progress_chart(
     ax.axvline(schedule, color="#4A5560", linestyle="--", linewidth=1.4, label=line_label)
     _style_value_axis(ax, horizontal=True)
     ax.set_title(title)
-    handles = [Patch(color=palette[s], label=s) for s in status_order if status and s in set(data[status])]
+    handles: list[Artist] = [Patch(color=palette[s], label=s) for s in status_order if status and s in set(data[status])]
     handles.append(ax.get_lines()[-1])
-    fig.legend(handles, [h.get_label() for h in handles], loc="outside lower center",
-               ncols=_legend_columns(fig, [h.get_label() for h in handles], 4))
+    labels = [str(h.get_label()) for h in handles]
+    fig.legend(handles, labels, loc="outside lower center", ncols=_legend_columns(fig, labels, 4))
     return fig
 
 
@@ -711,7 +712,7 @@ def figure_text(fig: Figure) -> str:
         return [legend.get_title().get_text()] + [t.get_text() for t in legend.get_texts()]
 
     lines: list[str] = []
-    suptitle = fig._suptitle  # noqa: SLF001 - public getter missing
+    suptitle = getattr(fig, "_suptitle", None)  # no public getter (get_suptitle returns '' for none)
     if suptitle is not None and suptitle.get_text():
         lines.append(suptitle.get_text())
     for ax in fig.axes:
