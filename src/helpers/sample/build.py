@@ -116,7 +116,7 @@ def _build_projects(year: int, plan: dict, rng: random.Random) -> list[dict]:
         if slot < 12:  # signed in the campaign window, not started
             source = ["省外", "省外", "省内市外", "本市", "省外", "省内市外"][slot % 6]
             event = None
-            signed = "window"
+            signed: str | dt.date = "window"  # a date, or when: "window", "before_window"…
             if builder.has_events and slot < 4:
                 event, signed = EVENT_ACADEMICIANS, dt.date(year, 7, 28)
             elif builder.has_events and slot < 6:

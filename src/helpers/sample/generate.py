@@ -30,6 +30,7 @@ import random
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -151,7 +152,7 @@ PLANS: dict[int, dict] = {
 def _year_plan(year: int, scale: int) -> dict:
     """The plan of ``year`` (later years reuse 2023's), with counts and sums multiplied by ``scale``."""
     base = PLANS.get(year, PLANS[2023])
-    plan = {key: (dict(value) if isinstance(value, dict) else value) for key, value in base.items()}
+    plan: dict[str, Any] = {key: (dict(value) if isinstance(value, dict) else value) for key, value in base.items()}
     if scale > 1:
         for group in FUNDED_GROUPS:
             plan[group] = {key: value * scale for key, value in plan[group].items()}

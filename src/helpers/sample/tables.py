@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from helpers.sample import vocab
 from helpers.sample.util import CNY_PER_USD, OUTSIDE_CITY, _random_amount, _random_date, _random_partition, fit_sum
@@ -183,7 +185,7 @@ def _leads(year: int, plan: dict, projects: list[dict], rng: random.Random) -> l
         team = teams[index % len(teams)]
         chain = team.replace("产业链招商小分队", "")
         found = _random_date(rng, lo, dt.date(year, 12, 10))
-        lead = dict(lead_id=None, team=team, name=None, planned_investment=None, found_on=found, progress=None,
+        lead: dict[str, Any] = dict(lead_id=None, team=team, name=None, planned_investment=None, found_on=found, progress=None,
                     signed_on=None, signed_amount=None, project_id=None)
         if index < signed_count:
             amount = signed_amounts[index]
@@ -225,7 +227,7 @@ def _leads_by_half(year: int, targets: dict, first: dict, projects: list[dict], 
     halves.append((True, first["signed"], first["signed_big"], first["signed_amount"]))
     halves.append((False, targets["signed"] - first["signed"], targets["signed_big"] - first["signed_big"],
                    targets["signed_amount"] - first["signed_amount"]))
-    signed_leads = []
+    signed_leads: list[dict[str, Any]] = []
     linked: set[str] = set()
     for in_first, count, big, amount in halves:
         amounts = fit_sum([_random_amount(rng, "tier_20", 2.2) if i < big else _random_amount(rng, "medium_large", 1.3)
@@ -234,7 +236,7 @@ def _leads_by_half(year: int, targets: dict, first: dict, projects: list[dict], 
         window = (lo, june) if in_first else (dt.date(year, 7, 1), dt.date(year, 12, 28))
         for value in amounts:
             team = teams[len(signed_leads) % len(teams)]
-            lead = dict(lead_id=None, team=team, name=None, planned_investment=float(value), found_on=None,
+            lead: dict[str, Any] = dict(lead_id=None, team=team, name=None, planned_investment=float(value), found_on=None,
                         progress="已签约", signed_on=None, signed_amount=float(value), project_id=None, first=in_first)
             pool = [p for p in projects if p["sourcing_unit"] == team and p["signed_on"] is not None
                     and window[0] <= p["signed_on"] <= window[1] and p["project_id"] not in linked]
@@ -366,7 +368,7 @@ def _targets(projects: list[dict], year: int, rng: random.Random) -> list[dict]:
     """Each county's 目标任务 for every target indicator: its actual value of the year scaled by a
     random factor, rounded; one zero target; the city's own target for one indicator."""
     actuals = _county_actuals(projects, year)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for county in vocab.UNIT_WEIGHTS:
         for indicator in TARGET_INDICATORS:
             actual = actuals[county][indicator]
@@ -384,7 +386,7 @@ def _targets(projects: list[dict], year: int, rng: random.Random) -> list[dict]:
     return rows
 
 
-def _city_values(projects: list[dict], year: int, funds: dict[str, float], month: int) -> dict[str, float]:
+def _city_values(projects: list[dict], year: int, funds: Mapping[str, float], month: int) -> dict[str, float]:
     """The city's own values of the indicators the province compares, for January..``month``
     (``funds``: each project's funds of that period; dated events up to the end of ``month``)."""
     def dated(date) -> bool:
@@ -477,7 +479,7 @@ def _half_up(value: float, digits: int = 2) -> float:
     return float(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
 
 
-def _city_values_extra(projects: list[dict], year: int, funds: dict[str, float], month: int) -> dict[str, float]:
+def _city_values_extra(projects: list[dict], year: int, funds: Mapping[str, float], month: int) -> dict[str, float]:
     """The city's 省外 2000万+ projects started by the end of ``month`` with funds (count, 万元) and its
     实际利用外资 (亿美元 at the year's rate), with ``funds`` the projects' funds of January..``month``."""
     end = dt.date(year, month, 30 if month in (4, 6, 9, 11) else 28 if month == 2 else 31)

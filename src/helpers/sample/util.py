@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 
 # 资金来源 values that count as 市外 (from outside the city): 省内市外 and 省外.
 OUTSIDE_CITY = ("省内市外", "省外")
@@ -43,7 +44,7 @@ def _random_amount(rng: random.Random, size_class: str, skew: float = 1.8) -> in
     return int(min(hi, max(lo, round(value / granularity) * granularity)))
 
 
-def fit_sum(values: list[float], bounds: list[tuple[int, int]], total: int, gran: int = 1) -> list[int]:
+def fit_sum(values: Sequence[float], bounds: list[tuple[int, int]], total: int, gran: int = 1) -> list[int]:
     """Adjust ``values`` within ``bounds`` so they sum exactly to ``total`` (integers, multiples of gran
     where possible)."""
     count = len(values)

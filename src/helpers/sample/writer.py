@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -58,7 +60,7 @@ FIELDS = ["project_id", "name", "investor", "origin", "source", "county", "indus
           "entered_on", "signed_on", "started_on", "producing_on", "recognized_on", "applied_on", "status", "flags",
           "digital", "channel", "event", "sourcing_unit", "notes"]
 # header per workbook layout, in FIELDS order (None = column absent)
-LAYOUTS = {
+LAYOUTS: dict[str, dict[str, Any]] = {
     "city": dict(seq="序号", headers=["项目编号", "*项目名称", "投资方", "投资方\n来源地", "*资金来源", "所属 地区", "产业类别",
                                     "产业链", "*总投资（万元）", "本年实际进资\n(万元)", "入库日期", "签约日期", "开工日期",
                                     "投产日期", "认定日期", "“50·20”申报日期", "项目状态", "企业　性质", "数字经济", "招商方式",
@@ -302,7 +304,7 @@ def _write_rows(sheet, start: int, rows: list[list]) -> int:
 def _total_row(layout: dict, column_count: int, label: str, total: int, funds: int, months: list[int],
                name_label: str | None = None) -> list:
     """A 小计/合计 row: ``label`` in the 序号 column, ``name_label`` in the name column (alone without 序号)."""
-    row = [None] * column_count
+    row: list[Any] = [None] * column_count
     if layout["seq"]:
         row[0] = label
         if name_label:
@@ -318,7 +320,7 @@ def _total_row(layout: dict, column_count: int, label: str, total: int, funds: i
     return row
 
 
-def _project_sheet(workbook, sheet_name: str, title: list[str], layout: dict, blocks: list[tuple[str | None, list]],
+def _project_sheet(workbook, sheet_name: str, title: list[str], layout: dict, blocks: Sequence[tuple[str | None, list]],
                    rng: random.Random, monthly: dict, notes: list[str], subtotals: bool, grand_total: bool,
                    unparseable: dict | None = None, extra_rows: list[list] | None = None) -> None:
     """A project ledger sheet: titles, unit, headers, one block of rows per county (with 小计), 合计, notes.
@@ -392,7 +394,7 @@ def _bad_project_row(layout: dict, project: dict, rng: random.Random, overrides:
 
 
 def _simple_sheet(workbook, name: str, title: str | None, unit: str | None, headers: list[str], rows: list[list],
-                  notes: list[str] = ()) -> None:
+                  notes: Sequence[str] = ()) -> None:
     """A plain table sheet: optional title and unit, headers, rows, notes."""
     sheet = workbook.create_sheet(name)
     row_number = 1
