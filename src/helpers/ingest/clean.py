@@ -441,8 +441,10 @@ def _subtotal_warnings(sheet: RawSheet, parser: _RowParser, rows: list[tuple[int
     for column in amount_columns:
         since_last: list[float | None] = []
         everything: list[float | None] = []
+        unit = parser.unit_for(column)
+        amount_of = _CellMemo(lambda raw, unit=unit: parse_amount(raw, unit))
         for number, values, kind in rows:
-            parsed = parse_amount(_cell(values, column), parser.unit_for(column))
+            parsed = amount_of(_cell(values, column))
             amount = None if isinstance(parsed, ParseFailure) else parsed
             if kind == "data":
                 since_last.append(amount if amount is not None else 0.0 if is_blank(_cell(values, column)) else None)

@@ -19,10 +19,7 @@ from typing import Any
 from xml.etree import ElementTree
 from xml.sax.saxutils import unescape
 
-import openpyxl
 import python_calamine
-from openpyxl.formula.translate import Translator
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from helpers.errors import LedgerError
 from helpers.ingest.cells import AMOUNT_UNIT_FACTORS, UncalculatedFormula, is_usd, normalize_unit, split_header
@@ -51,6 +48,7 @@ ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b(?P<attrs>[^>]*\bt="e"[^>]*)>(?P<body>.*
 ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>(?P<value>[^<]*)</(?:\w+:)?v>")
 ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
 MAX_EXACT_FLOAT = 2**53
+COORDINATE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: an encrypted workbook or an old .xls
 ACCEPTED_UNITS = "、".join(AMOUNT_UNIT_FACTORS)
 
@@ -103,9 +101,7 @@ def merge_references(xml: bytes) -> list[tuple[int, int, int, int]]:
     ranges = []
     for ref in MERGE_CELL.findall(xml):
         first, _, last = ref.decode().partition(":")
-        min_col, min_row = coordinate_from_string(first)
-        max_col, max_row = coordinate_from_string(last or first)
-        ranges.append((min_row, column_index_from_string(min_col), max_row, column_index_from_string(max_col)))
+        ranges.append((*_position(first), *_position(last or first)))
     return ranges
 
 
@@ -176,9 +172,12 @@ def uncalculated_formulas(xml: bytes, recalculate: bool = False) -> dict[tuple[i
             continue
         shared = SHARED_INDEX.search(match["attrs"])
         anchor = _shared_anchor(xml, shared.group(1)) if shared is not None else None
-        found[_position(reference)] = (
-            Translator("=" + anchor[1], origin=anchor[0]).translate_formula(reference) if anchor is not None else "=?（共享公式）"
-        )
+        if anchor is None:
+            found[_position(reference)] = "=?（共享公式）"
+            continue
+        from openpyxl.formula.translate import Translator  # only for a shared formula without a value (openpyxl is slow to import)
+
+        found[_position(reference)] = Translator("=" + anchor[1], origin=anchor[0]).translate_formula(reference)
     return found
 
 
@@ -197,8 +196,18 @@ def _formula_text(raw: bytes) -> str:
 
 
 def _position(reference: str) -> tuple[int, int]:
-    column, row = coordinate_from_string(reference)
-    return row, column_index_from_string(column)
+    """(row, column) of a cell reference.
+
+    >>> _position("B2"), _position("$AA$10")
+    ((2, 2), (10, 27))
+    """
+    match = COORDINATE.match(reference)
+    if match is None:
+        raise LedgerError(f"工作表中的单元格位置「{reference}」无法识别；请在 Excel 中打开并保存后重试")
+    column = 0
+    for letter in match.group(1).upper():
+        column = column * 26 + ord(letter) - 64
+    return int(match.group(2)), column
 
 
 def _put(matrix: list[list[Any]], cells: dict[tuple[int, int], Any]) -> None:
@@ -304,6 +313,8 @@ class OpenpyxlBook:
     openpyxl in read-only mode, completed from the sheet XML the same way."""
 
     def __init__(self, path: Path) -> None:
+        import openpyxl  # the fallback only: slow to import
+
         self.book = openpyxl.load_workbook(path, data_only=True, read_only=True)
         self.titles = [ws.title for ws in self.book.worksheets]
         self.recalculate = recalculates_on_load(self.book._archive)  # noqa: SLF001
