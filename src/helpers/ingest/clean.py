@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -665,7 +665,6 @@ def empty_clean_year(year: int, reference: Reference) -> CleanYear:
 
 def clean_year(folder: Path, year: int, reference: Reference, *, progress: bool = False) -> CleanYear:
     """Read and clean every workbook of ``folder`` (``data/raw/<year>/``)."""
-    sheets: list[RawSheet] = []
     workbooks = iter_workbooks(folder, reference.ledger_format)
     if progress:
         from tqdm.auto import tqdm
@@ -675,6 +674,11 @@ def clean_year(folder: Path, year: int, reference: Reference, *, progress: bool 
         workbooks = tqdm(
             workbooks, total=len(workbook_paths(folder)), desc=f"读取 {year} 年台账", unit="个工作簿", leave=False, disable=None
         )
-    for _path, workbook_sheets in workbooks:
-        sheets.extend(workbook_sheets)
-    return clean_raw_sheets(year, sheets, reference, unread_files(folder))
+
+    def one_by_one() -> Iterator[RawSheet]:
+        for _path, workbook_sheets in workbooks:
+            for sheet in workbook_sheets:
+                yield sheet
+                sheet.rows = []  # cleaned: its raw cells are not needed any more (memory of big ledgers)
+
+    return clean_raw_sheets(year, one_by_one(), reference, unread_files(folder))
