@@ -257,7 +257,8 @@ def table(results: dict) -> str:
         )
     if big:
         lines.append(
-            f"- Report at scale {big['scale']} (cold cache, both years): {big['seconds']:.1f} s, peak {big['mib']} MiB, "
+            f"- `report annual_review --year {YEAR}` at scale {big['scale']} (its cache filled by the clean step; no 2021 at that "
+            f"scale): {big['seconds']:.1f} s, peak {big['mib']} MiB, "
             f"HTML {big['html_mb']:.2f} MB."
         )
     lines.append(
