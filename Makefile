@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 YEAR   ?= 2022
+# scales of the benchmark's sample (at least 4 for the exponent; 400 ≈ 900,000 rows, several minutes)
+SCALES ?= 10 50 100 200 400
 STAMP  := $(VENV)/.installed
 
 .PHONY: install report test lint lock lab sample clean-cache refresh-notebooks benchmark
@@ -49,5 +51,6 @@ clean-cache:
 refresh-notebooks: install
 	$(BIN)/zhaoshang refresh-notebooks
 
+# Floors and the kit measured in one run; writes the table to docs/performance.md (ratios are the figures to compare).
 benchmark: install
-	$(BIN)/python benchmarks/bench_cleaning.py
+	$(BIN)/python benchmarks/benchmark.py --scales $(SCALES)

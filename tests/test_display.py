@@ -97,3 +97,26 @@ def test_empty_table_shows_placeholder_without_html(shown: list) -> None:
     display_module.show_table(pd.DataFrame({"县区": []}), "空表")
     assert not [obj for obj, _ in shown if isinstance(obj, dict)]
     assert len(shown) == 2  # caption and "本期无数据"
+
+
+def test_long_table_shows_its_first_rows_and_counts_the_rest(shown) -> None:
+    table = pd.DataFrame({"项目名称": [f"项目{i}" for i in range(1234)], "总投资": [float(i) for i in range(1234)]})
+    bundle = _render(shown, table, "隔离记录")
+    assert bundle["text/html"].count("<tr>") == 1 + display_module.MAX_SHOWN  # header + shown rows
+    assert "项目99<" in bundle["text/html"] and "项目100<" not in bundle["text/html"]
+    notes = [obj.data for obj, _ in shown if hasattr(obj, "data") and "其余" in str(obj.data)]
+    assert notes == ["（其余 1134 项略）"]
+
+
+def test_table_at_the_limit_is_shown_whole(shown) -> None:
+    table = pd.DataFrame({"项目名称": [f"项目{i}" for i in range(display_module.MAX_SHOWN)]})
+    bundle = _render(shown, table)
+    assert bundle["text/html"].count("<tr>") == 1 + display_module.MAX_SHOWN
+    assert not [obj for obj, _ in shown if "其余" in str(getattr(obj, "data", ""))]
+
+
+def test_long_list_counts_the_rest(shown) -> None:
+    display_module.show_list([f"项目{i}" for i in range(105)])
+    (markdown,) = [obj.data for obj, _ in shown]
+    assert markdown.splitlines()[99] == "100. 项目99"
+    assert markdown.endswith("（其余 5 项略）") and "101." not in markdown

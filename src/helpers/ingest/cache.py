@@ -37,7 +37,7 @@ CODE_FILES = (
 )
 # The account of a year besides its tables: read back from parquet, shown to people as CSV.
 ACCOUNTS = ("quarantine", "warnings", "sheet_counts", "inputs")
-LIBRARIES = ("pandas", "openpyxl", "pyarrow")  # how cells are read and tables stored
+LIBRARIES = ("pandas", "python-calamine", "openpyxl", "pyarrow")  # how cells are read and tables stored
 
 
 def file_sha256(path: Path) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -150,6 +150,30 @@ def is_note_row(values: tuple[Any, ...]) -> bool:
     return len(filled) == 1 and isinstance(filled[0], str) and bool(NOTE_ROW.match(normalize_text(filled[0]) or ""))
 
 
+class _CellMemo:
+    """Per-sheet memo of a function of one cell value, keyed by the value and its type (``1``,
+    ``1.0`` and ``True`` are equal keys otherwise): ledger cells repeat (names, categories, dates,
+    empty cells), so each distinct value is worked out once per sheet."""
+
+    def __init__(self, function: Callable[[Any], Any]) -> None:
+        self.function = function
+        self.memo: dict[tuple[type, Any], Any] = {}
+
+    def __call__(self, raw: Any) -> Any:
+        key = (type(raw), raw)
+        try:
+            return self.memo[key]
+        except KeyError:
+            result = self.memo[key] = self.function(raw)
+            return result
+        except TypeError:  # an unhashable value
+            return self.function(raw)
+
+
+# how a column of a sheet is read (see _RowParser.plan)
+SKIP, MONTH, MEASURE, VALUE = "skip", "month", "measure", "value"
+
+
 class _RowParser:
     """Parses the cells of one row according to the sheet's column specs."""
 
@@ -160,19 +184,71 @@ class _RowParser:
         self.default_unit = spec.get("default_unit", "万元")
         self.year = year
         self.window = reference.date_window(year) if year is not None else None
-        # Ledger cells repeat (names, categories, dates): parse each distinct raw value once per sheet.
-        self._memo: dict[tuple[Any, ...], Any] = {}
+        self.blank = _CellMemo(is_blank)
+        self.placeholder = _CellMemo(is_placeholder)
+        # (column, mode, spec, memo of the cell's reading, month) per column of the sheet, worked out once
+        self.plan: list[tuple[Column, str, dict[str, Any] | None, _CellMemo | None, int]] = []
+        readings: dict[tuple[str, str, bool], _CellMemo] = {}
+        for column in sheet.columns:
+            if column.field == "sequence" or column.field.startswith(USD_MONTH):
+                self.plan.append((column, SKIP, None, None, 0))  # dollar months are never added to 元 funds
+            elif column.field.startswith("month:"):
+                unit = self.unit_for(column)
+                memo = _CellMemo(lambda raw, unit=unit: parse_amount(raw, unit))
+                self.plan.append((column, MONTH, None, memo, int(column.field.split(":")[1])))
+            elif self.specs[column.field]["type"] == "measure":
+                self.plan.append((column, MEASURE, self.specs[column.field], None, 0))
+            else:  # columns read alike share one memo (the dates of a row often repeat across its columns)
+                column_spec = self.specs[column.field]
+                kind = column_spec["type"]
+                reading = (kind, self.unit_for(column) if kind == "amount" else "", bool(column_spec.get("city_allowed")))
+                if reading not in readings:
+                    readings[reading] = _CellMemo(lambda raw, column=column, spec=column_spec: self.read_cell(column, spec, raw))
+                self.plan.append((column, VALUE, column_spec, readings[reading], 0))
+        self.is_label = _CellMemo(lambda value: isinstance(value, str) and SUBTOTAL_LABEL.match(name_key(value)) is not None)
+        self.is_note = _CellMemo(lambda value: isinstance(value, str) and bool(NOTE_ROW.match(normalize_text(value) or "")))
 
-    def cached(self, kind: str, unit: str, raw: Any, parse: Callable[..., Any], *arguments: Any) -> Any:
-        """``parse(*arguments)``, computed once per distinct (kind, unit, raw value) of the sheet."""
-        try:
-            key = (kind, unit, type(raw), raw)
-            hash(key)
-        except TypeError:
-            return parse(*arguments)
-        if key not in self._memo:
-            self._memo[key] = parse(*arguments)
-        return self._memo[key]
+    def read_cell(self, column: Column, spec: dict[str, Any], raw: Any) -> tuple[Any, bool, tuple[str, ...]]:
+        """(value or ParseFailure, month precision, unknown flag tokens) of one cell of ``column``."""
+        unknown = unknowable_cell(raw)
+        if unknown is not None:  # an uncalculated formula or an Excel error, whatever the column's type
+            return unknown, False, ()
+        kind = spec["type"]
+        if kind == "text":
+            return normalize_text(raw), False, ()
+        if kind == "amount":
+            return parse_amount(raw, self.unit_for(column)), False, ()
+        if kind == "date":
+            value = parse_date(raw)
+            if isinstance(value, ParsedDate):
+                return pd.Timestamp(value.value), value.month_only, ()
+            return value, False, ()
+        if kind == "yes_no":
+            return parse_yes_no(raw), False, ()
+        if kind == "integer":
+            return parse_integer(raw), False, ()
+        if kind == "flags":
+            value, tokens = self.flags(raw)
+            return value, False, tuple(tokens)
+        if spec.get("city_allowed"):  # a unit, or the city itself (目标任务: the city's own target)
+            return self.lookup_unit_or_city(kind, raw), False, ()
+        return self.lookup(kind, raw), False, ()  # county, industry, chain, event, city, indicator, category:<vocabulary>
+
+    def row_kind(self, values: tuple[Any, ...], mapped: list[int], id_columns: list[int]) -> str:
+        """``blank`` (every mapped cell blank, or a note below the table: :func:`is_note_row`),
+        ``subtotal`` (:func:`is_subtotal_row`) or ``data``, with each distinct cell value judged
+        once per sheet."""
+        blank = self.blank
+        filled = [v for v in values if v is not None and not blank(v)]
+        width = len(values)
+        if not filled or all(i >= width or blank(values[i]) for i in mapped) or (len(filled) == 1 and self.is_note(filled[0])):
+            return "blank"
+        is_label = self.is_label
+        for i in id_columns:
+            value = values[i] if i < width else None
+            if value is not None and not blank(value) and not is_label(value):
+                return "data"  # a real record id (the label itself may stand in the id column: "总计")
+        return "subtotal" if any(is_label(v) for v in filled[:4]) else "data"
 
     def unit_for(self, column: Column) -> str:
         return column.unit or self.sheet.unit or self.default_unit
@@ -222,56 +298,32 @@ class _RowParser:
         def warn(column: Column, raw: Any, reason: str) -> None:
             outcome.warnings.append({"column": column.header, "field": column.field, "raw": _raw_text(raw), "reason": reason})
 
-        for column in self.sheet.columns:
-            raw = _cell(values, column)
-            if column.field == "sequence" or column.field.startswith(USD_MONTH):
-                continue  # dollar months are never added to 元 funds (one warning per sheet, below)
-            if column.field.startswith("month:"):
-                unit = self.unit_for(column)
-                parsed = self.cached("amount", unit, raw, parse_amount, raw, unit)
+        width = len(values)
+        for column, mode, spec, memo, month in self.plan:
+            if mode is SKIP:
+                continue
+            raw = values[column.index] if column.index < width else None
+            if mode is MONTH:
+                parsed = memo(raw)  # type: ignore[misc]
                 if isinstance(parsed, ParseFailure):
                     warn(column, raw, parsed.reason)
-                    outcome.failed_months.append(int(column.field.split(":")[1]))
+                    outcome.failed_months.append(month)
                 elif parsed is not None:
-                    outcome.months[int(column.field.split(":")[1])] = parsed
-                elif is_placeholder(raw):
+                    outcome.months[month] = parsed
+                elif raw is not None and self.placeholder(raw):
                     warn(column, raw, placeholder_reason(raw))
                 continue
-            spec = self.specs[column.field]
-            kind = spec["type"]
-            if kind == "measure":
+            if mode is MEASURE:
                 measure_columns.append(column)
                 continue
-            value: Any
-            unknown = unknowable_cell(raw)
-            if unknown is not None:  # an uncalculated formula or an Excel error, whatever the column's type
-                self._store(outcome, column, spec, raw, unknown, warn)
-                continue
-            if kind == "text":
-                value = normalize_text(raw)
-            elif kind == "amount":
-                unit = self.unit_for(column)
-                value = self.cached(kind, unit, raw, parse_amount, raw, unit)
-            elif kind == "date":
-                value = self.cached(kind, "", raw, parse_date, raw)
-                if isinstance(value, ParsedDate):
-                    if value.month_only:
-                        month_only.append(column.field)
-                    value = pd.Timestamp(value.value)
-                    self._check_window(value, column, row, warn, raw)
-            elif kind == "yes_no":
-                value = self.cached(kind, "", raw, parse_yes_no, raw)
-            elif kind == "integer":
-                value = self.cached(kind, "", raw, parse_integer, raw)
-            elif kind == "flags":
-                value, unknown = self.cached(kind, "", raw, self.flags, raw)
-                for token in unknown:
-                    warn(column, raw, f"未识别的企业性质「{token}」")
-            elif spec.get("city_allowed"):  # a unit, or the city itself (目标任务: the city's own target)
-                value = self.cached(f"{kind}|city", "", raw, self.lookup_unit_or_city, kind, raw)
-            else:  # county, industry, chain, event, city, indicator, category:<vocabulary>
-                value = self.cached(kind, "", raw, self.lookup, kind, raw)
-            self._store(outcome, column, spec, raw, value, warn)
+            value, month_precision, unknown_tokens = memo(raw)  # type: ignore[misc]
+            if month_precision:
+                month_only.append(column.field)
+            if isinstance(value, pd.Timestamp):
+                self._check_window(value, column, row, warn, raw)
+            for token in unknown_tokens:
+                warn(column, raw, f"未识别的企业性质「{token}」")
+            self._store(outcome, column, spec, raw, value, warn)  # type: ignore[arg-type]
 
         for column in measure_columns:  # a measure's unit depends on the row's indicator
             raw = _cell(values, column)
@@ -389,8 +441,10 @@ def _subtotal_warnings(sheet: RawSheet, parser: _RowParser, rows: list[tuple[int
     for column in amount_columns:
         since_last: list[float | None] = []
         everything: list[float | None] = []
+        unit = parser.unit_for(column)
+        amount_of = _CellMemo(lambda raw, unit=unit: parse_amount(raw, unit))
         for number, values, kind in rows:
-            parsed = parse_amount(_cell(values, column), parser.unit_for(column))
+            parsed = amount_of(_cell(values, column))
             amount = None if isinstance(parsed, ParseFailure) else parsed
             if kind == "data":
                 since_last.append(amount if amount is not None else 0.0 if is_blank(_cell(values, column)) else None)
@@ -442,17 +496,14 @@ def clean_sheet(sheet: RawSheet, reference: Reference, parts: _TableParts, year:
     headers = {**{c["field"]: c["header"] for c in spec["columns"]}, **{c.field: c.header for c in sheet.columns}}
     counts = dict.fromkeys(COUNT_KEYS, 0)
     kinds: list[tuple[int, tuple[Any, ...], str]] = []
-    id_columns = [c for c in sheet.columns if c.field in ID_FIELDS]
+    id_columns = [c.index for c in sheet.columns if c.field in ID_FIELDS]
+    mapped = [c.index for c in sheet.columns if c.field != "sequence"]
     for number, values in sheet.rows:
         counts["rows_read"] += 1
-        mapped = [_cell(values, c) for c in sheet.columns if c.field != "sequence"]
-        if all(is_blank(v) for v in mapped) or is_note_row(values):
-            counts["blank"] += 1
-            kinds.append((number, values, "blank"))
-            continue
-        if is_subtotal_row(values, tuple(_cell(values, c) for c in id_columns)):
-            counts["subtotal"] += 1
-            kinds.append((number, values, "subtotal"))
+        kind = parser.row_kind(values, mapped, id_columns)
+        if kind != "data":
+            counts[kind] += 1
+            kinds.append((number, values, kind))
             continue
         kinds.append((number, values, "data"))
         outcome = parser.parse(values, number)
@@ -614,7 +665,6 @@ def empty_clean_year(year: int, reference: Reference) -> CleanYear:
 
 def clean_year(folder: Path, year: int, reference: Reference, *, progress: bool = False) -> CleanYear:
     """Read and clean every workbook of ``folder`` (``data/raw/<year>/``)."""
-    sheets: list[RawSheet] = []
     workbooks = iter_workbooks(folder, reference.ledger_format)
     if progress:
         from tqdm.auto import tqdm
@@ -624,6 +674,11 @@ def clean_year(folder: Path, year: int, reference: Reference, *, progress: bool 
         workbooks = tqdm(
             workbooks, total=len(workbook_paths(folder)), desc=f"读取 {year} 年台账", unit="个工作簿", leave=False, disable=None
         )
-    for _path, workbook_sheets in workbooks:
-        sheets.extend(workbook_sheets)
-    return clean_raw_sheets(year, sheets, reference, unread_files(folder))
+
+    def one_by_one() -> Iterator[RawSheet]:
+        for _path, workbook_sheets in workbooks:
+            for sheet in workbook_sheets:
+                yield sheet
+                sheet.rows = []  # cleaned: its raw cells are not needed any more (memory of big ledgers)
+
+    return clean_raw_sheets(year, one_by_one(), reference, unread_files(folder))

@@ -8,16 +8,18 @@ names the file, the sheet and the column, and lists the headers that were found.
 
 from __future__ import annotations
 
+import datetime
+import posixpath
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 from xml.sax.saxutils import unescape
 
-import openpyxl
-from openpyxl.formula.translate import Translator
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+import python_calamine
 
 from helpers.errors import LedgerError
 from helpers.ingest.cells import AMOUNT_UNIT_FACTORS, UncalculatedFormula, is_usd, normalize_unit, split_header
@@ -41,6 +43,12 @@ SHARED_INDEX = re.compile(rb'\bsi="(\d+)"')
 RECALC_ON_LOAD = re.compile(rb"<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad=\"(?:1|true)\"")
 # a unit line that names a currency the kit does not convert (单位：万美元)
 CURRENCY_UNIT_LINE = re.compile(r"(?:单位|金额单位)\s*[:：]\s*([^\s,，;；、(（)）]*(?:元|币|镑|美金|USD|HKD|EUR))", re.IGNORECASE)
+# an error value stored in a cell (t="e"): python-calamine reads it as an empty cell, so it is taken from the XML
+ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b(?P<attrs>[^>]*\bt="e"[^>]*)>(?P<body>.*?)</(?:\w+:)?c>', re.DOTALL)
+ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>(?P<value>[^<]*)</(?:\w+:)?v>")
+ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+MAX_EXACT_FLOAT = 2**53
+COORDINATE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: an encrypted workbook or an old .xls
 ACCEPTED_UNITS = "、".join(AMOUNT_UNIT_FACTORS)
 
@@ -54,6 +62,17 @@ class Column:
     header: str  # the header as found (normalized text)
     field: str  # clean-table field, ``month:<m>`` for monthly funds (``usd_month:<m>`` in US dollars), ``sequence`` for 序号
     unit: str | None  # amount unit given in the header, if any
+
+
+@dataclass
+class SheetCells:
+    """The cells of one worksheet as read: 1-based rows of values (a merged range's value copied
+    into every cell, an :class:`UncalculatedFormula` marker where a formula was never calculated)
+    and the merged ranges, (min_row, min_col, max_row, max_col)."""
+
+    title: str
+    matrix: list[list[Any]]
+    merged: list[tuple[int, int, int, int]]
 
 
 @dataclass
@@ -73,35 +92,57 @@ class RawSheet:
     usd_unit: bool = False  # the sheet's unit line is in US dollars (单位：万美元)
 
 
-def sheet_xml(worksheet: Any) -> bytes:
-    """The XML of a read-only worksheet, as stored in the workbook."""
-    with worksheet.parent._archive.open(worksheet._worksheet_path) as handle:  # noqa: SLF001
-        return handle.read()
+def merge_references(xml: bytes) -> list[tuple[int, int, int, int]]:
+    """(min_row, min_col, max_row, max_col) of every ``<mergeCell ref="A1:M1"/>`` of a sheet's XML.
 
-
-def merged_ranges(worksheet: Any, xml: bytes | None = None) -> list[tuple[int, int, int, int]]:
-    """(min_row, min_col, max_row, max_col) of every merged range of a read-only worksheet.
-
-    openpyxl's read-only mode (several times faster on big ledgers) does not expose merged
-    cells, so they are read from the sheet's XML (``<mergeCell ref="A1:M1"/>``).
+    >>> merge_references(b'<mergeCells><mergeCell ref="A1:M1"/><mergeCell ref="B5"/></mergeCells>')
+    [(1, 1, 1, 13), (5, 2, 5, 2)]
     """
-    xml = sheet_xml(worksheet) if xml is None else xml
     ranges = []
     for ref in MERGE_CELL.findall(xml):
         first, _, last = ref.decode().partition(":")
-        min_col, min_row = coordinate_from_string(first)
-        max_col, max_row = coordinate_from_string(last or first)
-        ranges.append((min_row, column_index_from_string(min_col), max_row, column_index_from_string(max_col)))
+        ranges.append((*_position(first), *_position(last or first)))
     return ranges
 
 
-def recalculates_on_load(workbook: Any) -> bool:
+def recalculates_on_load(archive: zipfile.ZipFile) -> bool:
     """Whether the workbook asks to be recalculated when opened (``fullCalcOnLoad``): what
     openpyxl, XlsxWriter and other writers that cannot calculate set, so the values stored with
     its formulas (none, or a placeholder 0) are not results."""
-    archive = workbook._archive  # noqa: SLF001
     names = [n for n in archive.namelist() if n.lower().endswith("workbook.xml")]
     return any(RECALC_ON_LOAD.search(archive.read(name)) for name in names[:1])
+
+
+def error_cells(xml: bytes) -> dict[tuple[int, int], str]:
+    """(row, column) → error value (``#REF!``) of every cell of a sheet's XML that holds an Excel
+    error (``t="e"``), which python-calamine reads as an empty cell.
+
+    >>> error_cells(b'<c r="C4" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="D4"><v>5</v></c>')
+    {(4, 3): '#DIV/0!'}
+    """
+    if b't="e"' not in xml:
+        return {}
+    found: dict[tuple[int, int], str] = {}
+    for match in ERROR_CELL.finditer(xml):
+        reference = dict(CELL_ATTRIBUTE.findall(match["attrs"])).get(b"r", b"").decode()
+        value = ERROR_VALUE.search(match["body"])
+        if reference and value is not None:
+            found[_position(reference)] = _formula_text(value["value"])
+    return found
+
+
+def last_row_number(xml: bytes) -> int:
+    """The number of the last ``<row>`` of a sheet's XML (0 when it has none): rows after the last
+    value (empty but formatted) are read as blank rows, so every row of the sheet is counted.
+
+    >>> last_row_number(b'<sheetData><row r="1"><c r="A1"/></row><row r="7" spans="1:3"/></sheetData>')
+    7
+    """
+    tail = max(xml.rfind(b"<row"), xml.rfind(b":row "))
+    match = ROW_NUMBER.match(xml, tail) if tail >= 0 else None
+    if match is None and tail >= 0:  # rows without numbers (allowed by the format): count them
+        return len(ROW_NUMBER.findall(xml)) or xml.count(b"<row")
+    return int(match.group(1)) if match is not None else 0
 
 
 def uncalculated_formulas(xml: bytes, recalculate: bool = False) -> dict[tuple[int, int], str]:
@@ -131,9 +172,12 @@ def uncalculated_formulas(xml: bytes, recalculate: bool = False) -> dict[tuple[i
             continue
         shared = SHARED_INDEX.search(match["attrs"])
         anchor = _shared_anchor(xml, shared.group(1)) if shared is not None else None
-        found[_position(reference)] = (
-            Translator("=" + anchor[1], origin=anchor[0]).translate_formula(reference) if anchor is not None else "=?（共享公式）"
-        )
+        if anchor is None:
+            found[_position(reference)] = "=?（共享公式）"
+            continue
+        from openpyxl.formula.translate import Translator  # only for a shared formula without a value (openpyxl is slow to import)
+
+        found[_position(reference)] = Translator("=" + anchor[1], origin=anchor[0]).translate_formula(reference)
     return found
 
 
@@ -152,29 +196,38 @@ def _formula_text(raw: bytes) -> str:
 
 
 def _position(reference: str) -> tuple[int, int]:
-    column, row = coordinate_from_string(reference)
-    return row, column_index_from_string(column)
+    """(row, column) of a cell reference.
+
+    >>> _position("B2"), _position("$AA$10")
+    ((2, 2), (10, 27))
+    """
+    match = COORDINATE.match(reference)
+    if match is None:
+        raise LedgerError(f"工作表中的单元格位置「{reference}」无法识别；请在 Excel 中打开并保存后重试")
+    column = 0
+    for letter in match.group(1).upper():
+        column = column * 26 + ord(letter) - 64
+    return int(match.group(2)), column
 
 
-def _mark_uncalculated(matrix: list[list[Any]], formulas: dict[tuple[int, int], str]) -> None:
-    """Put an :class:`UncalculatedFormula` marker where a formula has no value."""
-    for (row, column), formula in formulas.items():
+def _put(matrix: list[list[Any]], cells: dict[tuple[int, int], Any]) -> None:
+    """Put each value of ``cells`` at its (row, column), extending the matrix as needed."""
+    for (row, column), value in cells.items():
         while len(matrix) < row:
             matrix.append([])
         line = matrix[row - 1]
         if len(line) < column:
             line.extend([None] * (column - len(line)))
-        line[column - 1] = UncalculatedFormula(formula)
+        line[column - 1] = value
 
 
-def _sheet_matrix(worksheet: Any) -> list[list[Any]]:
-    """All cell values of a worksheet, with each merged range's value copied into every cell and
-    a marker in every formula cell that was never calculated."""
-    worksheet.reset_dimensions()  # exporters often declare wrong dimensions; read what is there
-    matrix = [list(row) for row in worksheet.iter_rows(values_only=True)]
-    xml = sheet_xml(worksheet)
-    _mark_uncalculated(matrix, uncalculated_formulas(xml, recalculates_on_load(worksheet.parent)))
-    for min_row, min_col, max_row, max_col in merged_ranges(worksheet, xml):
+def _complete_matrix(matrix: list[list[Any]], xml: bytes, recalculate: bool) -> list[tuple[int, int, int, int]]:
+    """Add what the cell values alone do not say: an :class:`UncalculatedFormula` marker in every
+    formula cell that was never calculated, and each merged range's value copied into every cell
+    of the range. Returns the merged ranges."""
+    _put(matrix, {place: UncalculatedFormula(text) for place, text in uncalculated_formulas(xml, recalculate).items()})
+    merged = merge_references(xml)
+    for min_row, min_col, max_row, max_col in merged:
         if min_row > len(matrix):
             continue
         first_line = matrix[min_row - 1]
@@ -185,11 +238,113 @@ def _sheet_matrix(worksheet: Any) -> list[list[Any]]:
                 line.extend([None] * (max_col - len(line)))
             for col in range(min_col, max_col + 1):
                 line[col - 1] = value
-    return matrix
+    return merged
+
+
+def _calamine_value(value: Any) -> Any:
+    """A python-calamine cell value as openpyxl gives it: an empty cell is None, a whole number
+    an int (Excel stores every number as a double; ``5`` is written ``<v>5</v>``), a date a
+    datetime at midnight."""
+    kind = type(value)
+    if kind is str:
+        return value or None
+    if kind is float:
+        return int(value) if value.is_integer() and -MAX_EXACT_FLOAT < value < MAX_EXACT_FLOAT else value
+    if kind is datetime.date:
+        return datetime.datetime(value.year, value.month, value.day)
+    return value
+
+
+def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → path of its XML in the zip, from ``xl/workbook.xml`` and its relationships."""
+    names = {name.lower(): name for name in archive.namelist()}
+    book = names.get("xl/workbook.xml")
+    if book is None:
+        raise KeyError("xl/workbook.xml")
+    rels_name = names.get("xl/_rels/workbook.xml.rels")
+    targets: dict[str, str] = {}
+    if rels_name is not None:
+        for rel in ElementTree.fromstring(archive.read(rels_name)):
+            target = rel.get("Target", "")
+            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            targets[rel.get("Id", "")] = names.get(target.lower(), target)
+    relationship = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    paths = {}
+    for element in ElementTree.fromstring(archive.read(book)).iter():
+        if element.tag.rsplit("}", 1)[-1] == "sheet" and element.get(relationship) in targets:
+            paths[element.get("name", "")] = targets[element.get(relationship, "")]
+    return paths
+
+
+class CalamineBook:
+    """A workbook read with python-calamine (a compiled reader, several times faster than
+    openpyxl), completed from the sheet XML where calamine is silent: the formula text of cells
+    without a cached value (and ``fullCalcOnLoad``), Excel error values (calamine reads them as
+    empty) and trailing formatted rows (calamine stops at the last value)."""
+
+    def __init__(self, path: Path) -> None:
+        self.book = python_calamine.CalamineWorkbook.from_path(str(path))
+        self.archive = zipfile.ZipFile(path)
+        try:
+            self.paths = _sheet_paths(self.archive)
+            self.recalculate = recalculates_on_load(self.archive)
+            self.titles = [m.name for m in self.book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        except BaseException:
+            self.close()
+            raise
+
+    def sheet(self, title: str) -> SheetCells:
+        rows = self.book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+        matrix = [[_calamine_value(v) for v in row] for row in rows]
+        xml = self.archive.read(self.paths[title])
+        _put(matrix, error_cells(xml))
+        while len(matrix) < last_row_number(xml):
+            matrix.append([])
+        merged = _complete_matrix(matrix, xml, self.recalculate)
+        return SheetCells(title, matrix, merged)
+
+    def close(self) -> None:
+        self.archive.close()
+        self.book.close()
+
+
+class OpenpyxlBook:
+    """The fallback for a workbook python-calamine cannot open (an unusual writer's zip or XML):
+    openpyxl in read-only mode, completed from the sheet XML the same way."""
+
+    def __init__(self, path: Path) -> None:
+        import openpyxl  # the fallback only: slow to import
+
+        self.book = openpyxl.load_workbook(path, data_only=True, read_only=True)
+        self.titles = [ws.title for ws in self.book.worksheets]
+        self.recalculate = recalculates_on_load(self.book._archive)  # noqa: SLF001
+
+    def sheet(self, title: str) -> SheetCells:
+        worksheet = self.book[title]
+        worksheet.reset_dimensions()  # exporters often declare wrong dimensions; read what is there
+        matrix = [list(row) for row in worksheet.iter_rows(values_only=True)]
+        with worksheet.parent._archive.open(worksheet._worksheet_path) as handle:  # noqa: SLF001
+            xml = handle.read()
+        return SheetCells(title, matrix, _complete_matrix(matrix, xml, self.recalculate))
+
+    def close(self) -> None:
+        self.book.close()
+
+
+def open_workbook(path: Path) -> CalamineBook | OpenpyxlBook:
+    """The workbook, read with python-calamine; with openpyxl only when calamine cannot open it."""
+    try:
+        return CalamineBook(path)
+    except (python_calamine.CalamineError, zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, ValueError):
+        pass
+    try:
+        return OpenpyxlBook(path)
+    except Exception as error:  # openpyxl raises many kinds for a corrupt or non-xlsx file
+        raise LedgerError(f"{path.name}: 无法读取该工作簿（{type(error).__name__}: {error}）") from error
 
 
 def _unmerge_amounts(
-    matrix: list[list[Any]], worksheet: Any, header_index: int, columns: list[Column], spec: dict[str, Any]
+    matrix: list[list[Any]], merged: list[tuple[int, int, int, int]], header_index: int, columns: list[Column], spec: dict[str, Any]
 ) -> list[tuple[int, str]]:
     """An amount merged over several data rows counts once: keep it in the first row only.
 
@@ -199,7 +354,7 @@ def _unmerge_amounts(
     amount_fields = {c["field"] for c in spec["columns"] if c["type"] in ("amount", "measure")}
     amount_columns = {c.index: c.header for c in columns if c.field in amount_fields or c.field.startswith("month:")}
     emptied: list[tuple[int, str]] = []
-    for min_row, min_col, max_row, max_col in merged_ranges(worksheet):
+    for min_row, min_col, max_row, max_col in merged:
         if max_row == min_row or min_row <= header_index + 1:
             continue  # one row, or part of the title/header block
         for index in range(min_col - 1, max_col):
@@ -335,9 +490,9 @@ def table_by_content(matrix: list[list[Any]], ledger_format: dict[str, Any]) -> 
     return best
 
 
-def read_sheet(path: Path, worksheet: Any, table: str, spec: dict[str, Any], matrix: list[list[Any]] | None = None) -> RawSheet:
+def read_sheet(path: Path, worksheet: SheetCells, table: str, spec: dict[str, Any]) -> RawSheet:
     """Resolve the layout of one recognized sheet and collect its data rows."""
-    matrix = _sheet_matrix(worksheet) if matrix is None else matrix
+    matrix = worksheet.matrix
     lookup = header_lookup(spec)
     header_index = _find_header(matrix, lookup)
     if header_index is None:
@@ -416,7 +571,7 @@ def read_sheet(path: Path, worksheet: Any, table: str, spec: dict[str, Any], mat
             Column(c.index, c.header, f"{USD_MONTH}{c.field.split(':')[1]}", None) if c.field.startswith("month:") and c.unit is None else c
             for c in columns
         ]
-    merged_amounts = _unmerge_amounts(matrix, worksheet, header_index, columns, spec)
+    merged_amounts = _unmerge_amounts(matrix, worksheet.merged, header_index, columns, spec)
     rows = [(number, tuple(values)) for number, values in enumerate(matrix[header_index + 1 :], start=header_index + 2)]
     return RawSheet(
         file=path.name,
@@ -457,22 +612,19 @@ def read_workbook(path: Path, ledger_format: dict[str, Any]) -> list[RawSheet]:
     problem = container_problem(path)
     if problem is not None:
         raise LedgerError(f"{path.name}: {problem}")
-    try:
-        workbook = openpyxl.load_workbook(path, data_only=True, read_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a corrupt or non-xlsx file
-        raise LedgerError(f"{path.name}: 无法读取该工作簿（{type(error).__name__}: {error}）") from error
+    workbook = open_workbook(path)
     try:
         sheets = []
-        for worksheet in workbook.worksheets:
-            table = match_sheet(worksheet.title, ledger_format)
-            matrix = None
+        for title in workbook.titles:
+            table = match_sheet(title, ledger_format)
+            worksheet = None
             if table is None:
-                matrix = _sheet_matrix(worksheet)
-                table = table_by_content(matrix, ledger_format)
+                worksheet = workbook.sheet(title)
+                table = table_by_content(worksheet.matrix, ledger_format)
             if table is not None:
-                sheets.append(read_sheet(path, worksheet, table, ledger_format[table], matrix))
+                sheets.append(read_sheet(path, worksheet or workbook.sheet(title), table, ledger_format[table]))
         if not sheets:
-            names = "、".join(ws.title for ws in workbook.worksheets)
+            names = "、".join(workbook.titles)
             known = "、".join(spec["sheet"] for spec in ledger_format.values())
             raise LedgerError(f"{path.name}: 没有可识别的台账工作表（找到：{names}；应为 {known} 之一，或含其必填列）")
         return sheets

@@ -19,6 +19,7 @@ from helpers.sample.util import (
     REST_OF_PROVINCE_FUNDED_NEW_100M,
     _random_date,
     _random_partition,
+    chinese_number,
     fit_sum,
 )
 
@@ -194,8 +195,8 @@ def _assign_attributes(builder: PopulationBuilder, plan: dict) -> None:
                     product = rng.choice(["LED照明灯具", "LED封装", "LED驱动电源", "LED显示屏"])
                 name = f"{brand}{product}项目"
                 phase = 2
-                while name in builder.taken_names:  # names are unique: later ones become 二期, 三期, …
-                    name = f"{brand}{product}{'二三四五六七八九'[phase - 2]}期项目"
+                while name in builder.taken_names:  # names are unique: later ones become 二期, 三期, … 十期, 十一期, …
+                    name = f"{brand}{product}{chinese_number(phase)}期项目"
                     phase += 1
                 project["name"] = name
         builder.taken_names.add(project["name"])

@@ -29,6 +29,30 @@ SIZE_CLASSES = {
 }
 
 
+CHINESE_DIGITS = "〇一二三四五六七八九"
+
+
+def chinese_number(number: int) -> str:
+    """A positive whole number below 10,000 in Chinese numerals, as in a project's phase (二期, 十一期).
+
+    >>> [chinese_number(n) for n in (2, 9, 10, 11, 20, 35, 100, 105, 1010, 9999)]
+    ['二', '九', '十', '十一', '二十', '三十五', '一百', '一百零五', '一千零一十', '九千九百九十九']
+    """
+    if not 0 < number < 10000:
+        raise ValueError(f"no Chinese numeral for {number}")
+    text, zero_pending = "", False
+    for unit, word in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = number // unit % 10
+        if digit == 0:
+            zero_pending = bool(text)
+            continue
+        if zero_pending:
+            text += "零"
+        zero_pending = False
+        text += ("" if unit == 10 and digit == 1 and not text else CHINESE_DIGITS[digit]) + word
+    return text
+
+
 def _random_date(rng: random.Random, lo: dt.date, hi: dt.date) -> dt.date:
     """A uniform random date in ``[lo, hi]`` (``lo`` when the range is empty)."""
     if hi <= lo:

@@ -18,6 +18,10 @@ from IPython.display import Markdown, display
 
 from helpers.viz.style import use_report_style
 
+#: Rows of a table (items of a list) shown in a report; the rest is counted in one line. The
+#: full table is in the report's tables.xlsx. Above the longest table of the sample reports (61).
+MAX_SHOWN = 100
+
 
 def setup_notebook() -> None:
     """Chart style with a CJK font, and pandas display options for the report's tables."""
@@ -44,14 +48,28 @@ def escape_text(text: object) -> str:
     return html.escape(str(text), quote=False)
 
 
-def show_table(table: pd.DataFrame, caption: str | None = None) -> None:
+def rest_line(rest: int) -> str:
+    """The line under a shortened table or list.
+
+    >>> rest_line(1234)
+    '（其余 1234 项略）'
+    """
+    return f"（其余 {rest} 项略）"
+
+
+def show_table(table: pd.DataFrame, caption: str | None = None, max_rows: int = MAX_SHOWN) -> None:
     """A table without its index; empty values shown as "—" (not available), never as 0;
-    every value and column label HTML-escaped."""
+    every value and column label HTML-escaped. A table longer than ``max_rows`` shows its first
+    ``max_rows`` rows and a line counting the rest (a ledger of 900,000 rows must not make a
+    100 MB page)."""
     if caption:
         display(Markdown(f"**{escape_text(caption)}**"))
     if table.empty:
         display(Markdown("（本期无数据）"))
         return
+    rest = len(table) - max_rows
+    if rest > 0:
+        table = table.head(max_rows)
     shown = table.astype(object).where(table.notna(), "—")
     text_columns = [c for c in table.columns if all(isinstance(v, str) for v in table[c].dropna())]
     styler = shown.style.hide(axis="index").format(precision=2, thousands=",", escape="html")
@@ -63,6 +81,8 @@ def show_table(table: pd.DataFrame, caption: str | None = None) -> None:
     html = styler.to_html()
     # text/plain carries the numbers too, so nbval notices a changed figure
     display({"text/html": html, "text/plain": shown.to_string(index=False)}, raw=True)
+    if rest > 0:
+        display(Markdown(rest_line(rest)))
 
 
 def show_text(text: str) -> None:
@@ -85,7 +105,11 @@ def title_text(city: str, kind: str, period: str) -> str:
     return f"{city}{period}{kind}"
 
 
-def show_list(items: Iterable[str], empty: str = "（暂无）") -> None:
-    """A numbered list; each item's HTML is shown as text."""
-    lines = [f"{i}. {escape_text(item)}" for i, item in enumerate(items, start=1)]
+def show_list(items: Iterable[str], empty: str = "（暂无）", max_items: int = MAX_SHOWN) -> None:
+    """A numbered list; each item's HTML is shown as text. A list longer than ``max_items``
+    shows its first ``max_items`` items and a line counting the rest."""
+    items = list(items)
+    lines = [f"{i}. {escape_text(item)}" for i, item in enumerate(items[:max_items], start=1)]
+    if len(items) > max_items:
+        lines.append("\n" + rest_line(len(items) - max_items))
     display(Markdown("\n".join(lines) if lines else escape_text(empty)))
