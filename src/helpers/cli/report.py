@@ -213,7 +213,8 @@ def update_catalogue(root: Path | None) -> Path | None:
 
     if root is None or not Path(root).is_dir():
         return None
-    return write_catalogue(Path(root))
+    # kinds in the registry's order (annual review, bulletin, county profile, exploration)
+    return write_catalogue(Path(root), tuple(spec.title for spec in REPORTS.values()))
 
 
 def run_report(

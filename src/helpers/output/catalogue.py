@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -83,15 +84,17 @@ class CatalogueEntry:
     failed_notebook: PurePosixPath | None
     files: dict[str, PurePosixPath] = field(default_factory=dict)  # link label → file
 
-    def sort_key(self) -> tuple:
-        """City, year, kind, then month (as a number) or county (as text)."""
+    def sort_key(self, kind_order: Sequence[str] = ()) -> tuple:
+        """City, year, kind (in ``kind_order``, the registry's order; others after, by name),
+        then month (as a number) or county (as text)."""
+        kind = (kind_order.index(self.kind), "") if self.kind in kind_order else (len(kind_order), self.kind)
         extra = []
         for key in sorted(self.parameters):
             if key == "year":
                 continue
             value = self.parameters[key]
             extra.append((0, value, "") if isinstance(value, int) and not isinstance(value, bool) else (1, 0, str(value)))
-        return (self.city, self.year if self.year is not None else 10**6, self.kind, tuple(extra), self.folder.as_posix())
+        return (self.city, self.year if self.year is not None else 10**6, kind, tuple(extra), self.folder.as_posix())
 
 
 def period_text(parameters: dict[str, Any]) -> str:
@@ -165,7 +168,7 @@ def _entry(root: Path, folder: Path, marker: dict[str, Any]) -> CatalogueEntry:
     )
 
 
-def scan_reports(root: Path) -> list[CatalogueEntry]:
+def scan_reports(root: Path, kind_order: Sequence[str] = ()) -> list[CatalogueEntry]:
     """Every folder below ``root`` that carries the kit's marker, sorted for the catalogue.
 
     Hidden folders (staging folders of runs in progress, ``.git``) are skipped.
@@ -181,7 +184,7 @@ def scan_reports(root: Path) -> list[CatalogueEntry]:
             marker = read_marker(folder)
             if marker is not None:
                 entries.append(_entry(root, folder, marker))
-    return sorted(entries, key=CatalogueEntry.sort_key)
+    return sorted(entries, key=lambda entry: entry.sort_key(kind_order))
 
 
 def _link(path: PurePosixPath, label: str) -> str:
@@ -251,12 +254,12 @@ def is_kit_catalogue(path: Path) -> bool:
     return f'<meta name="generator" content="{GENERATOR}">' in head
 
 
-def write_catalogue(root: Path) -> Path | None:
+def write_catalogue(root: Path, kind_order: Sequence[str] = ()) -> Path | None:
     """Write ``root/index.html`` listing every report below ``root``; returns its path, or None
     when ``root`` already holds an ``index.html`` the kit did not write (it is left alone)."""
     root = Path(root)
     target = root / CATALOGUE
     if target.exists() and not (target.is_file() and is_kit_catalogue(target)):
         return None
-    write_atomic(target, catalogue_html(scan_reports(root)).encode("utf-8"))
+    write_atomic(target, catalogue_html(scan_reports(root, kind_order)).encode("utf-8"))
     return target

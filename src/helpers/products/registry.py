@@ -138,7 +138,6 @@ REPORTS: dict[str, ReportSpec] = {
             extra_files=_annual_review_files,
             extra_outputs=("metrics.json", "tables.xlsx"),
         ),
-        ReportSpec(name="explore", title="台账探索", notebook="explore.ipynb", identity=("year",)),
         ReportSpec(
             name="monthly_bulletin",
             title="月度通报",
@@ -159,6 +158,7 @@ REPORTS: dict[str, ReportSpec] = {
             runs=_county_profile_runs,
             prepare=_county_profile_prepare,
         ),
+        ReportSpec(name="explore", title="台账探索", notebook="explore.ipynb", identity=("year",)),
     )
 }
 
