@@ -146,3 +146,14 @@ def test_period_text():
     assert period_text({"year": 2023, "month": 1}) == "1月"
     assert period_text({"year": 2023, "month": 12}) == "1—12月"
     assert period_text({"year": 2022, "county": "修水县"}) == "修水县"
+
+
+def test_an_older_marker_gets_its_kind_and_county_from_the_registry_and_the_path(tmp_path):
+    """Reports published before the marker named city, kind and parameters: read from the layout."""
+    folder = tmp_path / "九江市" / "2022" / "county_profile" / "修水县"
+    folder.mkdir(parents=True)
+    (folder / "county_profile.html").write_text("<html></html>", encoding="utf-8")
+    (folder / MARKER).write_text('{"kit": "zhaoshang", "report": "county_profile"}\n', encoding="utf-8")
+    [entry] = scan_reports(tmp_path, {"annual_review": "年度分析报告", "county_profile": "县（市、区）招商引资分析报告"})
+    assert (entry.city, entry.kind, entry.year, entry.parameters) == ("九江市", "县（市、区）招商引资分析报告", 2022, {"year": 2022, "county": "修水县"})
+    assert period_text(entry.parameters) == "修水县"

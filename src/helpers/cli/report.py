@@ -214,7 +214,7 @@ def update_catalogue(root: Path | None) -> Path | None:
     if root is None or not Path(root).is_dir():
         return None
     # kinds in the registry's order (annual review, bulletin, county profile, exploration)
-    return write_catalogue(Path(root), tuple(spec.title for spec in REPORTS.values()))
+    return write_catalogue(Path(root), {name: spec.title for name, spec in REPORTS.items()})
 
 
 def run_report(

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -126,7 +126,7 @@ def _failed_error(notebook: Path) -> str:
     return ""
 
 
-def _entry(root: Path, folder: Path, marker: dict[str, Any]) -> CatalogueEntry:
+def _entry(root: Path, folder: Path, marker: dict[str, Any], kinds: Mapping[str, str]) -> CatalogueEntry:
     relative = PurePosixPath(folder.relative_to(root).as_posix())
     parts = relative.parts
     found = marker.get("parameters")
@@ -136,6 +136,9 @@ def _entry(root: Path, folder: Path, marker: dict[str, Any]) -> CatalogueEntry:
         year = int(parts[1])
         parameters = {"year": year, **parameters}
     report = str(marker.get("report") or folder.name)
+    if not isinstance(found, dict) and len(parts) == 4 and parts[2] == report:
+        # an older marker of a report with more identity than the year: …/<report>/<MM or county>
+        parameters = {**parameters, ("month" if parts[3].isdigit() else "county"): int(parts[3]) if parts[3].isdigit() else parts[3]}
     files: dict[str, PurePosixPath] = {}
     for label, suffix in _LINKS:
         preferred = folder / f"{report}{suffix}"
@@ -157,7 +160,7 @@ def _entry(root: Path, folder: Path, marker: dict[str, Any]) -> CatalogueEntry:
     return CatalogueEntry(
         folder=relative,
         city=str(marker.get("city") or (parts[0] if len(parts) > 2 else "")),
-        kind=str(marker.get("title") or report),
+        kind=str(marker.get("title") or kinds.get(report, report)),
         year=int(year) if year is not None else None,
         parameters=dict(parameters),
         inputs=str(marker.get("inputs") or ""),
@@ -168,10 +171,11 @@ def _entry(root: Path, folder: Path, marker: dict[str, Any]) -> CatalogueEntry:
     )
 
 
-def scan_reports(root: Path, kind_order: Sequence[str] = ()) -> list[CatalogueEntry]:
+def scan_reports(root: Path, kinds: Mapping[str, str] | None = None) -> list[CatalogueEntry]:
     """Every folder below ``root`` that carries the kit's marker, sorted for the catalogue.
 
-    Hidden folders (staging folders of runs in progress, ``.git``) are skipped.
+    ``kinds`` (report name → Chinese kind, in the registry's order) orders the kinds and names
+    those of older markers. Hidden folders (staging folders of runs in progress, ``.git``) are skipped.
     """
     root = Path(root)
     entries: list[CatalogueEntry] = []
@@ -183,7 +187,8 @@ def scan_reports(root: Path, kind_order: Sequence[str] = ()) -> list[CatalogueEn
         if MARKER in names and folder != root:
             marker = read_marker(folder)
             if marker is not None:
-                entries.append(_entry(root, folder, marker))
+                entries.append(_entry(root, folder, marker, kinds or {}))
+    kind_order = tuple((kinds or {}).values())
     return sorted(entries, key=lambda entry: entry.sort_key(kind_order))
 
 
@@ -254,12 +259,12 @@ def is_kit_catalogue(path: Path) -> bool:
     return f'<meta name="generator" content="{GENERATOR}">' in head
 
 
-def write_catalogue(root: Path, kind_order: Sequence[str] = ()) -> Path | None:
+def write_catalogue(root: Path, kinds: Mapping[str, str] | None = None) -> Path | None:
     """Write ``root/index.html`` listing every report below ``root``; returns its path, or None
     when ``root`` already holds an ``index.html`` the kit did not write (it is left alone)."""
     root = Path(root)
     target = root / CATALOGUE
     if target.exists() and not (target.is_file() and is_kit_catalogue(target)):
         return None
-    write_atomic(target, catalogue_html(scan_reports(root, kind_order)).encode("utf-8"))
+    write_atomic(target, catalogue_html(scan_reports(root, kinds)).encode("utf-8"))
     return target
