@@ -669,7 +669,8 @@ def rank_chart(
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(False)
     ax.set_xlabel(f"{rank_label}（1为最高，颜色越深越靠前）")
-    ax.set_title(_wrap_label(title, int(width * 10)))
+    # centred on the figure (the grid sits right of long unit names) and wrapped to its width
+    fig.suptitle(_wrap_label(title, int(width * 10)))
     return fig
 
 
