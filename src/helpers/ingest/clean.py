@@ -443,12 +443,16 @@ def _subtotal_warnings(sheet: RawSheet, parser: _RowParser, rows: list[tuple[int
         since_last: list[float | None] = []
         everything: list[float | None] = []
         unit = parser.unit_for(column)
-        amount_of = _CellMemo(lambda raw, unit=unit: parse_amount(raw, unit))
+        # the column's own reading (its distinct values are parsed already), else a memo of its own
+        reading = next((memo for c, mode, _, memo, _ in parser.plan if c is column and mode is VALUE), None)
+        own = _CellMemo(lambda raw, unit=unit: parse_amount(raw, unit))
+        amount_of = (lambda raw, reading=reading: reading(raw)[0]) if reading is not None else own
         for number, values, kind in rows:
-            parsed = amount_of(_cell(values, column))
+            raw = _cell(values, column)
+            parsed = amount_of(raw)
             amount = None if isinstance(parsed, ParseFailure) else parsed
             if kind == "data":
-                since_last.append(amount if amount is not None else 0.0 if is_blank(_cell(values, column)) else None)
+                since_last.append(amount if amount is not None else 0.0 if parser.blank(raw) else None)
                 everything.append(since_last[-1])
                 continue
             if kind != "subtotal" or amount is None:
@@ -541,16 +545,18 @@ def _row_kinds(sheet: RawSheet, parser: _RowParser, matrix: np.ndarray, codes: l
     size, width = matrix.shape
     filled = np.zeros((size, width), dtype=bool)
     label = np.zeros((size, width), dtype=bool)
-    note = np.zeros((size, width), dtype=bool)
     for j, (code, first) in enumerate(codes):
         distinct = matrix[first, j]
         filled[:, j] = _mapped(lambda v: v is not None and not parser.blank(v), distinct, bool)[code]
-        label[:, j] = _mapped(lambda v: bool(parser.is_label(v)), distinct, bool)[code]
-        note[:, j] = _mapped(lambda v: bool(parser.is_note(v)), distinct, bool)[code]
+        # a label's name_key ends with 计, which only 计 itself gives (NFKC, casefold)
+        label[:, j] = _mapped(lambda v: isinstance(v, str) and "计" in v and bool(parser.is_label(v)), distinct, bool)[code]
     mapped = sorted({c.index for c in sheet.columns if c.field != "sequence"})
     ids = sorted({c.index for c in sheet.columns if c.field in ID_FIELDS})
     count = filled.sum(axis=1)
-    blank = (count == 0) | ~filled[:, mapped].any(axis=1) | ((count == 1) & (note & filled).any(axis=1))
+    single = np.flatnonzero(count == 1)  # a note below the table is a row of one text cell
+    note = np.zeros(size, dtype=bool)
+    note[single] = [bool(parser.is_note(v)) for v in matrix[single, filled[single].argmax(axis=1)]]
+    blank = (count == 0) | ~filled[:, mapped].any(axis=1) | note
     real_id = (filled[:, ids] & ~label[:, ids]).any(axis=1)
     subtotal = (filled & (np.cumsum(filled, axis=1) <= 4) & label).any(axis=1)
     return np.where(blank, 1, np.where(real_id, 0, np.where(subtotal, 2, 0)))
