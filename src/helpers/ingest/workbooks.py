@@ -255,6 +255,38 @@ def _calamine_value(value: Any) -> Any:
     return value
 
 
+def _calamine_matrix(rows: Iterator[list[Any]]) -> list[list[Any]]:
+    """:func:`_calamine_value` of every cell, each distinct value of the sheet converted once and
+    shared by its cells (a ledger's categories, dates and units repeat: one object each instead
+    of one per cell).
+
+    >>> matrix = _calamine_matrix(iter([["经开区", 5.0, ""], ["经开区", 5.5, True]]))
+    >>> matrix, matrix[0][0] is matrix[1][0]
+    ([['经开区', 5, None], ['经开区', 5.5, True]], True)
+    """
+    shared: dict[type, dict[Any, Any]] = {}  # by type: 1.0 and True are equal keys otherwise
+    matrix = []
+    for row in rows:
+        line = []
+        for value in row:
+            kind = type(value)
+            if kind is str and not value:
+                line.append(None)
+                continue
+            memo = shared.get(kind)
+            if memo is None:
+                memo = shared[kind] = {}
+            try:
+                converted = memo[value]
+            except KeyError:
+                converted = memo[value] = _calamine_value(value)
+            except TypeError:  # an unhashable value
+                converted = _calamine_value(value)
+            line.append(converted)
+        matrix.append(line)
+    return matrix
+
+
 def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → path of its XML in the zip, from ``xl/workbook.xml`` and its relationships."""
     names = {name.lower(): name for name in archive.namelist()}
@@ -294,8 +326,10 @@ class CalamineBook:
             raise
 
     def sheet(self, title: str) -> SheetCells:
-        rows = self.book.get_sheet_by_name(title).to_python(skip_empty_area=False)
-        matrix = [[_calamine_value(v) for v in row] for row in rows]
+        cells = self.book.get_sheet_by_name(title)
+        # row by row when the used range starts at column A (iter_rows leaves out empty leading columns)
+        rows = cells.iter_rows() if cells.start is not None and cells.start[1] == 0 else iter(cells.to_python(skip_empty_area=False))
+        matrix = _calamine_matrix(rows)
         xml = self.archive.read(self.paths[title])
         _put(matrix, error_cells(xml))
         while len(matrix) < last_row_number(xml):
