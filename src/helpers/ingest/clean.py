@@ -900,7 +900,7 @@ def clean_raw_sheets(
     for sheet in sheets:
         clean_sheet(sheet, reference, parts[sheet.table], year)
     tables: dict[str, pd.DataFrame] = {}
-    kept_projects = np.empty(0, dtype=bool)
+    monthly = pd.DataFrame()
     for table in TABLES:
         spec = reference.ledger_format[table]
         kept = merge_duplicates(table, parts[table], spec)
@@ -908,8 +908,9 @@ def clean_raw_sheets(
         order = [*spec.get("key", []), "source_file", "source_row"]
         tables[table] = _table_frame(parts[table], kept, spec, extra).sort_values(order, kind="stable", ignore_index=True)
         if table == "projects":
-            kept_projects = kept
-    tables["monthly_funds"] = _monthly_frame(parts["projects"], kept_projects)
+            monthly = _monthly_frame(parts["projects"], kept)
+        parts[table].chunks = []  # in the table now (memory of big ledgers)
+    tables["monthly_funds"] = monthly
     quarantine = pd.DataFrame.from_records(
         [q for t in TABLES for q in parts[t].quarantine], columns=["file", "sheet", "row", "table", "reasons", "raw"]
     ).sort_values(["file", "sheet", "row"], kind="stable", ignore_index=True)

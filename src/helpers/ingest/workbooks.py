@@ -606,7 +606,10 @@ def read_sheet(path: Path, worksheet: SheetCells, table: str, spec: dict[str, An
             for c in columns
         ]
     merged_amounts = _unmerge_amounts(matrix, worksheet.merged, header_index, columns, spec)
-    rows = [(number, tuple(values)) for number, values in enumerate(matrix[header_index + 1 :], start=header_index + 2)]
+    rows = []
+    for index in range(header_index + 1, len(matrix)):  # each line released once it is a row (memory of big sheets)
+        rows.append((index + 1, tuple(matrix[index])))
+        matrix[index] = []
     return RawSheet(
         file=path.name,
         sheet=worksheet.title,
@@ -643,12 +646,18 @@ def read_workbook(path: Path, ledger_format: dict[str, Any]) -> list[RawSheet]:
     Other sheets (notes, pivot tables) are skipped; a workbook without any ledger sheet is an
     error, so a county's file is never dropped without a word.
     """
+    return list(iter_sheets(path, ledger_format))
+
+
+def iter_sheets(path: Path, ledger_format: dict[str, Any]) -> Iterator[RawSheet]:
+    """:func:`read_workbook` one sheet at a time: a sheet is read when the one before it has been
+    used (a big workbook's sheets are not all held at once)."""
     problem = container_problem(path)
     if problem is not None:
         raise LedgerError(f"{path.name}: {problem}")
     workbook = open_workbook(path)
     try:
-        sheets = []
+        found = 0
         for title in workbook.titles:
             table = match_sheet(title, ledger_format)
             worksheet = None
@@ -656,12 +665,12 @@ def read_workbook(path: Path, ledger_format: dict[str, Any]) -> list[RawSheet]:
                 worksheet = workbook.sheet(title)
                 table = table_by_content(worksheet.matrix, ledger_format)
             if table is not None:
-                sheets.append(read_sheet(path, worksheet or workbook.sheet(title), table, ledger_format[table]))
-        if not sheets:
+                found += 1
+                yield read_sheet(path, worksheet or workbook.sheet(title), table, ledger_format[table])
+        if not found:
             names = "、".join(workbook.titles)
             known = "、".join(spec["sheet"] for spec in ledger_format.values())
             raise LedgerError(f"{path.name}: 没有可识别的台账工作表（找到：{names}；应为 {known} 之一，或含其必填列）")
-        return sheets
     finally:
         workbook.close()
 
@@ -702,18 +711,20 @@ def workbook_label(path: Path, folder: Path) -> str:
     return path.relative_to(folder).as_posix()
 
 
-def iter_workbooks(folder: Path, ledger_format: dict[str, Any]) -> Iterator[tuple[Path, list[RawSheet]]]:
-    """(path, sheets) per workbook of a year folder (subfolders too), in path order; a workbook in a
-    subfolder is named by its relative path (``县区报送/湖口县.xlsx``)."""
+def iter_workbooks(folder: Path, ledger_format: dict[str, Any]) -> Iterator[tuple[Path, Iterator[RawSheet]]]:
+    """(path, its sheets one at a time: :func:`iter_sheets`) per workbook of a year folder (subfolders
+    too), in path order; a workbook in a subfolder is named by its relative path (``县区报送/湖口县.xlsx``)."""
     for path in workbook_paths(folder):
-        label = workbook_label(path, folder)
-        try:
-            sheets = read_workbook(path, ledger_format)
-        except LedgerError as error:
-            message = str(error)
-            if label == path.name or not message.startswith(path.name):
-                raise
-            raise LedgerError(label + message[len(path.name) :]) from error
-        for sheet in sheets:
+        yield path, _labelled_sheets(path, workbook_label(path, folder), ledger_format)
+
+
+def _labelled_sheets(path: Path, label: str, ledger_format: dict[str, Any]) -> Iterator[RawSheet]:
+    try:
+        for sheet in iter_sheets(path, ledger_format):
             sheet.file = label
-        yield path, sheets
+            yield sheet
+    except LedgerError as error:
+        message = str(error)
+        if label == path.name or not message.startswith(path.name):
+            raise
+        raise LedgerError(label + message[len(path.name) :]) from error
