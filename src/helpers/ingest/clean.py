@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from helpers.ingest.cells import (
@@ -442,12 +443,16 @@ def _subtotal_warnings(sheet: RawSheet, parser: _RowParser, rows: list[tuple[int
         since_last: list[float | None] = []
         everything: list[float | None] = []
         unit = parser.unit_for(column)
-        amount_of = _CellMemo(lambda raw, unit=unit: parse_amount(raw, unit))
+        # the column's own reading (its distinct values are parsed already), else a memo of its own
+        reading = next((memo for c, mode, _, memo, _ in parser.plan if c is column and mode is VALUE), None)
+        own = _CellMemo(lambda raw, unit=unit: parse_amount(raw, unit))
+        amount_of = (lambda raw, reading=reading: reading(raw)[0]) if reading is not None else own
         for number, values, kind in rows:
-            parsed = amount_of(_cell(values, column))
+            raw = _cell(values, column)
+            parsed = amount_of(raw)
             amount = None if isinstance(parsed, ParseFailure) else parsed
             if kind == "data":
-                since_last.append(amount if amount is not None else 0.0 if is_blank(_cell(values, column)) else None)
+                since_last.append(amount if amount is not None else 0.0 if parser.blank(raw) else None)
                 everything.append(since_last[-1])
                 continue
             if kind != "subtotal" or amount is None:
@@ -475,8 +480,7 @@ def _subtotal_warnings(sheet: RawSheet, parser: _RowParser, rows: list[tuple[int
 
 @dataclass
 class _TableParts:
-    clean: list[dict[str, Any]] = field(default_factory=list)
-    months: dict[tuple[str, str, int], dict[int, float]] = field(default_factory=dict)
+    chunks: list[_Chunk] = field(default_factory=list)  # the clean rows, sheet by sheet
     quarantine: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
     counts: list[dict[str, Any]] = field(default_factory=list)
@@ -487,41 +491,225 @@ def _raw_record(sheet: RawSheet, values: tuple[Any, ...]) -> str:
     return json.dumps({k: v for k, v in record.items() if v}, ensure_ascii=False)
 
 
+def _distinct(column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(code of each cell, position of each code's first cell) of a column's distinct values, a
+    value's type being part of it (``1``, ``1.0`` and ``True`` are equal otherwise), as ``_CellMemo``.
+
+    >>> codes, first = _distinct(np.array(["a", 1, None, "a", True, 1.0], dtype=object))
+    >>> codes.tolist(), first.tolist()  # "a" twice; 1, True and 1.0 apart
+    ([0, 1, 4, 0, 2, 3], [0, 1, 4, 5, 2])
+    """
+    size = len(column)
+    if size == 0:
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
+    try:
+        values = pd.factorize(column, use_na_sentinel=False)[0].astype(np.int64)
+    except TypeError:  # an unhashable value: every cell on its own
+        values = np.arange(size, dtype=np.int64)
+    types = pd.factorize(np.fromiter(map(type, column), dtype=object, count=size))[0]
+    _, first, codes = np.unique(values * (int(types.max()) + 1) + types, return_index=True, return_inverse=True)
+    return codes.reshape(-1), first
+
+
+def _mapped(function: Callable[[Any], Any], distinct: np.ndarray, dtype: Any = object) -> np.ndarray:
+    """``function`` of each distinct value, as an array (tuples kept whole)."""
+    out = np.empty(len(distinct), dtype=dtype)
+    for i, value in enumerate(distinct):
+        out[i] = function(value)
+    return out
+
+
+def _constant(value: Any, size: int) -> np.ndarray:
+    out = np.empty(size, dtype=object)
+    out.fill(value)
+    return out
+
+
+@dataclass
+class _Chunk:
+    """The clean rows of one sheet, column by column (object arrays, one per field)."""
+
+    order: list[str]  # the fields in the order a row's record lists them (messages of merged duplicates)
+    values: dict[str, np.ndarray]
+    months: dict[int, np.ndarray]  # month → amount or None of each row
+    file: str
+    sheet: str
+    rows: np.ndarray  # Excel row numbers
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _row_kinds(sheet: RawSheet, parser: _RowParser, matrix: np.ndarray, codes: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """``_RowParser.row_kind`` of every row at once: 0 data, 1 blank, 2 subtotal."""
+    size, width = matrix.shape
+    filled = np.zeros((size, width), dtype=bool)
+    label = np.zeros((size, width), dtype=bool)
+    for j, (code, first) in enumerate(codes):
+        distinct = matrix[first, j]
+        filled[:, j] = _mapped(lambda v: v is not None and not parser.blank(v), distinct, bool)[code]
+        # a label's name_key ends with 计, which only 计 itself gives (NFKC, casefold)
+        label[:, j] = _mapped(lambda v: isinstance(v, str) and "计" in v and bool(parser.is_label(v)), distinct, bool)[code]
+    mapped = sorted({c.index for c in sheet.columns if c.field != "sequence"})
+    ids = sorted({c.index for c in sheet.columns if c.field in ID_FIELDS})
+    count = filled.sum(axis=1)
+    single = np.flatnonzero(count == 1)  # a note below the table is a row of one text cell
+    note = np.zeros(size, dtype=bool)
+    note[single] = [bool(parser.is_note(v)) for v in matrix[single, filled[single].argmax(axis=1)]]
+    blank = (count == 0) | ~filled[:, mapped].any(axis=1) | note
+    real_id = (filled[:, ids] & ~label[:, ids]).any(axis=1)
+    subtotal = (filled & (np.cumsum(filled, axis=1) <= 4) & label).any(axis=1)
+    return np.where(blank, 1, np.where(real_id, 0, np.where(subtotal, 2, 0)))
+
+
+def _in_window(window: tuple[pd.Timestamp, pd.Timestamp] | None, value: Any) -> bool:
+    return not isinstance(value, pd.Timestamp) or window is None or window[0] <= value <= window[1]
+
+
 def clean_sheet(sheet: RawSheet, reference: Reference, parts: _TableParts, year: int | None = None) -> None:
     """Classify and parse every row of one sheet into ``parts`` (dates are checked against
-    ``year``'s plausible window when given)."""
+    ``year``'s plausible window when given).
+
+    Column by column: each column's distinct values are read once and mapped onto its cells; a
+    row none of whose cells or rules has anything to say is stored from those columns, and only
+    the other rows (a cell that cannot be read, a placeholder, a required blank, a date out of
+    the window, a project rule to check) go through the row-by-row :meth:`_RowParser.parse`.
+    """
     spec = reference.ledger_format[sheet.table]
     parser = _RowParser(sheet, spec, reference, year)
     # headers as found, else the canonical one (for messages about a column the sheet lacks)
     headers = {**{c["field"]: c["header"] for c in spec["columns"]}, **{c.field: c.header for c in sheet.columns}}
     counts = dict.fromkeys(COUNT_KEYS, 0)
-    kinds: list[tuple[int, tuple[Any, ...], str]] = []
-    id_columns = [c.index for c in sheet.columns if c.field in ID_FIELDS]
-    mapped = [c.index for c in sheet.columns if c.field != "sequence"]
-    for number, values in sheet.rows:
-        counts["rows_read"] += 1
-        kind = parser.row_kind(values, mapped, id_columns)
-        if kind != "data":
-            counts[kind] += 1
-            kinds.append((number, values, kind))
+    size = len(sheet.rows)
+    width = max([len(values) for _, values in sheet.rows] + [c.index + 1 for c in sheet.columns] + [1])
+    matrix = np.full((size, width), None, dtype=object)
+    for i, (_, values) in enumerate(sheet.rows):
+        matrix[i, : len(values)] = values
+    numbers = np.fromiter((number for number, _ in sheet.rows), dtype=np.int64, count=size)
+    codes = [_distinct(matrix[:, j]) for j in range(width)]
+    kinds = _row_kinds(sheet, parser, matrix, codes) if size else np.empty(0, dtype=np.int64)
+    counts["rows_read"] = size
+    counts["blank"] = int((kinds == 1).sum())
+    counts["subtotal"] = int((kinds == 2).sum())
+    data = np.flatnonzero(kinds == 0)
+    rows = len(data)
+
+    # the record's fields in the order _RowParser.parse fills them
+    value_fields = [c.field for c, mode, *_ in parser.plan if mode is VALUE]
+    measure_fields = [c.field for c, mode, *_ in parser.plan if mode is MEASURE]
+    present = set(value_fields) | set(measure_fields)
+    missing = [s["field"] for s in parser.specs.values() if s["field"] not in present]
+    order = list(dict.fromkeys([*value_fields, *measure_fields, *missing, "month_precision"]))
+    month_numbers = [month for _, mode, _, _, month in parser.plan if mode is MONTH]
+    # a row-by-row sheet: measures (their unit depends on the row), a field or a month in two columns
+    whole_sheet = bool(measure_fields) or len(set(value_fields)) < len(value_fields) or len(set(month_numbers)) < len(month_numbers)
+
+    fast = np.full(rows, not whole_sheet, dtype=bool)
+    values: dict[str, np.ndarray] = {}
+    distinct_values: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # field → (row codes, stored value of each code)
+    defaulted: dict[str, np.ndarray] = {}
+    precision = np.zeros(rows, dtype=np.int64)  # bit i: the i-th date field was month-only
+    precision_fields: list[str] = []
+    months: dict[int, np.ndarray] = {}
+    for column, mode, column_spec, memo, month in parser.plan:
+        if mode is SKIP or mode is MEASURE or whole_sheet:
             continue
-        kinds.append((number, values, "data"))
-        outcome = parser.parse(values, number)
+        code, first = codes[column.index]
+        row_codes = code[data]
+        distinct = matrix[first, column.index]
+        if mode is MONTH:
+            parsed = _mapped(memo, distinct)  # type: ignore[arg-type]
+            simple = np.array(
+                [not isinstance(p, ParseFailure) and not (p is None and raw is not None and parser.placeholder(raw))
+                 for raw, p in zip(distinct, parsed, strict=True)],
+                dtype=bool,
+            )
+            fast &= simple[row_codes]
+            months[month] = np.where(simple, parsed, None)[row_codes]
+            continue
+        assert column_spec is not None
+        readings = _mapped(memo, distinct)  # type: ignore[arg-type]
+        required = bool(column_spec.get("required", False))
+        has_default = "default" in column_spec
+        amount = column_spec["type"] in AMOUNT_KINDS
+        simple = np.empty(len(distinct), dtype=bool)
+        stored = np.empty(len(distinct), dtype=object)
+        blank = np.empty(len(distinct), dtype=bool)
+        month_only = np.empty(len(distinct), dtype=bool)
+        for i, (raw, (value, only_month, unknown_tokens)) in enumerate(zip(distinct, readings, strict=True)):
+            simple[i] = not (
+                isinstance(value, ParseFailure)
+                or unknown_tokens
+                or (value is None and (required or (amount and is_placeholder(raw))))
+                or not _in_window(parser.window, value)
+            )
+            blank[i] = value is None and has_default
+            stored[i] = column_spec["default"] if blank[i] else None if isinstance(value, ParseFailure) else value
+            month_only[i] = bool(only_month)
+        fast &= simple[row_codes]
+        values[column.field] = stored[row_codes]
+        distinct_values[column.field] = (row_codes, stored)
+        defaulted[column.field] = blank[row_codes]
+        if month_only.any():  # a date column read to the month somewhere
+            precision |= month_only[row_codes].astype(np.int64) << len(precision_fields)
+            precision_fields.append(column.field)
+    for name in missing:
+        column_spec = parser.specs[name]
+        values[name] = _constant(column_spec.get("default"), rows)
+        distinct_values[name] = (np.zeros(rows, dtype=np.intp), _constant(column_spec.get("default"), 1))
+        defaulted[name] = np.full(rows, "default" in column_spec, dtype=bool)
+    if sheet.table == "projects" and not whole_sheet and rows:
+        fast &= ~_project_rules_apply(distinct_values, defaulted, months, reference)
+
+    # the rows that need the row-by-row rules
+    keep = fast.copy()
+    slow_records: dict[int, _RowOutcome] = {}
+    for position in np.flatnonzero(~fast):
+        number, raw_values = sheet.rows[data[position]]
+        outcome = parser.parse(raw_values, number)
         if sheet.table == "projects":
             _check_project(outcome, headers, reference)
         where = {"file": sheet.file, "sheet": sheet.sheet, "row": number, "table": sheet.table}
         parts.warnings.extend({**where, **w} for w in outcome.warnings)
         if outcome.reasons:
             counts["quarantined"] += 1
-            parts.quarantine.append({**where, "reasons": "；".join(outcome.reasons), "raw": _raw_record(sheet, values)})
+            parts.quarantine.append({**where, "reasons": "；".join(outcome.reasons), "raw": _raw_record(sheet, raw_values)})
             continue
-        counts["clean"] += 1
-        record = {**outcome.values, "source_file": sheet.file, "source_sheet": sheet.sheet, "source_row": number}
-        parts.clean.append(record)
-        if outcome.months:
-            parts.months[(sheet.file, sheet.sheet, number)] = outcome.months
+        keep[position] = True
+        slow_records[int(position)] = outcome
+    counts["clean"] = int(keep.sum())
+
+    labels = {}
+    for code in np.unique(precision) if rows else []:
+        labels[int(code)] = "、".join(f for i, f in enumerate(precision_fields) if int(code) >> i & 1) or None
+    values["month_precision"] = _mapped(lambda code: labels.get(int(code)), precision) if rows else np.empty(0, dtype=object)
+    all_months = sorted(set(month_numbers))
+    for month in all_months:
+        if month not in months:
+            months[month] = _constant(None, rows)
+    for name in order:
+        if name not in values:
+            values[name] = _constant(None, rows)
+    for position, outcome in slow_records.items():
+        for name in order:
+            values[name][position] = outcome.values.get(name)
+        for month in all_months:
+            months[month][position] = outcome.months.get(month)
+    chosen = np.flatnonzero(keep)
+    parts.chunks.append(
+        _Chunk(
+            order=order,
+            values={name: values[name][chosen] for name in order},
+            months={month: months[month][chosen] for month in all_months},
+            file=sheet.file,
+            sheet=sheet.sheet,
+            rows=numbers[data[chosen]],
+        )
+    )
     if sheet.table == "projects":
-        parts.warnings.extend({**w, "table": sheet.table} for w in _subtotal_warnings(sheet, parser, kinds))
+        names = ("data", "blank", "subtotal")
+        row_kinds = [(number, raw_values, names[kind]) for (number, raw_values), kind in zip(sheet.rows, kinds, strict=True)]
+        parts.warnings.extend({**w, "table": sheet.table} for w in _subtotal_warnings(sheet, parser, row_kinds))
     for column in sheet.columns:
         if column.field.startswith(USD_MONTH):
             parts.warnings.append(
@@ -536,33 +724,93 @@ def clean_sheet(sheet: RawSheet, reference: Reference, parts: _TableParts, year:
     parts.counts.append({"file": sheet.file, "sheet": sheet.sheet, "table": sheet.table, **counts})
 
 
+def _project_rules_apply(
+    columns: dict[str, tuple[np.ndarray, np.ndarray]], defaulted: dict[str, np.ndarray], months: dict[int, np.ndarray], reference: Reference
+) -> np.ndarray:
+    """Rows on which a rule of :func:`_check_project` may say something (a reason, a warning, a
+    year total taken from the months): they go through it row by row. Generous at the edges (a
+    months' sum near the year total is checked exactly there)."""
+
+    def per_row(name: str, function: Callable[[Any], Any], dtype: Any = bool) -> np.ndarray:
+        row_codes, stored = columns[name]
+        return _mapped(function, stored, dtype)[row_codes]
+
+    flagged = per_row("total_investment", lambda v: v is not None and v <= 0)
+    flagged |= per_row("funds_year", lambda v: (v or 0) < 0)
+    for stage, date_field in STAGE_DATES:
+        statuses = reference.values_with_role("status", stage)
+        flagged |= per_row("status", lambda v, statuses=statuses: v in statuses) & per_row(date_field, lambda v: v is None)
+    for earlier, later in DATE_ORDER:
+        first, second = (per_row(name, _microseconds, "datetime64[us]") for name in (earlier, later))
+        flagged |= second < first  # NaT compares False
+    if months:
+        amounts = np.stack([np.where(_is_none(a), np.nan, a).astype(np.float64) for a in months.values()], axis=1)
+        present = ~np.isnan(amounts).all(axis=1)
+        total = np.nansum(amounts, axis=1)
+        year_total = per_row("funds_year", lambda v: float(v or 0), np.float64)
+        near = np.abs(total - year_total) <= 0.004
+        flagged |= present & (defaulted["funds_year"] | ~near)
+    return flagged
+
+
+def _microseconds(value: Any) -> np.datetime64:
+    return np.datetime64("NaT") if value is None else pd.Timestamp(value).to_datetime64().astype("datetime64[us]")
+
+
+def _is_none(values: np.ndarray) -> np.ndarray:
+    return np.fromiter((v is None for v in values), dtype=bool, count=len(values))
+
+
 def _comparable(record: dict[str, Any], months: dict[int, float] | None) -> tuple[Any, ...]:
     items = sorted((k, None if pd.isna(v) else v) for k, v in record.items() if k not in PROVENANCE)
     return tuple(items) + (tuple(sorted((months or {}).items())),)
 
 
-def merge_duplicates(table: str, parts: _TableParts, spec: dict[str, Any]) -> None:
-    """Identical records with the same key → one kept; conflicting ones → all quarantined."""
+def _record(chunk: _Chunk, i: int) -> tuple[dict[str, Any], dict[int, float]]:
+    """One clean row as the record (and months) of the row-by-row cleaner: for merged duplicates."""
+    record = {name: chunk.values[name][i] for name in chunk.order}
+    record.update(source_file=chunk.file, source_sheet=chunk.sheet, source_row=int(chunk.rows[i]))
+    return record, {month: amounts[i] for month, amounts in chunk.months.items() if amounts[i] is not None}
+
+
+def merge_duplicates(table: str, parts: _TableParts, spec: dict[str, Any]) -> np.ndarray:
+    """Identical records with the same key → one kept; conflicting ones → all quarantined. The
+    rows kept, over the sheets' clean rows one after another."""
     key = list(spec.get("key", []))
     headers = {column["field"]: column["header"] for column in spec["columns"]}
-    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
-    for record in parts.clean:
-        groups.setdefault(tuple(record.get(k) for k in key), []).append(record)
-    kept: list[dict[str, Any]] = []
+    sizes = [len(chunk) for chunk in parts.chunks]
+    starts = np.cumsum([0, *sizes])
+    kept = np.ones(int(starts[-1]), dtype=bool)
+    if not len(kept):
+        return kept
+    if key:
+        key_columns = {k: np.concatenate([chunk.values[k] for chunk in parts.chunks]) for k in key}
+        candidates = np.flatnonzero(pd.DataFrame(key_columns).duplicated(keep=False).to_numpy())
+        keys = zip(*(key_columns[k][candidates] for k in key), strict=True)
+    else:  # every record shares the empty key
+        candidates = np.arange(len(kept))
+        keys = (() for _ in candidates)
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for position, value in zip(candidates.tolist(), keys, strict=True):
+        groups.setdefault(tuple(value), []).append(position)
     count_index = {(c["file"], c["sheet"]): c for c in parts.counts}
-    for records in groups.values():
-        if len(records) == 1:
-            kept.extend(records)
+    for positions in groups.values():
+        if len(positions) == 1:
             continue
-        months = [parts.months.get((r["source_file"], r["source_sheet"], r["source_row"])) for r in records]
-        signatures = {_comparable(r, m) for r, m in zip(records, months, strict=True)}
+        pairs = []
+        for position in positions:
+            chunk = int(np.searchsorted(starts, position, side="right")) - 1
+            pairs.append(_record(parts.chunks[chunk], position - int(starts[chunk])))
+        records = [record for record, _ in pairs]
+        signatures = {_comparable(record, months) for record, months in pairs}
         if len(signatures) == 1:
-            kept.append(records[0])
+            kept[positions[1:]] = False
             for duplicate in records[1:]:
                 counts = count_index[(duplicate["source_file"], duplicate["source_sheet"])]
                 counts["clean"] -= 1
                 counts["duplicates_merged"] += 1
             continue
+        kept[positions] = False
         places = "、".join(f"{r['source_file']}/{r['source_sheet']} 第{r['source_row']}行" for r in records)
         differing = [
             headers[k] for k in headers if any(str(r.get(k)) != str(o.get(k)) for r in records for o in records)
@@ -582,15 +830,17 @@ def merge_duplicates(table: str, parts: _TableParts, spec: dict[str, Any]) -> No
                     "raw": json.dumps({k: str(v) for k, v in record.items() if k not in PROVENANCE and v is not None}, ensure_ascii=False),
                 }
             )
-    kept_ids = {id(r) for r in kept}
-    parts.clean = [r for r in parts.clean if id(r) in kept_ids]
+    return kept
 
 
 def typed_frame(records: list[dict[str, Any]], spec: dict[str, Any], extra: Iterable[str] = ()) -> pd.DataFrame:
     """Records → a DataFrame with the column order and dtypes of the sheet spec."""
     fields = [c["field"] for c in spec["columns"]]
-    columns = [*fields, *extra, *PROVENANCE]
-    frame = pd.DataFrame.from_records(records, columns=columns)
+    return _typed(pd.DataFrame.from_records(records, columns=[*fields, *extra, *PROVENANCE]), spec, extra)
+
+
+def _typed(frame: pd.DataFrame, spec: dict[str, Any], extra: Iterable[str] = ()) -> pd.DataFrame:
+    """The dtypes of the sheet spec on a frame of its columns (object or inferred)."""
     for column in spec["columns"]:
         name, kind = column["field"], column["type"]
         if kind == "date":
@@ -609,6 +859,38 @@ def typed_frame(records: list[dict[str, Any]], spec: dict[str, Any], extra: Iter
     return frame
 
 
+def _concatenated(arrays: list[np.ndarray], kept: np.ndarray, dtype: Any = object) -> np.ndarray:
+    return (np.concatenate(arrays) if arrays else np.empty(0, dtype=dtype))[kept]
+
+
+def _table_frame(parts: _TableParts, kept: np.ndarray, spec: dict[str, Any], extra: tuple[str, ...]) -> pd.DataFrame:
+    """The kept clean rows of a table's sheets → its typed frame (built column by column)."""
+    chunks = parts.chunks
+    fields = [c["field"] for c in spec["columns"]]
+    columns = {name: _concatenated([chunk.values[name] for chunk in chunks], kept) for name in [*fields, *extra]}
+    columns["source_file"] = _concatenated([_constant(chunk.file, len(chunk)) for chunk in chunks], kept)
+    columns["source_sheet"] = _concatenated([_constant(chunk.sheet, len(chunk)) for chunk in chunks], kept)
+    columns["source_row"] = _concatenated([chunk.rows for chunk in chunks], kept, np.int64)
+    return _typed(pd.DataFrame(columns), spec, extra)
+
+
+def _monthly_frame(parts: _TableParts, kept: np.ndarray) -> pd.DataFrame:
+    """project_id, month, funds of every kept project's month with an amount."""
+    chunks = parts.chunks
+    project_ids = _concatenated([chunk.values["project_id"] for chunk in chunks], kept)
+    pieces = []
+    for month in sorted({month for chunk in chunks for month in chunk.months}):
+        amounts = _concatenated([chunk.months.get(month, _constant(None, len(chunk))) for chunk in chunks], kept)
+        filled = ~_is_none(amounts)
+        pieces.append(pd.DataFrame({"project_id": project_ids[filled], "month": np.full(int(filled.sum()), month, dtype=np.int64),
+                                    "funds": amounts[filled]}))
+    monthly = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame(
+        {"project_id": np.empty(0, dtype=object), "month": np.empty(0, dtype=np.int64), "funds": np.empty(0, dtype=object)}
+    )
+    monthly = monthly.astype({"project_id": "string", "month": "int64", "funds": "float64"})
+    return monthly.sort_values(["project_id", "month"], ignore_index=True)
+
+
 def clean_raw_sheets(
     year: int, sheets: Iterable[RawSheet], reference: Reference, file_warnings: Iterable[tuple[str, str]] = ()
 ) -> CleanYear:
@@ -618,26 +900,17 @@ def clean_raw_sheets(
     for sheet in sheets:
         clean_sheet(sheet, reference, parts[sheet.table], year)
     tables: dict[str, pd.DataFrame] = {}
+    monthly = pd.DataFrame()
     for table in TABLES:
         spec = reference.ledger_format[table]
-        merge_duplicates(table, parts[table], spec)
+        kept = merge_duplicates(table, parts[table], spec)
         extra = ("month_precision",) if table in ("projects", "trips", "leads") else ()
-        kept_fields = {c["field"] for c in spec["columns"]} | set(extra) | set(PROVENANCE)
-        records = [{k: v for k, v in r.items() if k in kept_fields} for r in parts[table].clean]
         order = [*spec.get("key", []), "source_file", "source_row"]
-        tables[table] = typed_frame(records, spec, extra).sort_values(order, kind="stable", ignore_index=True)
-    kept = {(r["source_file"], r["source_sheet"], r["source_row"]): r["project_id"] for r in parts["projects"].clean}
-    monthly = [
-        {"project_id": kept[place], "month": month, "funds": amount}
-        for place, months in parts["projects"].months.items()
-        if place in kept
-        for month, amount in sorted(months.items())
-    ]
-    tables["monthly_funds"] = (
-        pd.DataFrame.from_records(monthly, columns=["project_id", "month", "funds"])
-        .astype({"project_id": "string", "month": "int64", "funds": "float64"})
-        .sort_values(["project_id", "month"], ignore_index=True)
-    )
+        tables[table] = _table_frame(parts[table], kept, spec, extra).sort_values(order, kind="stable", ignore_index=True)
+        if table == "projects":
+            monthly = _monthly_frame(parts["projects"], kept)
+        parts[table].chunks = []  # in the table now (memory of big ledgers)
+    tables["monthly_funds"] = monthly
     quarantine = pd.DataFrame.from_records(
         [q for t in TABLES for q in parts[t].quarantine], columns=["file", "sheet", "row", "table", "reasons", "raw"]
     ).sort_values(["file", "sheet", "row"], kind="stable", ignore_index=True)

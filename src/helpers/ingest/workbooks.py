@@ -255,6 +255,38 @@ def _calamine_value(value: Any) -> Any:
     return value
 
 
+def _calamine_matrix(rows: Iterator[list[Any]]) -> list[list[Any]]:
+    """:func:`_calamine_value` of every cell, each distinct value of the sheet converted once and
+    shared by its cells (a ledger's categories, dates and units repeat: one object each instead
+    of one per cell).
+
+    >>> matrix = _calamine_matrix(iter([["经开区", 5.0, ""], ["经开区", 5.5, True]]))
+    >>> matrix, matrix[0][0] is matrix[1][0]
+    ([['经开区', 5, None], ['经开区', 5.5, True]], True)
+    """
+    shared: dict[type, dict[Any, Any]] = {}  # by type: 1.0 and True are equal keys otherwise
+    matrix = []
+    for row in rows:
+        line = []
+        for value in row:
+            kind = type(value)
+            if kind is str and not value:
+                line.append(None)
+                continue
+            memo = shared.get(kind)
+            if memo is None:
+                memo = shared[kind] = {}
+            try:
+                converted = memo[value]
+            except KeyError:
+                converted = memo[value] = _calamine_value(value)
+            except TypeError:  # an unhashable value
+                converted = _calamine_value(value)
+            line.append(converted)
+        matrix.append(line)
+    return matrix
+
+
 def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → path of its XML in the zip, from ``xl/workbook.xml`` and its relationships."""
     names = {name.lower(): name for name in archive.namelist()}
@@ -294,8 +326,10 @@ class CalamineBook:
             raise
 
     def sheet(self, title: str) -> SheetCells:
-        rows = self.book.get_sheet_by_name(title).to_python(skip_empty_area=False)
-        matrix = [[_calamine_value(v) for v in row] for row in rows]
+        cells = self.book.get_sheet_by_name(title)
+        # row by row when the used range starts at column A (iter_rows leaves out empty leading columns)
+        rows = cells.iter_rows() if cells.start is not None and cells.start[1] == 0 else iter(cells.to_python(skip_empty_area=False))
+        matrix = _calamine_matrix(rows)
         xml = self.archive.read(self.paths[title])
         _put(matrix, error_cells(xml))
         while len(matrix) < last_row_number(xml):
@@ -572,7 +606,10 @@ def read_sheet(path: Path, worksheet: SheetCells, table: str, spec: dict[str, An
             for c in columns
         ]
     merged_amounts = _unmerge_amounts(matrix, worksheet.merged, header_index, columns, spec)
-    rows = [(number, tuple(values)) for number, values in enumerate(matrix[header_index + 1 :], start=header_index + 2)]
+    rows = []
+    for index in range(header_index + 1, len(matrix)):  # each line released once it is a row (memory of big sheets)
+        rows.append((index + 1, tuple(matrix[index])))
+        matrix[index] = []
     return RawSheet(
         file=path.name,
         sheet=worksheet.title,
@@ -609,12 +646,18 @@ def read_workbook(path: Path, ledger_format: dict[str, Any]) -> list[RawSheet]:
     Other sheets (notes, pivot tables) are skipped; a workbook without any ledger sheet is an
     error, so a county's file is never dropped without a word.
     """
+    return list(iter_sheets(path, ledger_format))
+
+
+def iter_sheets(path: Path, ledger_format: dict[str, Any]) -> Iterator[RawSheet]:
+    """:func:`read_workbook` one sheet at a time: a sheet is read when the one before it has been
+    used (a big workbook's sheets are not all held at once)."""
     problem = container_problem(path)
     if problem is not None:
         raise LedgerError(f"{path.name}: {problem}")
     workbook = open_workbook(path)
     try:
-        sheets = []
+        found = 0
         for title in workbook.titles:
             table = match_sheet(title, ledger_format)
             worksheet = None
@@ -622,12 +665,12 @@ def read_workbook(path: Path, ledger_format: dict[str, Any]) -> list[RawSheet]:
                 worksheet = workbook.sheet(title)
                 table = table_by_content(worksheet.matrix, ledger_format)
             if table is not None:
-                sheets.append(read_sheet(path, worksheet or workbook.sheet(title), table, ledger_format[table]))
-        if not sheets:
+                found += 1
+                yield read_sheet(path, worksheet or workbook.sheet(title), table, ledger_format[table])
+        if not found:
             names = "、".join(workbook.titles)
             known = "、".join(spec["sheet"] for spec in ledger_format.values())
             raise LedgerError(f"{path.name}: 没有可识别的台账工作表（找到：{names}；应为 {known} 之一，或含其必填列）")
-        return sheets
     finally:
         workbook.close()
 
@@ -668,18 +711,20 @@ def workbook_label(path: Path, folder: Path) -> str:
     return path.relative_to(folder).as_posix()
 
 
-def iter_workbooks(folder: Path, ledger_format: dict[str, Any]) -> Iterator[tuple[Path, list[RawSheet]]]:
-    """(path, sheets) per workbook of a year folder (subfolders too), in path order; a workbook in a
-    subfolder is named by its relative path (``县区报送/湖口县.xlsx``)."""
+def iter_workbooks(folder: Path, ledger_format: dict[str, Any]) -> Iterator[tuple[Path, Iterator[RawSheet]]]:
+    """(path, its sheets one at a time: :func:`iter_sheets`) per workbook of a year folder (subfolders
+    too), in path order; a workbook in a subfolder is named by its relative path (``县区报送/湖口县.xlsx``)."""
     for path in workbook_paths(folder):
-        label = workbook_label(path, folder)
-        try:
-            sheets = read_workbook(path, ledger_format)
-        except LedgerError as error:
-            message = str(error)
-            if label == path.name or not message.startswith(path.name):
-                raise
-            raise LedgerError(label + message[len(path.name) :]) from error
-        for sheet in sheets:
+        yield path, _labelled_sheets(path, workbook_label(path, folder), ledger_format)
+
+
+def _labelled_sheets(path: Path, label: str, ledger_format: dict[str, Any]) -> Iterator[RawSheet]:
+    try:
+        for sheet in iter_sheets(path, ledger_format):
             sheet.file = label
-        yield path, sheets
+            yield sheet
+    except LedgerError as error:
+        message = str(error)
+        if label == path.name or not message.startswith(path.name):
+            raise
+        raise LedgerError(label + message[len(path.name) :]) from error
