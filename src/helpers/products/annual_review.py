@@ -542,6 +542,20 @@ def report_tables(review: Review) -> dict[str, pd.DataFrame]:
     }
 
 
+def write_extra_files(review: Review, folder: str | Path) -> None:
+    """``metrics.json`` (the year and every figure) and ``tables.xlsx`` (:func:`report_tables`) of
+    the review, in ``folder``: run by the report's kernel after the notebook's last cell."""
+    import json
+
+    from helpers.output.excel import write_tables_xlsx
+    from helpers.paths import write_atomic
+
+    folder = Path(folder)
+    metrics = {"year": review.year, **review.metrics}
+    write_atomic(folder / "metrics.json", (json.dumps(metrics, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    write_tables_xlsx(report_tables(review), folder / "tables.xlsx", period=f"{review.reference.city}　{review.year}年度")
+
+
 # ------------------------------------------------------------------------------------ charts
 
 
