@@ -326,7 +326,7 @@ def _engine_name() -> str:
     from papermill.engines import NBClientEngine, papermill_engines
     from papermill.utils import merge_kwargs, remove_args
 
-    class EpilogueClient(PapermillNotebookClient):  # type: ignore[misc]
+    class EpilogueClient(PapermillNotebookClient):
         """papermill's client that runs ``epilogue`` in the kernel after the last cell."""
 
         def __init__(self, nb_man: Any, epilogue: str = "", **kw: Any) -> None:
@@ -348,7 +348,7 @@ def _engine_name() -> str:
                     evalue=evalue,
                 )
 
-    class EpilogueEngine(NBClientEngine):  # type: ignore[misc]
+    class EpilogueEngine(NBClientEngine):
         """NBClientEngine with :class:`EpilogueClient` (same arguments, plus ``kernel_epilogue``)."""
 
         @classmethod
