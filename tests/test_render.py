@@ -216,3 +216,40 @@ def test_a_killed_runs_staging_folder_is_removed_next_time(tmp_path: Path) -> No
     run_notebook_report(OK_NOTEBOOK, out, {"year": 2023}, report_name=NAME, progress=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2022"]
     assert (out / MARKER).is_file()
+
+
+def _year_file(folder: Path) -> str:
+    return f"from pathlib import Path\nPath({str(folder)!r}, 'year.txt').write_text(str(year), encoding='utf-8')\n"
+
+
+def test_kernel_files_are_written_by_the_kernel_and_leave_no_trace(tmp_path: Path) -> None:
+    out = run_notebook_report(OK_NOTEBOOK, tmp_path / "r", {"year": 2023}, report_name=NAME, kernel_files=_year_file, progress=False)
+    assert (out / "year.txt").read_text(encoding="utf-8") == "2023"  # the kernel's own value, after the last cell
+    executed = nbformat.read(out / f"{NAME}.ipynb", as_version=4)
+    assert len(executed.cells) == len(nbformat.read(OK_NOTEBOOK, as_version=4).cells) + 1  # + papermill's parameters only
+    assert "year.txt" not in (out / f"{NAME}.ipynb").read_text(encoding="utf-8")
+
+
+def test_a_failing_kernel_epilogue_keeps_the_previous_report(tmp_path: Path) -> None:
+    target = tmp_path / "r"
+    target.mkdir()
+    (target / "old.txt").write_text("old", encoding="utf-8")
+    mark_folder(target, NAME)
+
+    def broken(folder: Path) -> str:
+        return "undefined_name_in_kernel\n"
+
+    with pytest.raises(ReportError, match="NameError"):
+        run_notebook_report(OK_NOTEBOOK, target, {"year": 2023}, report_name=NAME, kernel_files=broken, progress=False)
+    assert sorted(p.name for p in target.iterdir()) == sorted([MARKER, "old.txt"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]  # no staging folder left
+
+
+def test_the_kernel_epilogue_does_not_run_after_a_failing_cell(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"  # not the staging folder, which a failure removes anyway
+    outside.mkdir()
+    with pytest.raises(ReportError):
+        run_notebook_report(
+            FAIL_NOTEBOOK, tmp_path / "r", {"year": 2023}, report_name=NAME, kernel_files=lambda _: _year_file(outside), progress=False
+        )
+    assert not (outside / "year.txt").exists()

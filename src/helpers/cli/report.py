@@ -248,6 +248,7 @@ def run_report(
             parameters,
             report_name=Path(spec.notebook).stem,
             extra_files=extra_files,
+            kernel_files=spec.kernel_files,
             progress=progress,
             protected=protected_folders(data_dir, reference_dir),
         )

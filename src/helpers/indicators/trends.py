@@ -46,12 +46,17 @@ def _years(data_dir: Path, years: Iterable[int] | None) -> list[int]:
     return wanted
 
 
-def yearly_metrics(data_dir: Path, reference: Reference, years: Iterable[int] | None = None) -> dict[int, dict[str, Any]]:
-    """Every figure of every year with ledgers (each compared with the year before when it has ledgers)."""
+def yearly_metrics(
+    data_dir: Path, reference: Reference, years: Iterable[int] | None = None, *, loaded: dict[int, Any] | None = None
+) -> dict[int, dict[str, Any]]:
+    """Every figure of every year with ledgers (each compared with the year before when it has ledgers).
+
+    ``loaded`` (year → clean year) holds the years already loaded and gets the ones loaded here
+    (a caller that asks several times loads each year once)."""
     data_dir = Path(data_dir)
     chosen = _years(data_dir, years)
     known = set(available_years(data_dir))
-    loaded: dict[int, Any] = {}
+    loaded = {} if loaded is None else loaded
 
     def year_data(year: int) -> Any:
         if year not in loaded:
@@ -63,12 +68,18 @@ def yearly_metrics(data_dir: Path, reference: Reference, years: Iterable[int] | 
     }
 
 
-def yearly_breakdowns(data_dir: Path, reference: Reference, years: Iterable[int] | None = None) -> pd.DataFrame:
-    """The county breakdown of every year, stacked: columns ``year``, ``county`` and the breakdown keys."""
+def yearly_breakdowns(
+    data_dir: Path, reference: Reference, years: Iterable[int] | None = None, *, loaded: dict[int, Any] | None = None
+) -> pd.DataFrame:
+    """The county breakdown of every year, stacked: columns ``year``, ``county`` and the breakdown keys
+    (``loaded``: as in :func:`yearly_metrics`)."""
     data_dir = Path(data_dir)
+    loaded = {} if loaded is None else loaded
     frames = []
     for year in _years(data_dir, years):
-        projects = load_year(year, data_dir, reference).tables["projects"]
+        if year not in loaded:
+            loaded[year] = load_year(year, data_dir, reference)
+        projects = loaded[year].tables["projects"]
         frames.append(county_breakdown(projects, reference, year).assign(year=year))
     if not frames:
         return pd.DataFrame(columns=["year", "county"])
@@ -93,8 +104,10 @@ def indicator_trend(
     *,
     county: str | None = None,
     years: Iterable[int] | None = None,
+    loaded: dict[int, Any] | None = None,
 ) -> pd.DataFrame:
-    """One row per year, one column per indicator key (万元): the city's figures, or ``county``'s.
+    """One row per year, one column per indicator key (万元): the city's figures, or ``county``'s
+    (``loaded``: as in :func:`yearly_metrics`).
 
     ``keys`` are keys of the indicator registry (``indicators.csv``); a unit has only the
     breakdown indicators. A key or unit the reference does not know is a ``UsageError`` naming
@@ -106,7 +119,7 @@ def indicator_trend(
         closest = suggest_names(unknown[0], reference.indicator_registry)
         raise UsageError(f"未知的指标 {'、'.join(unknown)}（见 data/reference/indicators.csv）；最接近的有：{'、'.join(closest) or '无'}")
     if county is None:
-        figures = yearly_metrics(data_dir, reference, years)
+        figures = yearly_metrics(data_dir, reference, years, loaded=loaded)
         rows = [{"year": year, **{key: _metric(metrics, key, reference) for key in keys}} for year, metrics in figures.items()]
         return pd.DataFrame(rows, columns=["year", *keys])
     breakdown_keys = [spec.key for spec in reference.breakdown_indicators()]
@@ -114,7 +127,7 @@ def indicator_trend(
     if not_per_unit:
         raise UsageError(f"指标 {'、'.join(not_per_unit)} 没有分县（市、区）的数据；可用：{'、'.join(breakdown_keys)}")
     unit = unit_name(county, reference)
-    stacked = yearly_breakdowns(data_dir, reference, years)
+    stacked = yearly_breakdowns(data_dir, reference, years, loaded=loaded)
     rows = stacked[stacked["county"] == unit]
     return rows[["year", *keys]].reset_index(drop=True)
 
@@ -134,13 +147,15 @@ def unit_name(county: str, reference: Reference) -> str:
     raise UsageError(f"未知的县（市、区）：{county}；最接近的有：{'、'.join(suggest_names(county, names)) or '无'}")
 
 
-def county_ranks(key: str, data_dir: Path, reference: Reference, years: Iterable[int] | None = None) -> pd.DataFrame:
+def county_ranks(
+    key: str, data_dir: Path, reference: Reference, years: Iterable[int] | None = None, *, loaded: dict[int, Any] | None = None
+) -> pd.DataFrame:
     """Every unit's rank on ``key`` in every year: one row per unit (reference order), one column per year.
 
     Rank 1 is the largest value; equal values share the better rank (competition ranking, as the
-    assessment ranks).
+    assessment ranks). ``loaded``: as in :func:`yearly_metrics`.
     """
-    stacked = yearly_breakdowns(data_dir, reference, years)
+    stacked = yearly_breakdowns(data_dir, reference, years, loaded=loaded)
     if key not in stacked.columns:
         raise UsageError(f"指标 {key} 没有分县（市、区）的数据")
     stacked = stacked.assign(rank=stacked.groupby("year")[key].rank(method="min", ascending=False).astype("Int64"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import html
+import logging
 import os
 import re
 import shutil
@@ -309,6 +310,70 @@ def _kernel_manager_class() -> type:
     return CurrentInterpreterKernelManager
 
 
+_ENGINE_NAME = "zhaoshang"
+
+
+def _engine_name() -> str:
+    """Register (once) and name papermill's nbclient engine extended with a kernel epilogue.
+
+    The epilogue (``kernel_epilogue=`` of ``papermill.execute_notebook``) is code the kernel runs
+    after the notebook's last cell, when no cell failed, and that is recorded nowhere in the
+    notebook: a report's kernel hands over what it already computed (e.g. writes
+    ``metrics.json`` into the staging folder) instead of the parent computing it again. A
+    failing epilogue raises :class:`ReportError`.
+    """
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.utils import merge_kwargs, remove_args
+
+    class EpilogueClient(PapermillNotebookClient):
+        """papermill's client that runs ``epilogue`` in the kernel after the last cell."""
+
+        def __init__(self, nb_man: Any, epilogue: str = "", **kw: Any) -> None:
+            super().__init__(nb_man, **kw)
+            self.epilogue = epilogue
+
+        def papermill_execute_cells(self) -> None:
+            super().papermill_execute_cells()
+            if not self.epilogue or self.nb.metadata.get("papermill", {}).get("exception"):
+                return
+            reply = self.wait_for_reply(self.kc.execute(self.epilogue, silent=True, store_history=False))
+            content = (reply or {}).get("content", {})
+            if content.get("status") != "ok":
+                ename, evalue = content.get("ename", "?"), _first_line(content.get("evalue", ""))
+                raise ReportError(
+                    f"报告生成失败：写出报告附件时出错 — {ename}: {evalue}\n"
+                    f"Report failed: the kernel could not write the report's extra files: {ename}: {evalue}",
+                    ename=ename,
+                    evalue=evalue,
+                )
+
+    class EpilogueEngine(NBClientEngine):
+        """NBClientEngine with :class:`EpilogueClient` (same arguments, plus ``kernel_epilogue``)."""
+
+        @classmethod
+        def execute_managed_notebook(
+            cls, nb_man: Any, kernel_name: str, log_output: bool = False, stdout_file: Any = None, stderr_file: Any = None,
+            start_timeout: int = 60, execution_timeout: int | None = None, kernel_epilogue: str = "", **kwargs: Any,
+        ) -> Any:
+            kwargs = remove_args(["input_path"], **kwargs)
+            safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+            final_kwargs = merge_kwargs(
+                safe_kwargs,
+                timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logging.getLogger("papermill"),
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            )
+            return EpilogueClient(nb_man, epilogue=kernel_epilogue, **final_kwargs).execute()
+
+    papermill_engines.register(_ENGINE_NAME, EpilogueEngine)
+    return _ENGINE_NAME
+
+
 # --------------------------------------------------------------------------- runner
 
 
@@ -338,6 +403,7 @@ def run_notebook_report(
     *,
     report_name: str | None = None,
     extra_files: Callable[[Path], None] | None = None,
+    kernel_files: Callable[[Path], str] | None = None,
     progress: bool = True,
     kernel_name: str | None = None,
     protected: Iterable[Path] = (),
@@ -348,7 +414,9 @@ def run_notebook_report(
     ``<name>.html`` (no code, offline, table of contents) and ``<name>.docx`` (the same
     content as an official-style Word document, ``helpers.output.docx``), then calls
     ``extra_files(tmp_dir)`` so the caller can add files, then replaces
-    ``out_dir`` in one step. ``name`` defaults to the notebook's stem. With
+    ``out_dir`` in one step. ``kernel_files(tmp_dir)`` is code the kernel runs after the
+    last cell (when no cell failed; not recorded in the notebook) to write files from what
+    it computed into the staging folder. ``name`` defaults to the notebook's stem. With
     ``kernel_name=None`` the kernel is ipykernel on the running interpreter;
     otherwise the named kernelspec is used. The kernel's working directory is
     the notebook's folder. Returns ``out_dir``.
@@ -377,6 +445,9 @@ def run_notebook_report(
     if kernel_name is None:
         kernel_name = STABLE_KERNELSPEC["name"]
         engine_kwargs["kernel_manager_class"] = _kernel_manager_class()
+    if kernel_files is not None:
+        engine_kwargs["engine_name"] = _engine_name()
+        engine_kwargs["kernel_epilogue"] = kernel_files(tmp_dir)
     try:
         try:
             executed = papermill.execute_notebook(

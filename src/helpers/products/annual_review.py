@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import platform
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,8 @@ class Review:
     published: dict[str, Any] | None
     published_note: str | None = None  # why there is nothing to reconcile with, when so
     data_dir: Path | None = None  # the data folder (for the trends over every year with ledgers)
+    # the trends, computed once per review (the notebook's table and chart, and tables.xlsx, share them)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 def build_review(
@@ -453,11 +455,32 @@ def _data_dir(review: Review) -> Path:
     return review.data_dir if review.data_dir is not None else resolve("data")
 
 
+def _loaded_years(review: Review) -> dict[int, Any]:
+    """The clean years the trends read (year → clean year), starting with those the review holds."""
+    if "years" not in review.memo:
+        loaded = {review.year: review.current}
+        if review.previous is not None:
+            loaded[review.compare_year] = review.previous
+        review.memo["years"] = loaded
+    return review.memo["years"]
+
+
+def _trend(review: Review, key: str, compute: Any) -> pd.DataFrame:
+    """``compute()`` once per review and ``key``; each caller gets its own copy."""
+    if key not in review.memo:
+        review.memo[key] = compute()
+    return review.memo[key].copy()
+
+
 def headline_trend(review: Review) -> pd.DataFrame:
     """The headline indicators in every year with ledgers: one row per year, one column per key (万元),
     each year's figures those of its own annual review."""
     keys = [spec.key for spec in review.reference.headline_indicators()]
-    return indicator_trend(keys, _data_dir(review), review.reference, years=trend_years(review))
+    return _trend(
+        review,
+        "headline_trend",
+        lambda: indicator_trend(keys, _data_dir(review), review.reference, years=trend_years(review), loaded=_loaded_years(review)),
+    )
 
 
 def headline_trend_table(review: Review) -> pd.DataFrame:
@@ -490,7 +513,11 @@ def ranked_trend_keys(review: Review) -> list[str]:
 
 def county_rank_trend(review: Review, key: str) -> pd.DataFrame:
     """Every unit's rank on ``key`` in every year with ledgers: one row per unit, one column per year."""
-    return county_ranks(key, _data_dir(review), review.reference, years=trend_years(review))
+    return _trend(
+        review,
+        f"county_ranks:{key}",
+        lambda: county_ranks(key, _data_dir(review), review.reference, years=trend_years(review), loaded=_loaded_years(review)),
+    )
 
 
 def county_rank_trend_table(review: Review, key: str) -> pd.DataFrame:
@@ -540,6 +567,20 @@ def report_tables(review: Review) -> dict[str, pd.DataFrame]:
         "历年主要指标": headline_trend_table(review),
         **{f"历年排名·{review.reference.indicator(key).label}": county_rank_trend_table(review, key) for key in ranked_trend_keys(review)},
     }
+
+
+def write_extra_files(review: Review, folder: str | Path) -> None:
+    """``metrics.json`` (the year and every figure) and ``tables.xlsx`` (:func:`report_tables`) of
+    the review, in ``folder``: run by the report's kernel after the notebook's last cell."""
+    import json
+
+    from helpers.output.excel import write_tables_xlsx
+    from helpers.paths import write_atomic
+
+    folder = Path(folder)
+    metrics = {"year": review.year, **review.metrics}
+    write_atomic(folder / "metrics.json", (json.dumps(metrics, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    write_tables_xlsx(report_tables(review), folder / "tables.xlsx", period=f"{review.reference.city}　{review.year}年度")
 
 
 # ------------------------------------------------------------------------------------ charts

@@ -185,9 +185,13 @@ def _sentence_lines(text: str) -> list[int]:
     return []
 
 
-def load_templates(reference: Reference) -> list[list[str]]:
+def load_templates(reference: Reference, figures: dict[str, Any] | None = None) -> list[list[str]]:
     """The sentence templates of ``highlights.yaml``, checked: lists of clauses with known formats
-    whose every placeholder names a figure the kit computes."""
+    whose every placeholder names a figure the kit computes.
+
+    ``figures`` (a year's metrics with ``derived``, as drafted): when every placeholder names one
+    of them, the templates are known good without working out the shape of all figures (which
+    computes the metrics of an empty year); otherwise the shape decides, as without it."""
     path = Path(reference.directory) / "highlights.yaml"
     try:
         text = path.read_bytes().decode("utf-8-sig")
@@ -196,6 +200,13 @@ def load_templates(reference: Reference) -> list[list[str]]:
         raise ReferenceDataError(f"highlights.yaml: 无法读取（{type(error).__name__}）") from None
     if not isinstance(sentences, list) or not all(isinstance(s, list) and s for s in sentences):
         raise ReferenceDataError("highlights.yaml: sentences 应为句子列表，每句是若干分句组成的列表")
+    if figures is not None and all(
+        isinstance(clause, str)
+        and all(fmt in FORMATS and _resolves(figures, placeholder) for placeholder, fmt in PLACEHOLDER.findall(clause))
+        for clauses in sentences
+        for clause in clauses
+    ):
+        return sentences
     lines = _sentence_lines(text)
     tree, paths = metric_paths(reference)
     for number, clauses in enumerate(sentences, start=1):
@@ -216,4 +227,4 @@ def load_templates(reference: Reference) -> list[list[str]]:
 def draft_highlights(metrics: dict[str, Any], reference: Reference) -> list[str]:
     """The highlights of a year, one sentence per list item."""
     context = {**metrics, "derived": derived_values(metrics)}
-    return draft_sentences(load_templates(reference), context)
+    return draft_sentences(load_templates(reference, context), context)

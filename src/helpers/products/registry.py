@@ -12,7 +12,6 @@ A report declares its notebook, the parameters that identify one run (``year``; 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -24,6 +23,9 @@ __all__ = ["REPORTS", "ReportSpec", "adhoc_report", "report_spec"]
 
 #: Writes a report's extra files into the staging folder: (folder, parameters, data_dir, reference_dir).
 ExtraFiles = Callable[[Path, Mapping[str, Any], Path, Path], None]
+#: Code the report's kernel runs after the notebook's last cell to write its extra files into the
+#: staging folder (folder → code), from what the notebook computed.
+KernelFiles = Callable[[Path], str]
 #: The runs of ``--all``: (data_dir, reference_dir) → the identity parameters of each run.
 Runs = Callable[[Path, Path | None], list[dict[str, Any]]]
 #: Checks and completes one run's parameters before a kernel starts: (parameters, data_dir, reference_dir) → parameters.
@@ -39,7 +41,8 @@ class ReportSpec:
     notebook: str  # file name in notebooks/
     identity: tuple[str, ...]  # the parameters that select one run
     extra_files: ExtraFiles | None = None
-    extra_outputs: tuple[str, ...] = ()  # the names extra_files writes (for the catalogue and tests)
+    kernel_files: KernelFiles | None = None  # the same, written by the kernel (no second computation)
+    extra_outputs: tuple[str, ...] = ()  # the names extra_files or kernel_files write (for the catalogue and tests)
     runs: Runs | None = None  # the runs of --all (default: one per year with ledgers)
     prepare: Prepare | None = None  # the report's own parameter checks (default: none)
 
@@ -70,23 +73,13 @@ class ReportSpec:
         return [{"year": year} for year in available_years(data_dir)]
 
 
-def _annual_review_files(folder: Path, parameters: Mapping[str, Any], data_dir: Path, reference_dir: Path) -> None:
-    """metrics.json and tables.xlsx of the annual review (computed in this process, from the cache)."""
-    from helpers.output.excel import write_tables_xlsx
-    from helpers.paths import write_atomic
-    from helpers.products import annual_review
-
-    review = annual_review.build_review(
-        parameters["year"],
-        data_dir,
-        reference_dir,
-        compare_year=parameters.get("compare_year") or None,
-        campaign_start=parameters.get("campaign_start", ""),
-        campaign_end=parameters.get("campaign_end", ""),
+def _annual_review_kernel_files(folder: Path) -> str:
+    """metrics.json and tables.xlsx of the annual review, written by its kernel from the notebook's
+    ``review`` (the parent does not build the review a second time)."""
+    return (
+        "from helpers.products.annual_review import write_extra_files as _zhaoshang_write_extra_files\n"
+        f"_zhaoshang_write_extra_files(review, {str(folder)!r})\n"
     )
-    metrics = {"year": review.year, **review.metrics}
-    write_atomic(folder / "metrics.json", (json.dumps(metrics, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    write_tables_xlsx(annual_review.report_tables(review), folder / "tables.xlsx", period=f"{review.reference.city}　{review.year}年度")
 
 
 def _monthly_bulletin_files(folder: Path, parameters: Mapping[str, Any], data_dir: Path, reference_dir: Path) -> None:
@@ -135,7 +128,7 @@ REPORTS: dict[str, ReportSpec] = {
             title="年度分析报告",
             notebook="annual_review.ipynb",
             identity=("year",),
-            extra_files=_annual_review_files,
+            kernel_files=_annual_review_kernel_files,
             extra_outputs=("metrics.json", "tables.xlsx"),
         ),
         ReportSpec(
