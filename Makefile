@@ -28,9 +28,11 @@ report: install
 test: install lint
 	$(BIN)/python -m pytest
 
-# Lint (pyflakes, import order, bugbear, pyupgrade, simplify, pycodestyle): clean on the whole tree.
+# Lint (pyflakes, import order, bugbear, pyupgrade, simplify, pycodestyle) and type check (mypy,
+# config in pyproject.toml): clean on the whole tree.
 lint: install
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
 
 # Write the exact versions of the current environment (after an intended upgrade).
 lock: install

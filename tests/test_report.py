@@ -128,7 +128,7 @@ def test_2022_word_report_reads_back(all_reports):
                 for m in re.finditer(r"^## (.+)$", c.source, re.M)]
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings == sections and headings[0] == "一、年度亮点（自动生成）" and headings[-1] == "附录　运行信息"
-    assert document.paragraphs[0].style.name == "Title" and document.paragraphs[0].text == "招商引资年度分析报告"
+    assert document.paragraphs[0].style.name == "Title" and document.paragraphs[0].text == "九江市2022年招商引资年度分析报告"
     assert "九江市　分析年度：2022年　对比年度：2021年" in [p.text for p in document.paragraphs[:4]]
     assert PUBLISHED_SENTENCES[0] in [p.text.split(".", 1)[-1] for p in document.paragraphs]
     metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))

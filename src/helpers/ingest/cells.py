@@ -538,7 +538,7 @@ def parse_yes_no(raw: object) -> bool | None | ParseFailure:
     (True, False, True, None, False)
     """
     if type(raw).__name__ in ("bool", "bool_"):  # also numpy booleans
-        return bool(raw)  # type: ignore[arg-type]
+        return bool(raw)
     unknown = unknowable_cell(raw)
     if unknown is not None:
         return unknown

@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -195,7 +196,7 @@ class _RowParser:
                 self.plan.append((column, SKIP, None, None, 0))  # dollar months are never added to 元 funds
             elif column.field.startswith("month:"):
                 unit = self.unit_for(column)
-                memo = _CellMemo(lambda raw, unit=unit: parse_amount(raw, unit))
+                memo = _CellMemo(partial(parse_amount, default_unit=unit))
                 self.plan.append((column, MONTH, None, memo, int(column.field.split(":")[1])))
             elif self.specs[column.field]["type"] == "measure":
                 self.plan.append((column, MEASURE, self.specs[column.field], None, 0))
@@ -204,7 +205,7 @@ class _RowParser:
                 kind = column_spec["type"]
                 reading = (kind, self.unit_for(column) if kind == "amount" else "", bool(column_spec.get("city_allowed")))
                 if reading not in readings:
-                    readings[reading] = _CellMemo(lambda raw, column=column, spec=column_spec: self.read_cell(column, spec, raw))
+                    readings[reading] = _CellMemo(partial(self.read_cell, column, column_spec))
                 self.plan.append((column, VALUE, column_spec, readings[reading], 0))
         self.is_label = _CellMemo(lambda value: isinstance(value, str) and SUBTOTAL_LABEL.match(name_key(value)) is not None)
         self.is_note = _CellMemo(lambda value: isinstance(value, str) and bool(NOTE_ROW.match(normalize_text(value) or "")))
@@ -229,8 +230,8 @@ class _RowParser:
         if kind == "integer":
             return parse_integer(raw), False, ()
         if kind == "flags":
-            value, tokens = self.flags(raw)
-            return value, False, tuple(tokens)
+            flags, tokens = self.flags(raw)
+            return flags, False, tuple(tokens)
         if spec.get("city_allowed"):  # a unit, or the city itself (目标任务: the city's own target)
             return self.lookup_unit_or_city(kind, raw), False, ()
         return self.lookup(kind, raw), False, ()  # county, industry, chain, event, city, indicator, category:<vocabulary>
@@ -445,7 +446,7 @@ def _subtotal_warnings(sheet: RawSheet, parser: _RowParser, rows: list[tuple[int
         unit = parser.unit_for(column)
         # the column's own reading (its distinct values are parsed already), else a memo of its own
         reading = next((memo for c, mode, _, memo, _ in parser.plan if c is column and mode is VALUE), None)
-        own = _CellMemo(lambda raw, unit=unit: parse_amount(raw, unit))
+        own = _CellMemo(partial(parse_amount, default_unit=unit))
         amount_of = (lambda raw, reading=reading: reading(raw)[0]) if reading is not None else own
         for number, values, kind in rows:
             raw = _cell(values, column)
@@ -581,10 +582,10 @@ def clean_sheet(sheet: RawSheet, reference: Reference, parts: _TableParts, year:
     headers = {**{c["field"]: c["header"] for c in spec["columns"]}, **{c.field: c.header for c in sheet.columns}}
     counts = dict.fromkeys(COUNT_KEYS, 0)
     size = len(sheet.rows)
-    width = max([len(values) for _, values in sheet.rows] + [c.index + 1 for c in sheet.columns] + [1])
+    width = max([len(cells) for _, cells in sheet.rows] + [c.index + 1 for c in sheet.columns] + [1])
     matrix = np.full((size, width), None, dtype=object)
-    for i, (_, values) in enumerate(sheet.rows):
-        matrix[i, : len(values)] = values
+    for i, (_, cells) in enumerate(sheet.rows):
+        matrix[i, : len(cells)] = cells
     numbers = np.fromiter((number for number, _ in sheet.rows), dtype=np.int64, count=size)
     codes = [_distinct(matrix[:, j]) for j in range(width)]
     kinds = _row_kinds(sheet, parser, matrix, codes) if size else np.empty(0, dtype=np.int64)
@@ -625,7 +626,7 @@ def clean_sheet(sheet: RawSheet, reference: Reference, parts: _TableParts, year:
                 dtype=bool,
             )
             fast &= simple[row_codes]
-            months[month] = np.where(simple, parsed, None)[row_codes]
+            months[month] = np.where(simple, parsed, np.array(None, dtype=object))[row_codes]
             continue
         assert column_spec is not None
         readings = _mapped(memo, distinct)  # type: ignore[arg-type]
@@ -690,11 +691,11 @@ def clean_sheet(sheet: RawSheet, reference: Reference, parts: _TableParts, year:
     for name in order:
         if name not in values:
             values[name] = _constant(None, rows)
-    for position, outcome in slow_records.items():
+    for slow_position, outcome in slow_records.items():
         for name in order:
-            values[name][position] = outcome.values.get(name)
+            values[name][slow_position] = outcome.values.get(name)
         for month in all_months:
-            months[month][position] = outcome.months.get(month)
+            months[month][slow_position] = outcome.months.get(month)
     chosen = np.flatnonzero(keep)
     parts.chunks.append(
         _Chunk(
@@ -739,7 +740,7 @@ def _project_rules_apply(
     flagged |= per_row("funds_year", lambda v: (v or 0) < 0)
     for stage, date_field in STAGE_DATES:
         statuses = reference.values_with_role("status", stage)
-        flagged |= per_row("status", lambda v, statuses=statuses: v in statuses) & per_row(date_field, lambda v: v is None)
+        flagged |= per_row("status", statuses.__contains__) & per_row(date_field, lambda v: v is None)
     for earlier, later in DATE_ORDER:
         first, second = (per_row(name, _microseconds, "datetime64[us]") for name in (earlier, later))
         flagged |= second < first  # NaT compares False
@@ -786,7 +787,7 @@ def merge_duplicates(table: str, parts: _TableParts, spec: dict[str, Any]) -> np
     if key:
         key_columns = {k: np.concatenate([chunk.values[k] for chunk in parts.chunks]) for k in key}
         candidates = np.flatnonzero(pd.DataFrame(key_columns).duplicated(keep=False).to_numpy())
-        keys = zip(*(key_columns[k][candidates] for k in key), strict=True)
+        keys: Iterable[tuple[Any, ...]] = zip(*(key_columns[k][candidates] for k in key), strict=True)
     else:  # every record shares the empty key
         candidates = np.arange(len(kept))
         keys = (() for _ in candidates)

@@ -267,7 +267,7 @@ def _calamine_matrix(rows: Iterator[list[Any]]) -> list[list[Any]]:
     shared: dict[type, dict[Any, Any]] = {}  # by type: 1.0 and True are equal keys otherwise
     matrix = []
     for row in rows:
-        line = []
+        line: list[Any] = []
         for value in row:
             kind = type(value)
             if kind is str and not value:
@@ -466,7 +466,7 @@ def _find_header(matrix: list[list[Any]], lookup: dict[str, tuple[str, bool]]) -
     best, best_hits = None, 1
     for index, row in enumerate(matrix[:HEADER_SCAN_ROWS]):
         fields = {_classify_header(v, lookup)[0] for v in row} - {None, "sequence"}
-        hits = len([f for f in fields if not f.startswith("month:")])
+        hits = len([f for f in fields if isinstance(f, str) and not f.startswith("month:")])
         if hits > best_hits:
             best, best_hits = index, hits
     return best

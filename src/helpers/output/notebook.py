@@ -281,7 +281,7 @@ def _kernel_manager_class() -> type:
             super().__init__(**kwargs)
 
         @property
-        def kernel_spec(self) -> KernelSpec:  # type: ignore[override]
+        def kernel_spec(self) -> KernelSpec:
             if self._kernel_spec is None:
                 spec = get_kernel_dict()
                 spec["argv"] = [sys.executable, *spec["argv"][1:]]
