@@ -141,7 +141,7 @@ def test_2022_word_report_reads_back(all_reports):
     reconciliation = tables[("指标", "单位", "公开发布", "本工具计算", "差异", "比较方式", "是否一致")]
     assert [c.text for c in reconciliation.rows[1].cells] == ["市外2000万元以上项目个数", "个", "528", "528", "0", "相等", "一致"]
     charts = sum("image/png" in o.get("data", {}) for c in notebook.cells for o in c.get("outputs", []))
-    assert charts == 8 and len(document.inline_shapes) == charts
+    assert charts == 11 and len(document.inline_shapes) == charts  # 8 charts and the trend section's 3
     assert round(document.sections[0].page_width.mm) == 210 and round(document.sections[0].page_height.mm) == 297
     assert "PAGE" in document.sections[0].footer._element.xml
 
