@@ -37,6 +37,16 @@ def default_reference_dir() -> Path:
     return project_root() / "data" / "reference"
 
 
+def reference_dir_for(data_dir: Path, reference_dir: str | Path | None = None) -> Path:
+    """The reference tables of ``data_dir``: ``reference_dir`` when given (relative: from the
+    project folder), else the data folder's own ``reference/`` (a second city carries its own),
+    else the project's ``data/reference/``."""
+    if reference_dir is not None:
+        return resolve(reference_dir)
+    data_dir = Path(data_dir)
+    return data_dir / "reference" if (data_dir / "reference").is_dir() else default_reference_dir()
+
+
 def raw_dir(data_dir: Path, year: int) -> Path:
     return data_dir / "raw" / str(year)
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from helpers.cli.arguments import ChineseArgumentParser, absolute_path, integer
 from helpers.errors import EXIT_BAD_INPUT, EXIT_REPORT_FAILED, InputError, ReportError, ReportFailure, UsageError
 from helpers.normalize import display_width
-from helpers.paths import default_data_dir, default_reference_dir
+from helpers.paths import default_data_dir, reference_dir_for
 from helpers.progress import shows_progress
 
 if TYPE_CHECKING:
@@ -51,10 +51,7 @@ def _year_data(args: argparse.Namespace) -> tuple[Path, Reference]:
     from helpers.reference import load_reference
 
     data_dir = args.data_dir or default_data_dir()
-    reference_dir = args.reference_dir
-    if reference_dir is None:  # a data folder may carry its own reference tables
-        reference_dir = data_dir / "reference" if (data_dir / "reference").is_dir() else default_reference_dir()
-    return data_dir, load_reference(reference_dir)
+    return data_dir, load_reference(reference_dir_for(data_dir, args.reference_dir))
 
 
 def _cell(text: object, width: int, *, left: bool = False) -> str:

@@ -28,7 +28,7 @@ from helpers.indicators.trends import county_ranks, indicator_trend, unit_name
 from helpers.ingest.cache import load_year, load_year_if_available
 from helpers.ingest.clean import CleanYear
 from helpers.normalize import match_name, name_key
-from helpers.paths import available_years, default_reference_dir, resolve
+from helpers.paths import available_years, reference_dir_for, resolve
 from helpers.products import tables
 from helpers.products.annual_review import tier_labels
 from helpers.products.labels import present, present_indicator_rows
@@ -90,12 +90,6 @@ class CountyProfile:
         return projects[projects["county"] == self.county]
 
 
-def _reference_for(data_dir: Path, reference_dir: str | Path | None) -> Reference:
-    if reference_dir is None:
-        reference_dir = data_dir / "reference" if (data_dir / "reference").is_dir() else default_reference_dir()
-    return load_reference(resolve(reference_dir))
-
-
 def build_profile(
     year: int, county: str, data_dir: str | Path = "data", reference_dir: str | Path = "data/reference"
 ) -> CountyProfile:
@@ -129,7 +123,7 @@ def build_profile(
 def prepare_parameters(parameters: dict[str, Any], data_dir: Path, reference_dir: Path) -> dict[str, Any]:
     """The county parameter as the unit's canonical name, before a kernel starts (so that the
     folder is ``…/county_profile/修水县/`` also for ``-p county=修水``); unknown → UsageError."""
-    reference = _reference_for(Path(data_dir), reference_dir)
+    reference = load_reference(reference_dir_for(Path(data_dir), reference_dir))
     county = parameters.get("county")
     if county is None:
         county = str(reference.units["name"].iloc[0])
@@ -138,7 +132,7 @@ def prepare_parameters(parameters: dict[str, Any], data_dir: Path, reference_dir
 
 def county_runs(data_dir: Path, reference_dir: Path | None = None) -> list[dict[str, Any]]:
     """The runs of ``--all``: every reporting unit (reference order) of every year with ledgers."""
-    reference = _reference_for(Path(data_dir), reference_dir)
+    reference = load_reference(reference_dir_for(Path(data_dir), reference_dir))
     return [{"year": year, "county": str(name)} for year in available_years(Path(data_dir)) for name in reference.units["name"]]
 
 

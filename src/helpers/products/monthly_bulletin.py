@@ -29,7 +29,7 @@ from helpers.indicators.metrics import compute_metrics, county_breakdown, get_pa
 from helpers.indicators.period import Period
 from helpers.ingest.cache import load_year, load_year_if_available
 from helpers.ingest.clean import CleanYear
-from helpers.paths import available_years, default_reference_dir, resolve
+from helpers.paths import available_years, reference_dir_for, resolve
 from helpers.products import explore, tables
 from helpers.products.highlights import check_templates, draft_sentences, fill_clause, format_yi
 from helpers.products.labels import present, present_indicator_rows
@@ -227,16 +227,10 @@ def build_bulletin(
 # ------------------------------------------------------------------------------------ runs
 
 
-def _reference_for(data_dir: Path, reference_dir: Path | None) -> Reference:
-    if reference_dir is None:
-        reference_dir = data_dir / "reference" if (data_dir / "reference").is_dir() else default_reference_dir()
-    return load_reference(reference_dir)
-
-
 def prepare_parameters(parameters: dict[str, Any], data_dir: Path, reference_dir: Path) -> dict[str, Any]:
     """Check a bulletin's month before a kernel starts (default: the latest month with data)."""
     year = int(parameters["year"])
-    reference = _reference_for(Path(data_dir), reference_dir)
+    reference = load_reference(reference_dir_for(Path(data_dir), reference_dir))
     latest = ytd.latest_month_with_data(load_year(year, Path(data_dir), reference))
     month = parameters.get("month")
     if month is None:
@@ -249,7 +243,7 @@ def prepare_parameters(parameters: dict[str, Any], data_dir: Path, reference_dir
 
 def bulletin_runs(data_dir: Path, reference_dir: Path | None = None) -> list[dict[str, Any]]:
     """The runs of ``--all``: every month, up to the latest with data, of every year with ledgers."""
-    reference = _reference_for(Path(data_dir), reference_dir)
+    reference = load_reference(reference_dir_for(Path(data_dir), reference_dir))
     runs: list[dict[str, Any]] = []
     for year in available_years(Path(data_dir)):
         latest = ytd.latest_month_with_data(load_year(year, Path(data_dir), reference)) or 0
