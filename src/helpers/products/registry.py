@@ -12,6 +12,7 @@ A report declares its notebook, the parameters that identify one run (``year``; 
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -82,42 +83,17 @@ def _annual_review_kernel_files(folder: Path) -> str:
     )
 
 
-def _monthly_bulletin_files(folder: Path, parameters: Mapping[str, Any], data_dir: Path, reference_dir: Path) -> None:
-    """metrics.json (January..month) and tables.xlsx of the monthly bulletin."""
-    from helpers.products import monthly_bulletin
+@dataclass(frozen=True)
+class _deferred:  # noqa: N801 - reads as a function in the table below
+    """``helpers.products.<module>.<function>``, imported when called: every command reads the
+    registry, while a report's own module (pandas, matplotlib, openpyxl) is needed only by its
+    runs. A dataclass, not a closure, so that a spec still pickles into ``--all``'s workers."""
 
-    monthly_bulletin.write_extra_files(folder, parameters, data_dir, reference_dir)
+    module: str
+    function: str
 
-
-def _monthly_bulletin_runs(data_dir: Path, reference_dir: Path | None) -> list[dict[str, Any]]:
-    from helpers.products import monthly_bulletin
-
-    return monthly_bulletin.bulletin_runs(data_dir, reference_dir)
-
-
-def _monthly_bulletin_prepare(parameters: dict[str, Any], data_dir: Path, reference_dir: Path) -> dict[str, Any]:
-    from helpers.products import monthly_bulletin
-
-    return monthly_bulletin.prepare_parameters(parameters, data_dir, reference_dir)
-
-
-def _county_profile_files(folder: Path, parameters: Mapping[str, Any], data_dir: Path, reference_dir: Path) -> None:
-    """tables.xlsx, metrics.json (the unit's figures) and 反馈_<county>.xlsx of a county profile."""
-    from helpers.products import county_profile
-
-    county_profile.write_extra_files(folder, parameters, data_dir, reference_dir)
-
-
-def _county_profile_runs(data_dir: Path, reference_dir: Path | None) -> list[dict[str, Any]]:
-    from helpers.products import county_profile
-
-    return county_profile.county_runs(data_dir, reference_dir)
-
-
-def _county_profile_prepare(parameters: dict[str, Any], data_dir: Path, reference_dir: Path) -> dict[str, Any]:
-    from helpers.products import county_profile
-
-    return county_profile.prepare_parameters(parameters, data_dir, reference_dir)
+    def __call__(self, *args: Any) -> Any:
+        return getattr(importlib.import_module(f"helpers.products.{self.module}"), self.function)(*args)
 
 
 REPORTS: dict[str, ReportSpec] = {
@@ -136,20 +112,20 @@ REPORTS: dict[str, ReportSpec] = {
             title="月度通报",
             notebook="monthly_bulletin.ipynb",
             identity=("year", "month"),
-            extra_files=_monthly_bulletin_files,
+            extra_files=_deferred("monthly_bulletin", "write_extra_files"),
             extra_outputs=("metrics.json", "tables.xlsx"),
-            runs=_monthly_bulletin_runs,
-            prepare=_monthly_bulletin_prepare,
+            runs=_deferred("monthly_bulletin", "bulletin_runs"),
+            prepare=_deferred("monthly_bulletin", "prepare_parameters"),
         ),
         ReportSpec(
             name="county_profile",
             title="县（市、区）招商引资分析报告",
             notebook="county_profile.ipynb",
             identity=("year", "county"),
-            extra_files=_county_profile_files,
+            extra_files=_deferred("county_profile", "write_extra_files"),
             extra_outputs=("metrics.json", "tables.xlsx", "反馈_<county>.xlsx"),
-            runs=_county_profile_runs,
-            prepare=_county_profile_prepare,
+            runs=_deferred("county_profile", "county_runs"),
+            prepare=_deferred("county_profile", "prepare_parameters"),
         ),
         ReportSpec(name="explore", title="台账探索", notebook="explore.ipynb", identity=("year",)),
     )
