@@ -97,6 +97,12 @@ def test_empty_table_shows_placeholder_without_html(shown: list) -> None:
     display_module.show_table(pd.DataFrame({"县区": []}), "空表")
     assert not [obj for obj, _ in shown if isinstance(obj, dict)]
     assert len(shown) == 2  # caption and "本期无数据"
+    assert shown[1][0].data == "（本期无数据）"
+
+
+def test_empty_table_can_show_nothing_when_the_words_above_say_so(shown: list) -> None:
+    display_module.show_table(pd.DataFrame({"县区": []}), "空表", empty=None)
+    assert shown == []  # neither the caption of a table that is not there nor a placeholder
 
 
 def test_long_table_shows_its_first_rows_and_counts_the_rest(shown) -> None:

@@ -57,16 +57,22 @@ def rest_line(rest: int) -> str:
     return f"（其余 {rest} 项略）"
 
 
-def show_table(table: pd.DataFrame, caption: str | None = None, max_rows: int = MAX_SHOWN) -> None:
+def show_table(
+    table: pd.DataFrame, caption: str | None = None, max_rows: int = MAX_SHOWN, empty: str | None = "（本期无数据）"
+) -> None:
     """A table without its index; empty values shown as "—" (not available), never as 0;
     every value and column label HTML-escaped. A table longer than ``max_rows`` shows its first
     ``max_rows`` rows and a line counting the rest (a ledger of 900,000 rows must not make a
-    100 MB page)."""
+    100 MB page). An empty table shows the line ``empty`` instead, or nothing when ``empty`` is
+    None (where the sentence above the table already says there is nothing)."""
+    if table.empty:
+        if empty is not None:
+            if caption:
+                display(Markdown(f"**{escape_text(caption)}**"))
+            display(Markdown(escape_text(empty)))
+        return
     if caption:
         display(Markdown(f"**{escape_text(caption)}**"))
-    if table.empty:
-        display(Markdown("（本期无数据）"))
-        return
     rest = len(table) - max_rows
     if rest > 0:
         table = table.head(max_rows)
