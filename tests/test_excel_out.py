@@ -53,7 +53,7 @@ def test_identical_input_gives_identical_bytes(tmp_path: Path) -> None:
 
 def test_values_round_trip_with_pandas(tmp_path: Path) -> None:
     path = _write(tmp_path / "t.xlsx")
-    sheets = pd.read_excel(path, sheet_name=None)
+    sheets = pd.read_excel(path, sheet_name=None, engine="calamine")
     assert list(sheets) == ["产业汇总2022年度", "县区", "县区_2"]
     for original, sheet in zip(_tables().values(), sheets.values(), strict=True):
         pd.testing.assert_frame_equal(sheet, original, check_dtype=False)
