@@ -404,6 +404,30 @@ def test_scale_multiplies_the_ledger_in_the_same_format(tmp_path):
         assert counts["rows_read"] == sum(v for k, v in counts.items() if k != "rows_read")
 
 
+def test_trips_end_when_a_day_has_every_destination_taken(monkeypatch):
+    """At a large --scale a (day, unit, leader) can run out of destinations (a key of the trips
+    ledger): the trip moves to the next day instead of drawing destinations for ever (the scale-400
+    sample never finished). Here with one destination, so two trips of a leader on one day run out."""
+    import signal
+
+    from helpers.sample import vocab
+
+    monkeypatch.setattr(vocab, "DESTINATIONS", vocab.DESTINATIONS[:1])
+
+    def stuck(*_):
+        raise AssertionError("the trips never finished")
+
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(30)
+    try:
+        trips = build_sample_tables(2022, scale=3)["trips"]
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not trips.duplicated(["departed_on", "unit", "leader", "destination"]).any()
+    assert trips["departed_on"].dt.year.eq(2022).all()
+
+
 # --------------------------------------------------------------------------- never over what it did not write
 
 

@@ -151,12 +151,19 @@ def _trips(year: int, plan: dict, rng: random.Random) -> list[dict]:
                           companies_met=rng.randint(1, 6)))
     # dedupe on the ledger key (departed_on, unit, leader, destination)
     seen, out = set(), []
+    taken: dict[tuple[dt.date, str, str], int] = {}  # destinations used per (day, unit, leader)
     for trip in sorted(trips, key=lambda entry: (entry["departed_on"], entry["unit"], entry["leader"])):
+        # every destination of the day taken (only at large --scale, where the loop below would
+        # never end): the next day, within the year's dates (no random draw: scale 1 unchanged)
+        while taken.get((trip["departed_on"], trip["unit"], trip["leader"]), 0) >= len(vocab.DESTINATIONS):
+            following = trip["departed_on"] + dt.timedelta(days=1)
+            trip["departed_on"] = following if following <= dt.date(year, 12, 26) else lo
         key = (trip["departed_on"], trip["unit"], trip["leader"], trip["destination"])
         while key in seen:
             trip["destination"] = rng.choice(vocab.DESTINATIONS)
             key = (trip["departed_on"], trip["unit"], trip["leader"], trip["destination"])
         seen.add(key)
+        taken[key[:3]] = taken.get(key[:3], 0) + 1
         out.append(trip)
     return out
 
