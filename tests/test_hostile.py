@@ -32,7 +32,13 @@ from helpers.cli.main import main
 from helpers.errors import LedgerError, ReferenceDataError, UsageError
 from helpers.ingest.cache import load_year
 from helpers.ingest.clean import COUNT_KEYS
-from helpers.ingest.workbooks import uncalculated_formulas
+from helpers.ingest.workbooks import (
+    error_cells,
+    last_row_number,
+    merge_references,
+    scan_sheet_xml,
+    uncalculated_formulas,
+)
 from helpers.output.publish import MARKER, check_output_folder, mark_folder, new_staging_folder, publish_folder
 from helpers.reference import load_reference
 
@@ -109,6 +115,55 @@ def test_uncalculated_formulas_in_sheet_xml() -> None:
     # a workbook that asks to be recalculated on load: every formula's stored value is a placeholder
     assert set(uncalculated_formulas(xml, recalculate=True)) == {(2, 1), (2, 2), (3, 2), (2, 3), (2, 4), (2, 5), (2, 6)}
     assert uncalculated_formulas(b'<c r="A1" t="s"><v>0</v></c><formula1>x</formula1>') == {}
+
+
+# the cells a sheet's XML can hold, as the kit's scans see them (formulas with and without values,
+# shared anchors and dependents, error values, namespaced tags, text with escaped markup)
+XML_CELLS = [
+    '<c r="{col}{row}"><v>5</v></c>',
+    '<c r="{col}{row}" t="s"><v>0</v></c>',
+    '<c r="{col}{row}"><f>1200+300</f><v/></c>',
+    '<c r="{col}{row}"><f>SUM(A1:A2)</f><v>4500</v></c>',
+    '<c r="{col}{row}"><f t="shared" ref="{col}{row}:{col}9" si="{si}">A{row}*2</f><v></v></c>',
+    '<c r="{col}{row}"><f t="shared" ref="{col}{row}:{col}9" si="{si}">A{row}*3</f><v>7</v></c>',
+    '<c r="{col}{row}"><f t="shared" si="{si}"/></c>',
+    '<c r="{col}{row}" t="str"><f>""</f><v></v></c>',
+    '<c r="{col}{row}" t="e"><f>1/0</f><v>#DIV/0!</v></c>',
+    '<c r="{col}{row}" t="e"><v>#REF!</v></c>',
+    '<x:c r="{col}{row}"><x:f>"&lt;a&amp;b&gt;"</x:f></x:c>',
+    '<c r="{col}{row}" t="inlineStr"><is><t>&lt;row r="99"&gt;</t></is></c>',
+]
+
+
+@st.composite
+def sheet_xml(draw: st.DrawFn) -> bytes:
+    rows = []
+    for number in sorted(draw(st.sets(st.integers(1, 60), max_size=12))):
+        cells = draw(st.lists(st.tuples(st.sampled_from(XML_CELLS), st.integers(0, 2)), max_size=5))
+        body = "".join(cell.format(col="ABCDE"[i], row=number, si=si) for i, (cell, si) in enumerate(cells))
+        tag = draw(st.sampled_from(["row", "x:row"]))
+        numbered = draw(st.booleans()) or number == 1
+        attributes = f' r="{number}"' if numbered else ""
+        rows.append(f"<{tag}{attributes}>{body}</{tag}>" if body or draw(st.booleans()) else f"<{tag}{attributes}/>")
+    merges = draw(st.lists(st.sampled_from(["A1:C1", "B2:B4", "D5"]), max_size=3))
+    tail = "".join(f'<mergeCell ref="{m}"/>' for m in merges)
+    breaks = '<rowBreaks count="1"><brk id="5"/></rowBreaks>' if draw(st.booleans()) else ""
+    return f'<worksheet><sheetData>{"".join(rows)}</sheetData><mergeCells>{tail}</mergeCells>{breaks}</worksheet>'.encode()
+
+
+@settings(max_examples=150, deadline=None)
+@given(xml=sheet_xml(), size=st.integers(1, 400), recalculate=st.booleans())
+def test_sheet_xml_read_in_pieces_says_what_the_whole_xml_says(xml: bytes, size: int, recalculate: bool) -> None:
+    """A big sheet's XML is scanned piece by piece (memory); every piece size gives the facts of
+    the whole XML: uncalculated formulas (shared ones from an anchor in an earlier piece), error
+    values, the last row and the merged ranges."""
+    import io
+
+    facts = scan_sheet_xml(io.BytesIO(xml), recalculate, size)
+    assert facts.formulas == uncalculated_formulas(xml, recalculate)
+    assert facts.errors == error_cells(xml)
+    assert facts.last_row == last_row_number(xml)
+    assert facts.merged == merge_references(xml)
 
 
 # ------------------------------------------------------------------------ reference data, in detail

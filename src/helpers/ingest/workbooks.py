@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from xml.etree import ElementTree
 from xml.sax.saxutils import unescape
 
@@ -46,6 +46,7 @@ CURRENCY_UNIT_LINE = re.compile(r"(?:单位|金额单位)\s*[:：]\s*([^\s,，;�
 # an error value stored in a cell (t="e"): python-calamine reads it as an empty cell, so it is taken from the XML
 ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b(?P<attrs>[^>]*\bt="e"[^>]*)>(?P<body>.*?)</(?:\w+:)?c>', re.DOTALL)
 ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>(?P<value>[^<]*)</(?:\w+:)?v>")
+FORMULA_WITH_TEXT = re.compile(rb"<(?:\w+:)?f\b(?P<attrs>[^>]*)>(?P<text>[^<]+)</(?:\w+:)?f>")
 ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
 MAX_EXACT_FLOAT = 2**53
 COORDINATE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
@@ -155,10 +156,24 @@ def uncalculated_formulas(xml: bytes, recalculate: bool = False) -> dict[tuple[i
     >>> uncalculated_formulas(b'<c r="B2"><f>1200+300</f><v/></c><c r="C2"><f>A1</f><v>5</v></c>')
     {(2, 2): '=1200+300'}
     """
-    if not any(tag in xml for tag in (b"<f>", b"<f ", b"<f/", b":f>", b":f ")):
-        return {}  # no formula at all (most ledgers): a byte search, not a scan
-    pattern = ANY_FORMULA if recalculate else UNCALCULATED
+    found, shared = _formula_cells(xml, recalculate)
+    for position, (reference, index) in shared.items():
+        found[position] = _translated(_shared_anchor(xml, index), reference)
+    return found
+
+
+def _has_formula(xml: bytes) -> bool:
+    return any(tag in xml for tag in (b"<f>", b"<f ", b"<f/", b":f>", b":f "))
+
+
+def _formula_cells(xml: bytes, recalculate: bool) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], tuple[str, bytes]]]:
+    """The uncalculated formulas of :func:`uncalculated_formulas` whose text is in their cell, and
+    (cell reference, shared index) of those whose text is in their shared formula's anchor cell."""
     found: dict[tuple[int, int], str] = {}
+    shared_cells: dict[tuple[int, int], tuple[str, bytes]] = {}
+    if not _has_formula(xml):
+        return found, shared_cells  # no formula at all (most ledgers): a byte search, not a scan
+    pattern = ANY_FORMULA if recalculate else UNCALCULATED
     for match in pattern.finditer(xml):
         cell_start = xml.rfind(b"<", 0, match.start())
         attributes = dict(CELL_ATTRIBUTE.findall(xml[cell_start : match.start()]))
@@ -171,14 +186,23 @@ def uncalculated_formulas(xml: bytes, recalculate: bool = False) -> dict[tuple[i
             found[_position(reference)] = "=" + _formula_text(match["text"])
             continue
         shared = SHARED_INDEX.search(match["attrs"])
-        anchor = _shared_anchor(xml, shared.group(1)) if shared is not None else None
-        if anchor is None:
+        if shared is None:
             found[_position(reference)] = "=?（共享公式）"
-            continue
-        from openpyxl.formula.translate import Translator  # only for a shared formula without a value (openpyxl is slow to import)
+        else:
+            shared_cells[_position(reference)] = (reference, shared.group(1))
+    return found, shared_cells
 
-        found[_position(reference)] = Translator("=" + anchor[1], origin=anchor[0]).translate_formula(reference)
-    return found
+
+def _translated(anchor: tuple[str, str] | None, reference: str) -> str:
+    """The formula of cell ``reference`` from its shared formula's anchor (cell, text)."""
+    if anchor is None:
+        return "=?（共享公式）"
+    from openpyxl.formula.translate import Translator, TranslatorError  # only here (openpyxl is slow to import)
+
+    try:
+        return Translator("=" + anchor[1], origin=anchor[0]).translate_formula(reference)
+    except TranslatorError:  # a reference moved off the sheet (an anchor below its dependent): not translatable
+        return "=?（共享公式）"
 
 
 def _shared_anchor(xml: bytes, index: bytes) -> tuple[str, str] | None:
@@ -189,6 +213,89 @@ def _shared_anchor(xml: bytes, index: bytes) -> tuple[str, str] | None:
     cell = CELL_ATTRIBUTE.findall(xml[xml.rfind(b"<", 0, match.start()) : match.start()])
     reference = dict(cell).get(b"r", b"").decode()
     return (reference, _formula_text(match["text"])) if reference else None
+
+
+def _shared_anchors(xml: bytes) -> dict[bytes, tuple[str, str] | None]:
+    """:func:`_shared_anchor` of every shared index of ``xml`` at once (the first formula with the
+    index and a text; None when that cell has no reference)."""
+    anchors: dict[bytes, tuple[str, str] | None] = {}
+    if not _has_formula(xml):
+        return anchors
+    for match in FORMULA_WITH_TEXT.finditer(xml):
+        shared = SHARED_INDEX.search(match["attrs"])
+        if shared is None or shared.group(1) in anchors:
+            continue
+        cell = CELL_ATTRIBUTE.findall(xml[xml.rfind(b"<", 0, match.start()) : match.start()])
+        reference = dict(cell).get(b"r", b"").decode()
+        anchors[shared.group(1)] = (reference, _formula_text(match["text"])) if reference else None
+    return anchors
+
+
+@dataclass
+class SheetXmlFacts:
+    """What a sheet's XML says beyond the cell values python-calamine gives: the formulas never
+    calculated, the Excel error values, the number of the last row and the merged ranges."""
+
+    formulas: dict[tuple[int, int], str]
+    errors: dict[tuple[int, int], str]
+    last_row: int
+    merged: list[tuple[int, int, int, int]]
+
+
+#: Bytes of sheet XML read at a time (a big ledger's sheet is hundreds of MB uncompressed).
+XML_PIECE = 8 << 20
+
+
+def xml_pieces(handle: IO[bytes], size: int = XML_PIECE) -> Iterator[bytes]:
+    """A sheet's XML in pieces of about ``size`` bytes, each cut just before a ``<row`` tag, so
+    that no cell, row or merged range is split between two pieces.
+
+    >>> import io
+    >>> [p.decode() for p in xml_pieces(io.BytesIO(b'<d><row r="1"><c/></row><x:row r="2"/></d>'), 4)]
+    ['<d>', '<row r="1"><c/></row>', '<x:row r="2"/></d>']
+    """
+    rest = b""
+    while block := handle.read(size):
+        buffer = rest + block
+        namespaced = buffer.rfind(b":row ")
+        cut = max(buffer.rfind(b"<row"), buffer.rfind(b"<", 0, namespaced) if namespaced > 0 else -1)
+        if cut <= 0:
+            rest = buffer  # no place to cut yet: read on
+            continue
+        yield buffer[:cut]
+        rest = buffer[cut:]
+    if rest:
+        yield rest
+
+
+def scan_sheet_xml(handle: IO[bytes], recalculate: bool, size: int = XML_PIECE) -> SheetXmlFacts:
+    """:func:`uncalculated_formulas`, :func:`error_cells`, :func:`last_row_number` and
+    :func:`merge_references` of a sheet's XML, read piece by piece (never the whole XML at once)."""
+    formulas: dict[tuple[int, int], str] = {}
+    shared_cells: dict[tuple[int, int], tuple[str, bytes]] = {}
+    anchors: dict[bytes, tuple[str, str] | None] = {}
+    errors: dict[tuple[int, int], str] = {}
+    merged: list[tuple[int, int, int, int]] = []
+    last_row: int | None = 0  # None: the last row tag has no number (then the rows are counted)
+    numbered_rows = row_tags = 0
+    for piece in xml_pieces(handle, size):
+        found, shared = _formula_cells(piece, recalculate)
+        formulas.update(found)
+        shared_cells.update(shared)
+        for index, anchor in _shared_anchors(piece).items():
+            anchors.setdefault(index, anchor)
+        errors.update(error_cells(piece))
+        merged.extend(merge_references(piece))
+        tail = max(piece.rfind(b"<row"), piece.rfind(b":row "))
+        if tail >= 0:
+            match = ROW_NUMBER.match(piece, tail)
+            last_row = int(match.group(1)) if match is not None else None
+        if b"row" in piece:
+            numbered_rows += len(ROW_NUMBER.findall(piece))
+            row_tags += piece.count(b"<row")
+    for position, (reference, index) in shared_cells.items():
+        formulas[position] = _translated(anchors.get(index), reference)
+    return SheetXmlFacts(formulas, errors, numbered_rows or row_tags if last_row is None else last_row, merged)
 
 
 def _formula_text(raw: bytes) -> str:
@@ -221,12 +328,12 @@ def _put(matrix: list[list[Any]], cells: dict[tuple[int, int], Any]) -> None:
         line[column - 1] = value
 
 
-def _complete_matrix(matrix: list[list[Any]], xml: bytes, recalculate: bool) -> list[tuple[int, int, int, int]]:
+def _complete_matrix(matrix: list[list[Any]], facts: SheetXmlFacts) -> list[tuple[int, int, int, int]]:
     """Add what the cell values alone do not say: an :class:`UncalculatedFormula` marker in every
     formula cell that was never calculated, and each merged range's value copied into every cell
     of the range. Returns the merged ranges."""
-    _put(matrix, {place: UncalculatedFormula(text) for place, text in uncalculated_formulas(xml, recalculate).items()})
-    merged = merge_references(xml)
+    _put(matrix, {place: UncalculatedFormula(text) for place, text in facts.formulas.items()})
+    merged = facts.merged
     for min_row, min_col, max_row, max_col in merged:
         if min_row > len(matrix):
             continue
@@ -330,12 +437,13 @@ class CalamineBook:
         # row by row when the used range starts at column A (iter_rows leaves out empty leading columns)
         rows = cells.iter_rows() if cells.start is not None and cells.start[1] == 0 else iter(cells.to_python(skip_empty_area=False))
         matrix = _calamine_matrix(rows)
-        xml = self.archive.read(self.paths[title])
-        _put(matrix, error_cells(xml))
-        while len(matrix) < last_row_number(xml):
+        del rows, cells  # calamine's copy of the sheet, released before the XML is read
+        with self.archive.open(self.paths[title]) as handle:
+            facts = scan_sheet_xml(handle, self.recalculate)
+        _put(matrix, facts.errors)
+        while len(matrix) < facts.last_row:
             matrix.append([])
-        merged = _complete_matrix(matrix, xml, self.recalculate)
-        return SheetCells(title, matrix, merged)
+        return SheetCells(title, matrix, _complete_matrix(matrix, facts))
 
     def close(self) -> None:
         self.archive.close()
@@ -358,8 +466,8 @@ class OpenpyxlBook:
         worksheet.reset_dimensions()  # exporters often declare wrong dimensions; read what is there
         matrix = [list(row) for row in worksheet.iter_rows(values_only=True)]
         with worksheet.parent._archive.open(worksheet._worksheet_path) as handle:  # noqa: SLF001
-            xml = handle.read()
-        return SheetCells(title, matrix, _complete_matrix(matrix, xml, self.recalculate))
+            facts = scan_sheet_xml(handle, self.recalculate)
+        return SheetCells(title, matrix, _complete_matrix(matrix, facts))
 
     def close(self) -> None:
         self.book.close()
