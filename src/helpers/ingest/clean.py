@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -436,8 +436,9 @@ def _check_project(outcome: _RowOutcome, headers: dict[str, str], reference: Ref
             )
 
 
-def _subtotal_warnings(sheet: RawSheet, parser: _RowParser, rows: list[tuple[int, tuple[Any, ...], str]]) -> list[dict[str, Any]]:
-    """Check 小计 (rows since the last subtotal) and 合计/总计 (all rows) against the detail rows."""
+def _subtotal_warnings(sheet: RawSheet, parser: _RowParser, cells: _SheetMatrix, kinds: np.ndarray) -> list[dict[str, Any]]:
+    """Check 小计 (rows since the last subtotal) and 合计/总计 (all rows) against the detail rows
+    (``kinds``: 0 data, 1 blank, 2 subtotal, per row of ``cells``)."""
     amount_columns = [c for c in sheet.columns if c.field in ("total_investment", "funds_year")]
     found: list[dict[str, Any]] = []
     for column in amount_columns:
@@ -448,16 +449,21 @@ def _subtotal_warnings(sheet: RawSheet, parser: _RowParser, rows: list[tuple[int
         reading = next((memo for c, mode, _, memo, _ in parser.plan if c is column and mode is VALUE), None)
         own = _CellMemo(partial(parse_amount, default_unit=unit))
         amount_of = (lambda raw, reading=reading: reading(raw)[0]) if reading is not None else own
-        for number, values, kind in rows:
-            raw = _cell(values, column)
+        column_cells = cells.matrix[:, column.index]  # padded with None: _cell of each row
+        for i, kind in enumerate(kinds.tolist()):
+            if kind == 1:  # blank
+                continue
+            raw = column_cells[i]
             parsed = amount_of(raw)
             amount = None if isinstance(parsed, ParseFailure) else parsed
-            if kind == "data":
+            if kind == 0:  # data
                 since_last.append(amount if amount is not None else 0.0 if parser.blank(raw) else None)
                 everything.append(since_last[-1])
                 continue
-            if kind != "subtotal" or amount is None:
+            if amount is None:
                 continue
+            values = cells.row(i)
+            number = int(cells.numbers[i])
             is_grand = any(word in name_key(" ".join(_raw_text(v) for v in values)) for word in ("合计", "总计"))
             covered = everything if is_grand else since_last
             if covered and all(v is not None for v in covered):
@@ -477,6 +483,38 @@ def _subtotal_warnings(sheet: RawSheet, parser: _RowParser, rows: list[tuple[int
             if not is_grand:
                 since_last = []
     return found
+
+
+@dataclass
+class _SheetMatrix:
+    """A sheet's rows as one object matrix (short rows padded with None), with each row's Excel
+    number and length (so a row's tuple is rebuilt exactly as read)."""
+
+    matrix: np.ndarray
+    numbers: np.ndarray
+    lengths: np.ndarray
+
+    @classmethod
+    def take(cls, sheet: RawSheet) -> _SheetMatrix:
+        """The matrix of ``sheet``'s rows, which are consumed (``sheet.rows`` is emptied, each row
+        released as it is copied: a big sheet's cells are never held twice)."""
+        rows, sheet.rows = sheet.rows, []
+        size = len(rows)
+        width = max([len(cells) for _, cells in rows] + [c.index + 1 for c in sheet.columns] + [1])
+        matrix = np.full((size, width), None, dtype=object)
+        numbers = np.empty(size, dtype=np.int64)
+        lengths = np.empty(size, dtype=np.int32)
+        while rows:
+            number, cells = rows.pop()
+            i = len(rows)
+            matrix[i, : len(cells)] = cells
+            numbers[i] = number
+            lengths[i] = len(cells)
+        return cls(matrix, numbers, lengths)
+
+    def row(self, i: int) -> tuple[Any, ...]:
+        """Row ``i`` as read (its cells, without the padding)."""
+        return tuple(self.matrix[i, : self.lengths[i]])
 
 
 @dataclass
@@ -509,7 +547,7 @@ def _distinct(column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         values = np.arange(size, dtype=np.int64)
     types = pd.factorize(np.fromiter(map(type, column), dtype=object, count=size))[0]
     _, first, codes = np.unique(values * (int(types.max()) + 1) + types, return_index=True, return_inverse=True)
-    return codes.reshape(-1), first
+    return codes.reshape(-1).astype(np.int32), first  # int32: a cell code per cell of a big sheet
 
 
 def _mapped(function: Callable[[Any], Any], distinct: np.ndarray, dtype: Any = object) -> np.ndarray:
@@ -559,7 +597,7 @@ def _row_kinds(sheet: RawSheet, parser: _RowParser, matrix: np.ndarray, codes: l
     note[single] = [bool(parser.is_note(v)) for v in matrix[single, filled[single].argmax(axis=1)]]
     blank = (count == 0) | ~filled[:, mapped].any(axis=1) | note
     real_id = (filled[:, ids] & ~label[:, ids]).any(axis=1)
-    subtotal = (filled & (np.cumsum(filled, axis=1) <= 4) & label).any(axis=1)
+    subtotal = (filled & (np.cumsum(filled, axis=1, dtype=np.int16) <= 4) & label).any(axis=1)  # ≤ 16,384 columns
     return np.where(blank, 1, np.where(real_id, 0, np.where(subtotal, 2, 0)))
 
 
@@ -575,18 +613,16 @@ def clean_sheet(sheet: RawSheet, reference: Reference, parts: _TableParts, year:
     row none of whose cells or rules has anything to say is stored from those columns, and only
     the other rows (a cell that cannot be read, a placeholder, a required blank, a date out of
     the window, a project rule to check) go through the row-by-row :meth:`_RowParser.parse`.
+    The sheet's rows are consumed (``sheet.rows`` is empty afterwards).
     """
     spec = reference.ledger_format[sheet.table]
     parser = _RowParser(sheet, spec, reference, year)
     # headers as found, else the canonical one (for messages about a column the sheet lacks)
     headers = {**{c["field"]: c["header"] for c in spec["columns"]}, **{c.field: c.header for c in sheet.columns}}
     counts = dict.fromkeys(COUNT_KEYS, 0)
-    size = len(sheet.rows)
-    width = max([len(cells) for _, cells in sheet.rows] + [c.index + 1 for c in sheet.columns] + [1])
-    matrix = np.full((size, width), None, dtype=object)
-    for i, (_, cells) in enumerate(sheet.rows):
-        matrix[i, : len(cells)] = cells
-    numbers = np.fromiter((number for number, _ in sheet.rows), dtype=np.int64, count=size)
+    cells = _SheetMatrix.take(sheet)
+    matrix, numbers = cells.matrix, cells.numbers
+    size, width = matrix.shape
     codes = [_distinct(matrix[:, j]) for j in range(width)]
     kinds = _row_kinds(sheet, parser, matrix, codes) if size else np.empty(0, dtype=np.int64)
     counts["rows_read"] = size
@@ -666,7 +702,7 @@ def clean_sheet(sheet: RawSheet, reference: Reference, parts: _TableParts, year:
     keep = fast.copy()
     slow_records: dict[int, _RowOutcome] = {}
     for position in np.flatnonzero(~fast):
-        number, raw_values = sheet.rows[data[position]]
+        number, raw_values = int(numbers[data[position]]), cells.row(int(data[position]))
         outcome = parser.parse(raw_values, number)
         if sheet.table == "projects":
             _check_project(outcome, headers, reference)
@@ -708,9 +744,7 @@ def clean_sheet(sheet: RawSheet, reference: Reference, parts: _TableParts, year:
         )
     )
     if sheet.table == "projects":
-        names = ("data", "blank", "subtotal")
-        row_kinds = [(number, raw_values, names[kind]) for (number, raw_values), kind in zip(sheet.rows, kinds, strict=True)]
-        parts.warnings.extend({**w, "table": sheet.table} for w in _subtotal_warnings(sheet, parser, row_kinds))
+        parts.warnings.extend({**w, "table": sheet.table} for w in _subtotal_warnings(sheet, parser, cells, kinds))
     for column in sheet.columns:
         if column.field.startswith(USD_MONTH):
             parts.warnings.append(
@@ -949,10 +983,6 @@ def clean_year(folder: Path, year: int, reference: Reference, *, progress: bool 
             workbooks, total=len(workbook_paths(folder)), desc=f"读取 {year} 年台账", unit="个工作簿", leave=False, disable=None
         )
 
-    def one_by_one() -> Iterator[RawSheet]:
-        for _path, workbook_sheets in workbooks:
-            for sheet in workbook_sheets:
-                yield sheet
-                sheet.rows = []  # cleaned: its raw cells are not needed any more (memory of big ledgers)
-
-    return clean_raw_sheets(year, one_by_one(), reference, unread_files(folder))
+    # one sheet at a time, each read when the one before is cleaned (clean_sheet consumes its rows)
+    sheets = (sheet for _path, workbook_sheets in workbooks for sheet in workbook_sheets)
+    return clean_raw_sheets(year, sheets, reference, unread_files(folder))
