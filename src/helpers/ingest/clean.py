@@ -34,6 +34,7 @@ from helpers.ingest.cells import (
 )
 from helpers.ingest.schema import validate_tables
 from helpers.ingest.workbooks import USD_MONTH, Column, RawSheet, iter_workbooks, unread_files
+from helpers.memory import release_freed_memory
 from helpers.normalize import is_blank, is_placeholder, name_key, normalize_text, suggest_names
 from helpers.reference import Reference
 
@@ -876,54 +877,83 @@ def typed_frame(records: list[dict[str, Any]], spec: dict[str, Any], extra: Iter
 
 def _typed(frame: pd.DataFrame, spec: dict[str, Any], extra: Iterable[str] = ()) -> pd.DataFrame:
     """The dtypes of the sheet spec on a frame of its columns (object or inferred)."""
-    for column in spec["columns"]:
-        name, kind = column["field"], column["type"]
-        if kind == "date":
-            frame[name] = pd.to_datetime(frame[name]).astype("datetime64[ns]")
-        elif kind in ("amount", "measure"):
-            frame[name] = pd.to_numeric(frame[name]).astype("float64")
-        elif kind == "yes_no":
-            frame[name] = frame[name].astype("boolean")
-        elif kind == "integer":
-            frame[name] = frame[name].astype("Int64")
-        else:
-            frame[name] = frame[name].astype("string")
-    frame["source_row"] = frame["source_row"].astype("int64")
-    for column in ("source_file", "source_sheet", *extra):
-        frame[column] = frame[column].astype("string")
+    kinds = _column_kinds(spec, extra)
+    for name, kind in kinds.items():
+        frame[name] = _typed_column(frame[name], kind)
     return frame
+
+
+def _column_kinds(spec: dict[str, Any], extra: Iterable[str] = ()) -> dict[str, str]:
+    """Column → its kind (the spec's type; ``text`` for provenance and extra columns, ``row``)."""
+    kinds = {column["field"]: column["type"] for column in spec["columns"]}
+    return {**kinds, "source_row": "row", **dict.fromkeys(("source_file", "source_sheet", *extra), "text")}
+
+
+def _typed_column(values: pd.Series, kind: str) -> pd.Series:
+    """One column in the dtype of its kind: dates datetime64[ns], amounts float64, yes/no
+    boolean, integers Int64, source rows int64, anything else string."""
+    if kind == "date":
+        return pd.to_datetime(values).astype("datetime64[ns]")
+    if kind in ("amount", "measure"):
+        return pd.to_numeric(values).astype("float64")
+    if kind == "yes_no":
+        return values.astype("boolean")
+    if kind == "integer":
+        return values.astype("Int64")
+    if kind == "row":
+        return values.astype("int64")
+    return values.astype("string")
 
 
 def _concatenated(arrays: list[np.ndarray], kept: np.ndarray, dtype: Any = object) -> np.ndarray:
     return (np.concatenate(arrays) if arrays else np.empty(0, dtype=dtype))[kept]
 
 
-def _table_frame(parts: _TableParts, kept: np.ndarray, spec: dict[str, Any], extra: tuple[str, ...]) -> pd.DataFrame:
-    """The kept clean rows of a table's sheets → its typed frame (built column by column)."""
+def _table_frame(parts: _TableParts, kept: np.ndarray, spec: dict[str, Any], extra: tuple[str, ...], order: list[str]) -> pd.DataFrame:
+    """The kept clean rows of a table's sheets → its typed frame sorted by ``order`` (stable),
+    built column by column: the order is worked out on the typed sort columns alone, and each
+    column is put in that order and typed on its own (a big table is never held twice)."""
     chunks = parts.chunks
     fields = [c["field"] for c in spec["columns"]]
     columns = {name: _concatenated([chunk.values[name] for chunk in chunks], kept) for name in [*fields, *extra]}
     columns["source_file"] = _concatenated([_constant(chunk.file, len(chunk)) for chunk in chunks], kept)
     columns["source_sheet"] = _concatenated([_constant(chunk.sheet, len(chunk)) for chunk in chunks], kept)
     columns["source_row"] = _concatenated([chunk.rows for chunk in chunks], kept, np.int64)
-    return _typed(pd.DataFrame(columns), spec, extra)
+    kinds = _column_kinds(spec, extra)
+    keys = pd.DataFrame({name: _typed_column(pd.Series(columns[name], dtype=columns[name].dtype), kinds[name]) for name in order})
+    sorted_positions = keys.sort_values(order, kind="stable").index.to_numpy()
+    del keys
+    typed = {}
+    for name in columns:  # in the frame's column order
+        values = columns[name][sorted_positions]
+        columns[name] = values[:0]  # released: only the sorted copy is kept
+        typed[name] = _typed_column(pd.Series(values, dtype=values.dtype), kinds[name])
+    return pd.DataFrame(typed, copy=False)
 
 
 def _monthly_frame(parts: _TableParts, kept: np.ndarray) -> pd.DataFrame:
-    """project_id, month, funds of every kept project's month with an amount."""
+    """project_id, month, funds of every kept project's month with an amount, sorted by project
+    (stable) and month. Built from one float matrix of the months, not a frame per month (memory
+    of a big year: 400,000 projects)."""
     chunks = parts.chunks
-    project_ids = _concatenated([chunk.values["project_id"] for chunk in chunks], kept)
-    pieces = []
-    for month in sorted({month for chunk in chunks for month in chunk.months}):
+    project_ids = pd.array(_concatenated([chunk.values["project_id"] for chunk in chunks], kept), dtype="string")
+    months = sorted({month for chunk in chunks for month in chunk.months})
+    if not months:
+        return pd.DataFrame({"project_id": pd.array([], dtype="string"), "month": np.empty(0, dtype=np.int64),
+                             "funds": np.empty(0, dtype=np.float64)})
+    funds = np.zeros((len(project_ids), len(months)), dtype=np.float64)
+    filled = np.zeros((len(project_ids), len(months)), dtype=bool)
+    for j, month in enumerate(months):
         amounts = _concatenated([chunk.months.get(month, _constant(None, len(chunk))) for chunk in chunks], kept)
-        filled = ~_is_none(amounts)
-        pieces.append(pd.DataFrame({"project_id": project_ids[filled], "month": np.full(int(filled.sum()), month, dtype=np.int64),
-                                    "funds": amounts[filled]}))
-    monthly = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame(
-        {"project_id": np.empty(0, dtype=object), "month": np.empty(0, dtype=np.int64), "funds": np.empty(0, dtype=object)}
-    )
-    monthly = monthly.astype({"project_id": "string", "month": "int64", "funds": "float64"})
-    return monthly.sort_values(["project_id", "month"], ignore_index=True)
+        filled[:, j] = ~_is_none(amounts)
+        funds[filled[:, j], j] = amounts[filled[:, j]].astype(np.float64)
+    order = np.asarray(project_ids.argsort(kind="stable"))  # as sort_values: stable, missing last
+    rows, columns = np.nonzero(filled[order])  # row-major: by project, then by month
+    return pd.DataFrame({
+        "project_id": project_ids.take(order[rows]),
+        "month": np.asarray(months, dtype=np.int64)[columns],
+        "funds": funds[order[rows], columns],
+    })
 
 
 def clean_raw_sheets(
@@ -934,6 +964,7 @@ def clean_raw_sheets(
     parts = {table: _TableParts() for table in TABLES}
     for sheet in sheets:
         clean_sheet(sheet, reference, parts[sheet.table], year)
+        release_freed_memory()  # the sheet's cells (a big sheet's would stay with the process)
     tables: dict[str, pd.DataFrame] = {}
     monthly = pd.DataFrame()
     for table in TABLES:
@@ -941,10 +972,11 @@ def clean_raw_sheets(
         kept = merge_duplicates(table, parts[table], spec)
         extra = ("month_precision",) if table in ("projects", "trips", "leads") else ()
         order = [*spec.get("key", []), "source_file", "source_row"]
-        tables[table] = _table_frame(parts[table], kept, spec, extra).sort_values(order, kind="stable", ignore_index=True)
+        tables[table] = _table_frame(parts[table], kept, spec, extra, order)
         if table == "projects":
             monthly = _monthly_frame(parts["projects"], kept)
         parts[table].chunks = []  # in the table now (memory of big ledgers)
+        release_freed_memory()
     tables["monthly_funds"] = monthly
     quarantine = pd.DataFrame.from_records(
         [q for t in TABLES for q in parts[t].quarantine], columns=["file", "sheet", "row", "table", "reasons", "raw"]
