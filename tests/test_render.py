@@ -253,3 +253,17 @@ def test_the_kernel_epilogue_does_not_run_after_a_failing_cell(tmp_path: Path) -
             FAIL_NOTEBOOK, tmp_path / "r", {"year": 2023}, report_name=NAME, kernel_files=lambda _: _year_file(outside), progress=False
         )
     assert not (outside / "year.txt").exists()
+
+
+def test_rendering_does_not_compile_jsonschemas_iri_grammars() -> None:
+    """jsonschema's format checker imports rfc3987_syntax (0.8 s of lark grammars) for an "iri"
+    format no notebook schema uses: the output package keeps it out of a report's process, and
+    nbformat still validates notebooks."""
+    import subprocess
+
+    code = (
+        "import sys; import helpers.output.notebook, papermill, nbformat; "
+        "nbformat.validate(nbformat.v4.new_notebook()); print(sys.modules.get('rfc3987_syntax', 'absent'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "None"  # marked absent: `import rfc3987_syntax` raises ImportError

@@ -56,9 +56,9 @@ def resolve_report(name: str) -> tuple[ReportSpec, Path]:
 
 def notebook_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
     """The parameters declared in the notebook's ``parameters`` cell (papermill's inspection)."""
-    import papermill
+    from helpers.output.notebook import inspect_parameters
 
-    return dict(papermill.inspect_notebook(str(notebook)))
+    return inspect_parameters(notebook)
 
 
 def _convert(name: str, text: str, type_name: str) -> Any:

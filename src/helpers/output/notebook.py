@@ -92,6 +92,12 @@ _MARKDOWN_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILI
 # --------------------------------------------------------------------------- metadata
 
 
+def inspect_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
+    """Papermill's inspection of the notebook's ``parameters`` cell: name → name, type, default, help."""
+    import papermill
+
+    return dict(papermill.inspect_notebook(str(notebook)))
+
 def strip_volatile_metadata(nb: NotebookNode) -> NotebookNode:
     """Return a copy of ``nb`` without run-dependent metadata.
 
