@@ -12,8 +12,11 @@ resident set, from ``os.wait4``) unless it says "in-process". Each step is the b
 and, once: the openpyxl read at the smallest scale (for reference), the warm-cache annual
 report at ``--report-scale`` against its floor (papermill executing a notebook that only
 imports pandas, matplotlib, seaborn and helpers, and the kit's nbconvert rendering of it, in
-one process, as the kit does), the report at the largest scale (time, HTML size), and
-``report annual_review --all`` against one year after another on the shipped sample.
+one process, as the kit does; and the same floor without jsonschema's IRI grammars, which the
+kit's report process skips), the report at the largest scale (time, HTML size), and
+``report annual_review --all`` against one year after another on the shipped sample; then
+``report county_profile --year 2022 --all-counties`` and ``report monthly_bulletin --all`` (the
+2023 ledgers alone) against their reports one after another (one run each).
 
 The exponent is the slope of log(clean seconds) against log(rows read) over the scales.
 Usage: python benchmarks/benchmark.py [--scales 10 50 100 200 400] [--repeat 3] [--append]
@@ -72,6 +75,8 @@ print(json.dumps({"read": read, "clean": clean}))
 FLOOR = """
 import sys
 from pathlib import Path
+if sys.argv[3:] == ["lean"]:  # as the kit's report process: jsonschema's IRI grammars not compiled
+    sys.modules["rfc3987_syntax"] = None
 import papermill
 from helpers.output.notebook import STABLE_KERNELSPEC, _kernel_manager_class, render_html
 notebook, out = Path(sys.argv[1]), Path(sys.argv[2])
@@ -79,6 +84,19 @@ executed = papermill.execute_notebook(str(notebook), str(out), kernel_name=STABL
                                       request_save_on_cell_execute=False, cwd=str(notebook.parent),
                                       kernel_manager_class=_kernel_manager_class())
 out.with_suffix(".html").write_text(render_html(executed, title="floor"), encoding="utf-8")
+"""
+
+
+INSTANCES = """
+import json, sys
+from pathlib import Path
+from helpers.products.registry import report_spec
+from helpers.reference import load_reference
+spec, data_dir = report_spec(sys.argv[1]), Path(sys.argv[2])
+instances = spec.instances(data_dir, load_reference().directory)
+if sys.argv[1] == "county_profile":
+    instances = [i for i in instances if i["year"] == 2022]
+print(json.dumps(instances, ensure_ascii=False, default=str))
 """
 
 
@@ -158,6 +176,7 @@ def measure(args: argparse.Namespace, work: Path) -> dict:
         if scale == args.report_scale:
             floor = floor_notebook(work)
             results["report"]["floor"] = best(args.repeat, [PYTHON, "-c", FLOOR, str(floor), str(work / "floor_out.ipynb")])[0]
+            results["report"]["lean_floor"] = best(args.repeat, [PYTHON, "-c", FLOOR, str(floor), str(work / "floor_out.ipynb"), "lean"])[0]
             out = work / "report_out"
             command = [*ZHAOSHANG, "report", "annual_review", "--year", str(YEAR), "--data-dir", str(data_dir), "--out", str(out)]
             run(command)  # the caches of both years filled
@@ -195,6 +214,28 @@ def measure(args: argparse.Namespace, work: Path) -> dict:
         timings.append(time.perf_counter() - start)
     results["all"] = {"years": len(years), "all": parallel, "one_by_one": min(timings)}
     print(json.dumps(results["all"]), flush=True)
+    # the same for the counties of a year and the months of the bulletin (one run each: minutes);
+    # the bulletins of one year (its own data folder: --all makes every month of every year)
+    shipped, months_dir = data_dir, work / "months"
+    shutil.copytree(ROOT / "data" / "raw" / "2023", months_dir / "raw" / "2023")
+    run([*ZHAOSHANG, "clean", "--year", "2023", "--data-dir", str(months_dir), "--json"])  # caches warm, as above
+    results["batches"] = []
+    for name, batch, identity, folder in (
+        ("county_profile", ["--year", str(YEAR), "--all-counties"], ("year", "county"), shipped),
+        ("monthly_bulletin", ["--all"], ("year", "month"), months_dir),
+    ):
+        instances = json.loads(subprocess.run([PYTHON, "-c", INSTANCES, name, str(folder)], capture_output=True, text=True,
+                                              check=True).stdout)
+        out = work / f"{name}_out"
+        parallel = run([*ZHAOSHANG, "report", name, *batch, "--data-dir", str(folder), "--out", str(out)])[0]
+        start = time.perf_counter()
+        for i, instance in enumerate(instances):
+            options = [part for key in identity for part in (f"--{key}", str(instance[key]))]
+            run([*ZHAOSHANG, "report", name, *options, "--data-dir", str(folder), "--out", str(work / f"{name}_one" / str(i))])
+        row = {"report": name, "batch": " ".join(batch), "count": len(instances), "all": parallel,
+               "one_by_one": time.perf_counter() - start}
+        results["batches"].append(row)
+        print(json.dumps(row), flush=True)
     return results
 
 
@@ -253,7 +294,9 @@ def table(results: dict) -> str:
     if report:
         lines.append(
             f"- Warm-cache `report annual_review --year {YEAR}` at scale {report['scale']}: {report['warm']:.2f} s against a floor of "
-            f"{report['floor']:.2f} s: **{report['warm'] / report['floor']:.2f} ×** (HTML {report['html_mb']:.2f} MB)."
+            f"{report['floor']:.2f} s: **{report['warm'] / report['floor']:.2f} ×** (HTML {report['html_mb']:.2f} MB); against the "
+            f"floor without jsonschema's IRI grammars (skipped by the kit too) {report['lean_floor']:.2f} s: "
+            f"**{report['warm'] / report['lean_floor']:.2f} ×**."
         )
     if big:
         lines.append(
@@ -265,6 +308,11 @@ def table(results: dict) -> str:
         f"- `report annual_review --all` ({every['years']} years, shipped sample, warm caches): {every['all']:.2f} s against "
         f"{every['one_by_one']:.2f} s one by one: **{every['one_by_one'] / every['all']:.2f} × faster**."
     )
+    for batch in results.get("batches", []):
+        lines.append(
+            f"- `report {batch['report']} {batch['batch']}` ({batch['count']} reports of the shipped sample): {batch['all']:.1f} s against "
+            f"{batch['one_by_one']:.1f} s one by one: **{batch['one_by_one'] / batch['all']:.2f} × faster**."
+        )
     return "\n".join(lines) + "\n"
 
 
