@@ -275,12 +275,13 @@ def table(results: dict) -> str:
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        inside = r.get("in_process")
+        inside = r.get("in_process")  # measured up to scale 100 ("—" above: not measured)
+        read, clean, ratio = ("—",) * 3
+        if inside:
+            read, clean, ratio = f"{inside['read']:.2f}", f"{inside['clean']:.2f}", f"{inside['clean'] / inside['read']:.2f}"
         lines.append(
             f"| {r['scale']} | {r['megabytes']:.1f} | {r['rows']:,} | {r['generate']:.1f} | {r['calamine']:.2f} | {r['clean']:.2f} "
-            f"| **{r['clean'] / r['calamine']:.2f}** | {inside['read'] if inside else float('nan'):.2f} "
-            f"| {inside['clean'] if inside else float('nan'):.2f} | {inside['clean'] / inside['read'] if inside else float('nan'):.2f} "
-            f"| {r['clean_mib']} |"
+            f"| **{r['clean'] / r['calamine']:.2f}** | {read} | {clean} | {ratio} | {r['clean_mib']} |"
         )
     first = rows[0]
     report, big, every = results["report"], results.get("big_report"), results["all"]

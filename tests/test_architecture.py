@@ -15,7 +15,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "helpers"
 
 LAYERS = [
-    {"helpers", "helpers.__main__", "helpers.errors", "helpers.paths", "helpers.normalize", "helpers.safe_text", "helpers.progress"},
+    {"helpers", "helpers.__main__", "helpers.errors", "helpers.paths", "helpers.normalize", "helpers.safe_text", "helpers.progress",
+     "helpers.memory"},
     {"helpers.reference"},
     {"helpers.ingest"},
     {"helpers.indicators"},
