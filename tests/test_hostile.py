@@ -159,7 +159,7 @@ def test_sheet_xml_read_in_pieces_says_what_the_whole_xml_says(xml: bytes, size:
     values, the last row and the merged ranges."""
     import io
 
-    facts = scan_sheet_xml(io.BytesIO(xml), recalculate, size)
+    facts = scan_sheet_xml(lambda: io.BytesIO(xml), recalculate, size)
     assert facts.formulas == uncalculated_formulas(xml, recalculate)
     assert facts.errors == error_cells(xml)
     assert facts.last_row == last_row_number(xml)

@@ -12,8 +12,9 @@ import datetime
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 from xml.etree import ElementTree
@@ -268,34 +269,42 @@ def xml_pieces(handle: IO[bytes], size: int = XML_PIECE) -> Iterator[bytes]:
         yield rest
 
 
-def scan_sheet_xml(handle: IO[bytes], recalculate: bool, size: int = XML_PIECE) -> SheetXmlFacts:
+def scan_sheet_xml(open_xml: Callable[[], IO[bytes]], recalculate: bool, size: int = XML_PIECE) -> SheetXmlFacts:
     """:func:`uncalculated_formulas`, :func:`error_cells`, :func:`last_row_number` and
-    :func:`merge_references` of a sheet's XML, read piece by piece (never the whole XML at once)."""
+    :func:`merge_references` of a sheet's XML (``open_xml()`` opens it), read piece by piece
+    (never the whole XML at once); read a second time only when its last row has no number."""
     formulas: dict[tuple[int, int], str] = {}
     shared_cells: dict[tuple[int, int], tuple[str, bytes]] = {}
     anchors: dict[bytes, tuple[str, str] | None] = {}
     errors: dict[tuple[int, int], str] = {}
     merged: list[tuple[int, int, int, int]] = []
     last_row: int | None = 0  # None: the last row tag has no number (then the rows are counted)
-    numbered_rows = row_tags = 0
-    for piece in xml_pieces(handle, size):
-        found, shared = _formula_cells(piece, recalculate)
-        formulas.update(found)
-        shared_cells.update(shared)
-        for index, anchor in _shared_anchors(piece).items():
-            anchors.setdefault(index, anchor)
-        errors.update(error_cells(piece))
-        merged.extend(merge_references(piece))
-        tail = max(piece.rfind(b"<row"), piece.rfind(b":row "))
-        if tail >= 0:
-            match = ROW_NUMBER.match(piece, tail)
-            last_row = int(match.group(1)) if match is not None else None
-        if b"row" in piece:
-            numbered_rows += len(ROW_NUMBER.findall(piece))
-            row_tags += piece.count(b"<row")
+    with open_xml() as handle:
+        for piece in xml_pieces(handle, size):
+            if _has_formula(piece):
+                found, shared = _formula_cells(piece, recalculate)
+                formulas.update(found)
+                shared_cells.update(shared)
+                for index, anchor in _shared_anchors(piece).items():
+                    anchors.setdefault(index, anchor)
+            errors.update(error_cells(piece))
+            merged.extend(merge_references(piece))
+            tail = max(piece.rfind(b"<row"), piece.rfind(b":row "))
+            if tail >= 0:
+                match = ROW_NUMBER.match(piece, tail)
+                last_row = int(match.group(1)) if match is not None else None
+    if last_row is None:  # rows without numbers (allowed by the format): count them, as last_row_number
+        with open_xml() as handle:
+            pieces = list(map(_row_counts, xml_pieces(handle, size)))
+        last_row = sum(numbered for numbered, _ in pieces) or sum(tags for _, tags in pieces)
     for position, (reference, index) in shared_cells.items():
         formulas[position] = _translated(anchors.get(index), reference)
-    return SheetXmlFacts(formulas, errors, numbered_rows or row_tags if last_row is None else last_row, merged)
+    return SheetXmlFacts(formulas, errors, last_row, merged)
+
+
+def _row_counts(piece: bytes) -> tuple[int, int]:
+    """(numbered row tags, ``<row`` occurrences) of a piece of sheet XML."""
+    return len(ROW_NUMBER.findall(piece)), piece.count(b"<row")
 
 
 def _formula_text(raw: bytes) -> str:
@@ -438,8 +447,7 @@ class CalamineBook:
         rows = cells.iter_rows() if cells.start is not None and cells.start[1] == 0 else iter(cells.to_python(skip_empty_area=False))
         matrix = _calamine_matrix(rows)
         del rows, cells  # calamine's copy of the sheet, released before the XML is read
-        with self.archive.open(self.paths[title]) as handle:
-            facts = scan_sheet_xml(handle, self.recalculate)
+        facts = scan_sheet_xml(partial(self.archive.open, self.paths[title]), self.recalculate)
         _put(matrix, facts.errors)
         while len(matrix) < facts.last_row:
             matrix.append([])
@@ -465,8 +473,7 @@ class OpenpyxlBook:
         worksheet = self.book[title]
         worksheet.reset_dimensions()  # exporters often declare wrong dimensions; read what is there
         matrix = [list(row) for row in worksheet.iter_rows(values_only=True)]
-        with worksheet.parent._archive.open(worksheet._worksheet_path) as handle:  # noqa: SLF001
-            facts = scan_sheet_xml(handle, self.recalculate)
+        facts = scan_sheet_xml(partial(worksheet.parent._archive.open, worksheet._worksheet_path), self.recalculate)  # noqa: SLF001
         return SheetCells(title, matrix, _complete_matrix(matrix, facts))
 
     def close(self) -> None:
