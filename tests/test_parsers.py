@@ -834,3 +834,30 @@ def test_a_cell_whose_value_is_unknown_is_never_a_value(parse, raw, reason) -> N
 def test_text_that_merely_contains_an_error_word_is_text() -> None:
     assert parsers.parse_text("#REF!科技公司") == "#REF!科技公司"
     assert parsers.unknowable_cell("N/A") is None and parsers.unknowable_cell(1500) is None
+
+
+@FAST
+@given(st.text(alphabet=st.sampled_from(list(" \u3000\t\n-/—－／\u200b\ufeffa无0９ー─")), max_size=8) | st.text(max_size=8))
+def test_is_blank_of_text_is_empty_or_a_placeholder_after_cleaning(raw: str) -> None:
+    """The first-character shortcut of is_blank gives what its definition says."""
+    from helpers.normalize import clean_text, is_placeholder
+
+    assert is_blank(raw) is (clean_text(raw) == "" or is_placeholder(raw))
+
+
+@FAST
+@given(st.floats(allow_nan=True, allow_infinity=True) | st.integers(min_value=-(10**20), max_value=10**20)
+       | st.decimals(places=9, min_value=-10**9, max_value=10**9, allow_nan=False).map(float))
+def test_amount_of_a_plain_number_in_wan_is_the_exact_reading(raw: float | int) -> None:
+    """parse_amount's shortcut for numbers already in 万元 gives what the exact Decimal path gives."""
+    from helpers.ingest.cells import _real_to_decimal, _to_wan
+
+    number = _real_to_decimal(raw)
+    exact = None if number is None or (isinstance(raw, float) and math.isnan(raw)) else _to_wan(number)
+    result = parse_amount(raw)
+    if isinstance(raw, float) and math.isnan(raw):
+        assert result is None  # a NaN cell is blank
+    elif exact is None:
+        assert isinstance(result, ParseFailure)
+    else:
+        assert result == exact and type(result) is float and str(result) == str(exact)

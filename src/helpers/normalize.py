@@ -89,7 +89,9 @@ def is_blank(raw: object) -> bool:
     """
     if isinstance(raw, str):
         text = clean_text(raw)
-        return text == "" or is_placeholder(text)
+        # is_placeholder of text that is clean already (clean_text is idempotent); stripped, so a
+        # placeholder starts with one of its characters: most text is decided by its first one
+        return text == "" or (_PLACEHOLDER.match(text[0]) is not None and _PLACEHOLDER.fullmatch(_WS.sub("", text)) is not None)
     return _is_nan_like(raw)
 
 

@@ -23,6 +23,7 @@ All amounts are returned in 万元 (10,000 yuan); arithmetic is done in
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import numbers
 import re
@@ -324,6 +325,7 @@ def _to_wan(value: Decimal) -> float | None:
     return result + 0.0 if math.isfinite(result) else None  # + 0.0 turns -0.0 into 0.0
 
 
+@functools.lru_cache(maxsize=64)
 def _unit_factor(unit: str) -> Decimal:
     canonical = normalize_unit(unit)
     if canonical is None:
@@ -352,6 +354,11 @@ def parse_amount(raw: object, default_unit: str = "万元") -> float | None | Pa
     ParseFailure(reason='无法解析的金额', raw='12万美元')
     """
     factor = _unit_factor(default_unit)  # ValueError: programming error, not bad data
+    kind = type(raw)
+    if (kind is float or kind is int) and factor == 1:  # the usual cell: a number, in 万元 already
+        plain = _plain_wan(raw)  # type: ignore[arg-type]
+        if plain is not None:
+            return plain
     unknown = unknowable_cell(raw)
     if unknown is not None:
         return unknown
@@ -374,6 +381,23 @@ def parse_amount(raw: object, default_unit: str = "万元") -> float | None | Pa
     except (ArithmeticError, ValueError, TypeError, OverflowError):
         return failure
     return failure if wan is None else wan
+
+
+def _plain_wan(raw: float | int) -> float | None:
+    """The amount of a number already in 万元 when the exact path (Decimal, six places) would give
+    the number itself: an int below 10^15, a finite float whose shortest repr has no exponent and
+    at most six decimals. None: take the exact path.
+
+    >>> _plain_wan(1200), _plain_wan(0.3), _plain_wan(-0.0), _plain_wan(1e-07), _plain_wan(2.1234567)
+    (1200.0, 0.3, 0.0, None, None)
+    """
+    if type(raw) is int:
+        return float(raw) + 0.0 if -(10**15) < raw < 10**15 else None
+    text = repr(raw)
+    point = text.find(".")
+    if point < 0 or "e" in text or len(text) - point - 1 > 6:  # inf, nan, 1e+16, 1e-07, 2.1234567
+        return None
+    return raw + 0.0  # -0.0 → 0.0, as _to_wan
 
 
 def _parse_amount_text(raw: str, factor: Decimal) -> float | None:
