@@ -100,7 +100,9 @@ def merge_references(xml: bytes) -> list[tuple[int, int, int, int]]:
     >>> merge_references(b'<mergeCells><mergeCell ref="A1:M1"/><mergeCell ref="B5"/></mergeCells>')
     [(1, 1, 1, 13), (5, 2, 5, 2)]
     """
-    ranges = []
+    ranges: list[tuple[int, int, int, int]] = []
+    if b"mergeCell" not in xml:  # a byte search, not a scan with the regular expression
+        return ranges
     for ref in MERGE_CELL.findall(xml):
         first, _, last = ref.decode().partition(":")
         ranges.append((*_position(first), *_position(last or first)))
@@ -164,7 +166,9 @@ def uncalculated_formulas(xml: bytes, recalculate: bool = False) -> dict[tuple[i
 
 
 def _has_formula(xml: bytes) -> bool:
-    return any(tag in xml for tag in (b"<f>", b"<f ", b"<f/", b":f>", b":f "))
+    """Whether ``xml`` may hold a formula element (two byte searches; a wider net than the
+    element itself, which the regular expressions then look for)."""
+    return b"<f" in xml or b":f" in xml
 
 
 def _formula_cells(xml: bytes, recalculate: bool) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], tuple[str, bytes]]]:
