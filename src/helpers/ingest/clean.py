@@ -920,14 +920,16 @@ def _table_frame(parts: _TableParts, kept: np.ndarray, spec: dict[str, Any], ext
     columns["source_sheet"] = _concatenated([_constant(chunk.sheet, len(chunk)) for chunk in chunks], kept)
     columns["source_row"] = _concatenated([chunk.rows for chunk in chunks], kept, np.int64)
     kinds = _column_kinds(spec, extra)
-    keys = pd.DataFrame({name: _typed_column(pd.Series(columns[name], dtype=columns[name].dtype), kinds[name]) for name in order})
-    sorted_positions = keys.sort_values(order, kind="stable").index.to_numpy()
-    del keys
+    keys = {name: _typed_column(pd.Series(columns[name], dtype=columns[name].dtype), kinds[name]) for name in order}
+    sorted_positions = pd.DataFrame(keys).sort_values(order, kind="stable").index.to_numpy()
     typed = {}
     for name in columns:  # in the frame's column order
-        values = columns[name][sorted_positions]
-        columns[name] = values[:0]  # released: only the sorted copy is kept
-        typed[name] = _typed_column(pd.Series(values, dtype=values.dtype), kinds[name])
+        if name in keys:  # typed already: only put in order
+            typed[name] = keys.pop(name).take(sorted_positions).reset_index(drop=True)
+        else:
+            values = columns[name][sorted_positions]
+            typed[name] = _typed_column(pd.Series(values, dtype=values.dtype), kinds[name])
+        columns[name] = columns[name][:0]  # released: only the sorted, typed copy is kept
     return pd.DataFrame(typed, copy=False)
 
 

@@ -160,8 +160,9 @@ def uncalculated_formulas(xml: bytes, recalculate: bool = False) -> dict[tuple[i
     {(2, 2): '=1200+300'}
     """
     found, shared = _formula_cells(xml, recalculate)
+    anchors = _shared_anchors(xml) if shared else {}
     for position, (reference, index) in shared.items():
-        found[position] = _translated(_shared_anchor(xml, index), reference)
+        found[position] = _translated(anchors.get(index), reference)
     return found
 
 
@@ -210,19 +211,9 @@ def _translated(anchor: tuple[str, str] | None, reference: str) -> str:
         return "=?（共享公式）"
 
 
-def _shared_anchor(xml: bytes, index: bytes) -> tuple[str, str] | None:
-    """(cell, formula text) of the anchor of shared formula ``index`` (the cell that carries its text)."""
-    match = re.search(rb'<(?:\w+:)?f\b[^>]*\bsi="' + index + rb'"[^>]*>(?P<text>[^<]+)</(?:\w+:)?f>', xml)
-    if match is None:
-        return None
-    cell = CELL_ATTRIBUTE.findall(xml[xml.rfind(b"<", 0, match.start()) : match.start()])
-    reference = dict(cell).get(b"r", b"").decode()
-    return (reference, _formula_text(match["text"])) if reference else None
-
-
 def _shared_anchors(xml: bytes) -> dict[bytes, tuple[str, str] | None]:
-    """:func:`_shared_anchor` of every shared index of ``xml`` at once (the first formula with the
-    index and a text; None when that cell has no reference)."""
+    """Shared index → (cell, formula text) of its anchor: the first formula with the index and a
+    text (None when that cell has no reference)."""
     anchors: dict[bytes, tuple[str, str] | None] = {}
     if not _has_formula(xml):
         return anchors
