@@ -109,6 +109,20 @@ def test_contradicting_options_are_an_error_not_a_silent_choice(arguments, messa
     assert not (tmp_path / "out").exists()
 
 
+def _children() -> set[int]:
+    return {int(pid) for task in Path("/proc/self/task").glob("*") for pid in (task / "children").read_text().split()}
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads the children of this process from /proc")
+def test_a_check_that_fails_after_the_kernel_started_leaves_no_kernel_running(tmp_path, capsys):
+    """A single run starts its kernel before the checks (its start-up overlaps them); a check
+    that fails is still one line and exit 2, and the kernel is shut down."""
+    before = _children()
+    assert main(["report", "annual_review", "--year", "1999", "--out", str(tmp_path / "out")]) == 2
+    assert "1999 年没有台账数据" in capsys.readouterr().err
+    assert _children() == before and not (tmp_path / "out").exists()
+
+
 # ----------------------------------------------------------------------------- paths relative to the current directory
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -15,9 +16,11 @@ import pytest
 from helpers.errors import UsageError
 from helpers.output.notebook import (
     STABLE_KERNELSPEC,
+    EarlyKernel,
     ReportError,
     _kernel_manager_class,
     add_table_of_contents,
+    notebook_imports,
     run_notebook_report,
     strip_volatile_metadata,
 )
@@ -267,3 +270,70 @@ def test_rendering_does_not_compile_jsonschemas_iri_grammars() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "None"  # marked absent: `import rfc3987_syntax` raises ImportError
+
+
+# ----------------------------------------------------------------------------- a kernel started early
+
+
+def _notebook(folder: Path, *sources: str) -> Path:
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell("year = 2022", metadata={"tags": ["parameters"]})]
+    notebook.cells += [nbformat.v4.new_code_cell(source) for source in sources]
+    notebook.metadata["kernelspec"] = dict(STABLE_KERNELSPEC)
+    path = folder / "early.ipynb"
+    nbformat.write(notebook, path)
+    return path
+
+
+def test_notebook_imports_names_the_top_level_imports_of_code_cells_in_order(tmp_path: Path) -> None:
+    notebook = _notebook(
+        tmp_path,
+        "from __future__ import annotations\nimport json, email.mime as mime\nfrom helpers.viz import charts, style as s",
+        "%time x = 1",  # a magic: not Python, left out
+        "from . import sibling\nfrom os.path import *\nif year:\n    import csv\n",  # relative, star, nested: left out
+        "import json\nfrom html import escape",
+    )
+    assert notebook_imports(notebook) == [
+        "json", "email.mime", "helpers.viz", "helpers.viz.charts", "helpers.viz.style", "os.path", "html", "html.escape",
+    ]
+
+
+def _children() -> set[int]:
+    pids: set[int] = set()
+    for task in Path("/proc/self/task").glob("*"):
+        pids.update(int(pid) for pid in (task / "children").read_text().split())
+    return pids
+
+
+NAMES = "print(sorted(k for k in dir() if not k.startswith('__')))"
+IMPORTED = "import sys\nprint('email.mime' in sys.modules)"
+
+
+def test_a_report_in_an_early_kernel_is_the_report_of_a_kernel_started_late(tmp_path: Path) -> None:
+    """The early kernel imported the notebook's modules before the first cell, bound no name
+    and printed nothing: the executed notebook and the page are byte for byte the same."""
+    notebook = _notebook(tmp_path, NAMES, "from email import mime\nprint(mime.__name__)")
+    late = run_notebook_report(notebook, tmp_path / "late", {"year": 2023}, report_name=NAME, progress=False)
+    with EarlyKernel.start(notebook) as kernel:
+        assert kernel is not None
+        early = run_notebook_report(notebook, tmp_path / "early", {"year": 2023}, report_name=NAME, progress=False, kernel=kernel)
+    for suffix in (".ipynb", ".html"):
+        assert (early / f"{NAME}{suffix}").read_bytes() == (late / f"{NAME}{suffix}").read_bytes()
+    names = nbformat.read(early / f"{NAME}.ipynb", as_version=4).cells[2].outputs[0]["text"]
+    assert "year" in names and "_kit_warmup" not in names
+
+
+@pytest.mark.parametrize("early, imported", [(False, "False"), (True, "True")], ids=["late", "early"])
+def test_an_early_kernel_has_imported_the_notebooks_modules_when_the_first_cell_runs(tmp_path: Path, early: bool, imported: str) -> None:
+    notebook = _notebook(tmp_path, IMPORTED, "from email import mime")
+    with (EarlyKernel.start(notebook) if early else contextlib.nullcontext()) as kernel:
+        out = run_notebook_report(notebook, tmp_path / "r", {"year": 2023}, report_name=NAME, progress=False, kernel=kernel)
+    assert nbformat.read(out / f"{NAME}.ipynb", as_version=4).cells[2].outputs[0]["text"].strip() == imported
+
+
+def test_an_early_kernel_that_was_not_used_is_shut_down(tmp_path: Path) -> None:
+    before = _children()
+    with EarlyKernel.start(_notebook(tmp_path, "import json")) as kernel:
+        assert kernel is not None
+        assert len(_children() - before) == 1  # the kernel
+    assert _children() == before

@@ -180,10 +180,19 @@ def _print_catalogue(catalogue: Path | None) -> None:
 
 def command_report(args: argparse.Namespace) -> int:
     from helpers.cli import report as reporting
+
+    spec, notebook = reporting.resolve_report(args.notebook)
+    if args.all or args.all_counties:
+        return _report(args, reporting, spec, notebook, None)
+    # a single run: its kernel starts up (and imports the notebook's modules) while the checks run
+    with reporting.start_kernel(notebook) as kernel:
+        return _report(args, reporting, spec, notebook, kernel)
+
+
+def _report(args: argparse.Namespace, reporting: Any, spec: Any, notebook: Path, kernel: Any) -> int:
     from helpers.output.publish import check_output_folder
 
     data_dir, reference = _year_data(args)
-    spec, notebook = reporting.resolve_report(args.notebook)
     declared = reporting.notebook_parameters(notebook)
     parameters = reporting.parse_parameters(args.parameter or [], declared)
     # Paths reach the notebook only when given, so default reports carry no machine paths.
@@ -232,7 +241,7 @@ def command_report(args: argparse.Namespace) -> int:
     try:
         reporting.run_report(
             spec, notebook, {**parameters, **path_parameters}, data_dir=data_dir, reference_dir=reference.directory, out_dir=out_dir,
-            record=record, progress=shows_progress(),
+            record=record, progress=shows_progress(), kernel=kernel,
         )
     except ReportError as error:
         print(str(error), file=sys.stderr)

@@ -217,6 +217,18 @@ def update_catalogue(root: Path | None) -> Path | None:
     return write_catalogue(Path(root), {name: spec.title for name, spec in REPORTS.items()})
 
 
+def start_kernel(notebook: Path) -> Any:
+    """The kernel of a single run, started before the checks so that its start-up overlaps them
+    (:class:`helpers.output.notebook.EarlyKernel`; None when it could not start). A context
+    manager: shut down on exit unless :func:`run_report` used it."""
+    from contextlib import nullcontext
+
+    from helpers.output.notebook import EarlyKernel
+
+    kernel = EarlyKernel.start(notebook)
+    return kernel if kernel is not None else nullcontext()
+
+
 def run_report(
     spec: ReportSpec,
     notebook: Path,
@@ -227,11 +239,13 @@ def run_report(
     out_dir: Path,
     progress: bool = True,
     record: dict[str, Any] | None = None,
+    kernel: Any = None,
 ) -> Path:
     """Execute and publish one report (the notebook gets ``parameters`` as given), with the
     extra files its registry entry declares. ``record`` (:func:`run_record`) goes into the
     folder's marker: published with the report, or, when a cell fails, noted as the failure kept
-    in ``failed/`` beside the previous report."""
+    in ``failed/`` beside the previous report. ``kernel``: one started early for this notebook
+    (:func:`start_kernel`)."""
     from helpers.output import publish
     from helpers.output.notebook import run_notebook_report
 
@@ -251,6 +265,7 @@ def run_report(
             kernel_files=spec.kernel_files,
             progress=progress,
             protected=protected_folders(data_dir, reference_dir),
+            kernel=kernel,
         )
     except ReportError as error:
         if record is not None:

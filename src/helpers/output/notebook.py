@@ -10,6 +10,7 @@ previous report untouched and saves the failed notebook under ``failed/``.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import html
 import logging
@@ -19,6 +20,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -231,12 +233,12 @@ def _normalise_images(page: str) -> str:
     return _IMG_RE.sub(fix, page)
 
 
-def render_html(nb: NotebookNode, *, title: str, resource_path: Path | None = None) -> str:
-    """Render ``nb`` to a self-contained, offline, code-free HTML page with a TOC."""
+def html_exporter() -> Any:
+    """nbconvert's exporter of the report pages (lab template, offline, no code)."""
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(
+    return HTMLExporter(
         template_name="lab",
         template_file=_TEMPLATE_NAME,
         extra_loaders=[DictLoader({_TEMPLATE_NAME: _OFFLINE_TEMPLATE})],
@@ -246,12 +248,31 @@ def render_html(nb: NotebookNode, *, title: str, resource_path: Path | None = No
         embed_images=True,
         language_code="zh",
     )
+
+
+def render_html(nb: NotebookNode, *, title: str, resource_path: Path | None = None, exporter: Any = None) -> str:
+    """Render ``nb`` to a self-contained, offline, code-free HTML page with a TOC (``exporter``:
+    one from :func:`html_exporter`, e.g. prepared while the kernel ran)."""
+    exporter = exporter if exporter is not None else html_exporter()
     resources: dict[str, Any] = {"metadata": {"name": title}}
     if resource_path is not None:
         resources["metadata"]["path"] = str(resource_path)
     page, _ = exporter.from_notebook_node(nb, resources=resources)
     page = add_table_of_contents(_normalise_images(page))
     return page if page.endswith("\n") else page + "\n"
+
+
+def _prepared_exporter() -> Any:
+    """An exporter that has rendered a one-cell page, and the Word writer imported: the imports,
+    the template's compilation and the converters' first use (about 0.7 s) are paid while the
+    kernel runs, in a thread of the otherwise waiting parent (the page itself is rendered
+    afterwards, by the same code, from the executed notebook)."""
+    exporter = html_exporter()
+    probe = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## 预备\n\n文字")])
+    exporter.from_notebook_node(probe, resources={"metadata": {"name": "预备"}})
+    import helpers.output.docx  # noqa: F401 — imported here, used after the kernel
+
+    return exporter
 
 
 # --------------------------------------------------------------------------- kernel
@@ -316,6 +337,84 @@ def _kernel_manager_class() -> type:
     return CurrentInterpreterKernelManager
 
 
+def notebook_imports(notebook: Path) -> list[str]:
+    """The modules that the code cells of ``notebook`` import at their top level, in order: the
+    module of every ``import`` and ``from … import``, and ``module.name`` for each name (a
+    submodule when it is one; :func:`helpers.warmup.import_modules` skips the others). Cells that
+    are not plain Python (magics) and relative imports are left out."""
+    import ast
+
+    names: list[str] = []
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                names.extend(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level and node.module != "__future__":
+                names.append(node.module)
+                names.extend(f"{node.module}.{alias.name}" for alias in node.names if alias.name != "*")
+    return list(dict.fromkeys(names))
+
+
+class EarlyKernel:
+    """A report's kernel started before the parent's checks (issue 13): ipykernel starts up and
+    imports the notebook's modules (:func:`notebook_imports`, :mod:`helpers.warmup`) on the
+    other core while the parent checks parameters, folders and ledgers, and
+    :func:`run_notebook_report` then runs the notebook in it instead of starting one.
+
+    The kernel is the one :func:`run_notebook_report` would start (this interpreter, the
+    notebook's folder as working directory, the same arguments); the start-up imports bind no
+    name in the notebook's namespace and print nothing. Use as a context manager: a kernel that
+    was not handed over (a check failed) is shut down on exit.
+    """
+
+    def __init__(self, manager: Any) -> None:
+        self._manager: Any = manager
+
+    @classmethod
+    def start(cls, notebook: Path) -> EarlyKernel | None:
+        """Start the kernel for ``notebook``; None when it cannot start here (the run then starts
+        its own kernel and reports what fails)."""
+        from jupyter_core.utils import run_sync
+
+        notebook = Path(notebook).resolve()
+        modules = notebook_imports(notebook)
+        warm = f"import helpers.warmup as _kit_warmup; _kit_warmup.import_modules({modules!r}); del _kit_warmup"
+        arguments = ["--HistoryManager.hist_file=:memory:", f"--IPKernelApp.exec_lines={warm}"]  # nbclient's own first
+        try:
+            manager = _kernel_manager_class()(kernel_name=STABLE_KERNELSPEC["name"])
+            run_sync(manager.start_kernel)(extra_arguments=arguments, cwd=str(notebook.parent))
+        except Exception:  # noqa: BLE001 — the run starts a kernel the usual way and reports the failure
+            return None
+        return cls(manager)
+
+    def hand_over(self) -> Any:
+        """The kernel manager, for nbclient (which shuts the kernel down after the last cell)."""
+        manager, self._manager = self._manager, None
+        return manager
+
+    def close(self) -> None:
+        """Shut the kernel down unless it was handed over."""
+        if self._manager is None:
+            return
+        from jupyter_core.utils import run_sync
+
+        manager, self._manager = self._manager, None
+        with contextlib.suppress(Exception):  # a kernel that is already gone
+            run_sync(manager.shutdown_kernel)(now=True)
+
+    def __enter__(self) -> EarlyKernel:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 _ENGINE_NAME = "zhaoshang"
 
 
@@ -374,13 +473,23 @@ def _engine_name() -> str:
                 stdout_file=stdout_file,
                 stderr_file=stderr_file,
             )
-            return EpilogueClient(nb_man, epilogue=kernel_epilogue, **final_kwargs).execute()
+            # cleanup_kc: also a kernel started early (``km=``, :class:`EarlyKernel`) is shut down after the last cell
+            return EpilogueClient(nb_man, epilogue=kernel_epilogue, **final_kwargs).execute(cleanup_kc=True)
 
     papermill_engines.register(_ENGINE_NAME, EpilogueEngine)
     return _ENGINE_NAME
 
 
 # --------------------------------------------------------------------------- runner
+
+
+def _result(future: Future[Any]) -> Any:
+    """The prepared exporter, or None when preparing it failed (the page is then rendered with a
+    new one, which raises the same error where it is expected)."""
+    try:
+        return future.result()
+    except Exception:  # noqa: BLE001
+        return None
 
 
 def _first_line(text: str, limit: int = 200) -> str:
@@ -413,6 +522,7 @@ def run_notebook_report(
     progress: bool = True,
     kernel_name: str | None = None,
     protected: Iterable[Path] = (),
+    kernel: EarlyKernel | None = None,
 ) -> Path:
     """Execute ``notebook`` with ``parameters`` and publish ``out_dir`` atomically.
 
@@ -425,7 +535,8 @@ def run_notebook_report(
     it computed into the staging folder. ``name`` defaults to the notebook's stem. With
     ``kernel_name=None`` the kernel is ipykernel on the running interpreter;
     otherwise the named kernelspec is used. The kernel's working directory is
-    the notebook's folder. Returns ``out_dir``.
+    the notebook's folder; ``kernel`` (:class:`EarlyKernel`, with ``kernel_name=None``) is one
+    already started for this notebook. Returns ``out_dir``.
 
     ``out_dir`` must be new, empty or a report folder the kit published (see
     :func:`helpers.output.publish.check_output_folder`; ``protected`` folders are refused):
@@ -447,13 +558,17 @@ def run_notebook_report(
     check_output_folder(out_dir, protected=protected)
     tmp_dir = new_staging_folder(out_dir)
     tmp_notebook = tmp_dir / f"{name}.ipynb"
-    engine_kwargs: dict[str, Any] = {}
+    engine_kwargs: dict[str, Any] = {"engine_name": _engine_name()}
     if kernel_name is None:
         kernel_name = STABLE_KERNELSPEC["name"]
         engine_kwargs["kernel_manager_class"] = _kernel_manager_class()
+        if kernel is not None:
+            engine_kwargs["km"] = kernel.hand_over()
     if kernel_files is not None:
-        engine_kwargs["engine_name"] = _engine_name()
         engine_kwargs["kernel_epilogue"] = kernel_files(tmp_dir)
+    preparing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare-render")
+    exporter = preparing.submit(_prepared_exporter)
+    preparing.shutdown(wait=False)
     try:
         try:
             executed = papermill.execute_notebook(
@@ -494,7 +609,7 @@ def run_notebook_report(
 
         clean = strip_volatile_metadata(executed)
         _write_notebook(clean, tmp_notebook)
-        page = render_html(clean, title=notebook_title(clean, name), resource_path=notebook.parent)
+        page = render_html(clean, title=notebook_title(clean, name), resource_path=notebook.parent, exporter=_result(exporter))
         _write_text_atomic(tmp_dir / f"{name}.html", page)
         from helpers.output.docx import write_report_docx  # the Word version, from the same notebook
 
