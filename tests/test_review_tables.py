@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 
+import pandas as pd
 import pytest
 from conftest import DATA_DIR, REFERENCE_DIR
 
@@ -126,3 +127,25 @@ def test_province_table_units_come_from_the_registry(review_2022):
     assert table.loc["实际利用外资", "本市（台账计算）"] == pytest.approx(3.75)
     assert table.loc["省外2000万元以上项目实际进资", "单位"] == "亿元"
     assert table.loc["省外2000万元以上项目个数", "单位"] == "个"
+
+
+@pytest.mark.parametrize(
+    "year, options, reused",
+    [
+        (2022, {}, [2022]),  # 2021 is compared with 2020 in its trend, with nothing in the review
+        (2021, {}, [2020, 2021]),  # 2020 has no year before it: the review's comparison figures are its trend figures
+        (2022, {"compare_year": 2020}, [2020]),  # 2022 compared with 2020 is not its trend figure; 2020's own is
+        (2022, {"campaign_start": "2022-03-01", "campaign_end": "2022-04-30"}, []),  # a window of the parameters
+    ],
+    ids=["default", "first-comparison-year", "other-compare-year", "campaign-window"],
+)
+def test_the_trend_reuses_only_the_reviews_figures_that_are_the_trends(year, options, reused):
+    """The trend's figures of a year are that year's own review's; what the review already holds
+    is reused only where it is exactly that, and the trend is the one computed from scratch."""
+    from helpers.indicators.trends import indicator_trend
+
+    review = rv.build_review(year, DATA_DIR, REFERENCE_DIR, **options)
+    assert sorted(rv._computed_metrics(review)) == reused
+    keys = [spec.key for spec in review.reference.headline_indicators()]
+    fresh = indicator_trend(keys, DATA_DIR, review.reference, years=rv.trend_years(review))
+    pd.testing.assert_frame_equal(rv.headline_trend(review), fresh, check_exact=True)

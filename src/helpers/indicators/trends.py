@@ -47,25 +47,36 @@ def _years(data_dir: Path, years: Iterable[int] | None) -> list[int]:
 
 
 def yearly_metrics(
-    data_dir: Path, reference: Reference, years: Iterable[int] | None = None, *, loaded: dict[int, Any] | None = None
+    data_dir: Path,
+    reference: Reference,
+    years: Iterable[int] | None = None,
+    *,
+    loaded: dict[int, Any] | None = None,
+    computed: dict[int, dict[str, Any]] | None = None,
 ) -> dict[int, dict[str, Any]]:
     """Every figure of every year with ledgers (each compared with the year before when it has ledgers).
 
     ``loaded`` (year → clean year) holds the years already loaded and gets the ones loaded here
-    (a caller that asks several times loads each year once)."""
+    (a caller that asks several times loads each year once); ``computed`` (year → figures)
+    holds figures a caller already has that are exactly these (the year compared with the year
+    before when it has ledgers, the reference's campaign window), which are not computed again."""
     data_dir = Path(data_dir)
     chosen = _years(data_dir, years)
     known = set(available_years(data_dir))
     loaded = {} if loaded is None else loaded
+    computed = computed or {}
 
     def year_data(year: int) -> Any:
         if year not in loaded:
             loaded[year] = load_year(year, data_dir, reference)
         return loaded[year]
 
-    return {
-        year: compute_metrics(year_data(year), year_data(year - 1) if year - 1 in known else None, reference) for year in chosen
-    }
+    def figures(year: int) -> dict[str, Any]:
+        if year in computed:
+            return computed[year]
+        return compute_metrics(year_data(year), year_data(year - 1) if year - 1 in known else None, reference)
+
+    return {year: figures(year) for year in chosen}
 
 
 def yearly_breakdowns(
@@ -105,9 +116,10 @@ def indicator_trend(
     county: str | None = None,
     years: Iterable[int] | None = None,
     loaded: dict[int, Any] | None = None,
+    computed: dict[int, dict[str, Any]] | None = None,
 ) -> pd.DataFrame:
     """One row per year, one column per indicator key (万元): the city's figures, or ``county``'s
-    (``loaded``: as in :func:`yearly_metrics`).
+    (``loaded``, ``computed``: as in :func:`yearly_metrics`).
 
     ``keys`` are keys of the indicator registry (``indicators.csv``); a unit has only the
     breakdown indicators. A key or unit the reference does not know is a ``UsageError`` naming
@@ -119,7 +131,7 @@ def indicator_trend(
         closest = suggest_names(unknown[0], reference.indicator_registry)
         raise UsageError(f"未知的指标 {'、'.join(unknown)}（见 data/reference/indicators.csv）；最接近的有：{'、'.join(closest) or '无'}")
     if county is None:
-        figures = yearly_metrics(data_dir, reference, years, loaded=loaded)
+        figures = yearly_metrics(data_dir, reference, years, loaded=loaded, computed=computed)
         rows = [{"year": year, **{key: _metric(metrics, key, reference) for key in keys}} for year, metrics in figures.items()]
         return pd.DataFrame(rows, columns=["year", *keys])
     breakdown_keys = [spec.key for spec in reference.breakdown_indicators()]

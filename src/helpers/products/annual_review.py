@@ -59,6 +59,7 @@ class Review:
     published: dict[str, Any] | None
     published_note: str | None = None  # why there is nothing to reconcile with, when so
     data_dir: Path | None = None  # the data folder (for the trends over every year with ledgers)
+    campaign_window: tuple[str, str] | None = None  # the parameters' window (None: the reference's)
     # the trends, computed once per review (the notebook's table and chart, and tables.xlsx, share them)
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -96,6 +97,7 @@ def build_review(
         published=published,
         published_note=published_note,
         data_dir=data_dir,
+        campaign_window=window,
     )
 
 
@@ -465,6 +467,20 @@ def _loaded_years(review: Review) -> dict[int, Any]:
     return review.memo["years"]
 
 
+def _computed_metrics(review: Review) -> dict[int, dict[str, Any]]:
+    """The figures the review already holds that are a trend's figures of their year (each year
+    compared with the year before when it has ledgers, the reference's campaign window): the
+    review's own, unless compared with another year or given a window; the comparison year's,
+    when the year before it has no ledgers."""
+    known = set(available_years(_data_dir(review)))
+    computed = {}
+    if review.compare_year == review.year - 1 and review.campaign_window is None:
+        computed[review.year] = review.metrics
+    if review.previous_metrics is not None and review.compare_year - 1 not in known:
+        computed[review.compare_year] = review.previous_metrics
+    return computed
+
+
 def _trend(review: Review, key: str, compute: Any) -> pd.DataFrame:
     """``compute()`` once per review and ``key``; each caller gets its own copy."""
     if key not in review.memo:
@@ -479,7 +495,10 @@ def headline_trend(review: Review) -> pd.DataFrame:
     return _trend(
         review,
         "headline_trend",
-        lambda: indicator_trend(keys, _data_dir(review), review.reference, years=trend_years(review), loaded=_loaded_years(review)),
+        lambda: indicator_trend(
+            keys, _data_dir(review), review.reference, years=trend_years(review), loaded=_loaded_years(review),
+            computed=_computed_metrics(review),
+        ),
     )
 
 
