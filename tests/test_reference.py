@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import warnings
+from pathlib import Path
 
 import pytest
 from conftest import REFERENCE_DIR
@@ -161,3 +162,36 @@ def test_renaming_a_vocabulary_value_without_its_role_is_an_error_not_a_zero(tmp
     path.write_text(path.read_text(encoding="utf-8").replace("  省外: [外省", "  外省资金: [外省"), encoding="utf-8")
     with pytest.raises(ReferenceDataError, match="source/outside_city 的取值 省外 不在 categories.yaml"):
         load_reference(folder)
+
+
+YAML_FILES = sorted(p for p in Path(__file__).resolve().parents[1].glob("data/**/*.yaml"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [path.read_text(encoding="utf-8-sig") for path in YAML_FILES]
+    + ["a: &x [1, 2]\nb: *x\n", "date: 2022-06-01\nwhen: 2022-06-01 08:00:00\n", "n: 0o17\nm: 1_000\nf: .5\nyes: no\n",
+       "s: '它''s'\nt: \"\\t制表\"\n", "- 1\n-\n  - 中文: 值\n", ""],
+    ids=[path.name for path in YAML_FILES] + ["anchors", "dates", "numbers-and-booleans", "quotes", "nested", "empty"],
+)
+def test_the_fast_yaml_loader_reads_what_the_pure_one_reads(text):
+    """libyaml's parser with PyYAML's safe constructor: the same values as ``yaml.safe_load``."""
+    import yaml
+
+    from helpers.reference.tables import safe_load_yaml
+
+    assert safe_load_yaml(text) == yaml.safe_load(text)
+    assert type(safe_load_yaml(text)) is type(yaml.safe_load(text))
+
+
+def test_a_document_the_fast_loader_refuses_raises_the_pure_parsers_error():
+    import yaml
+
+    from helpers.reference.tables import safe_load_yaml
+
+    text = "city: 九江市: 濂溪区\n"
+    with pytest.raises(yaml.YAMLError) as pure:
+        yaml.safe_load(text)
+    with pytest.raises(yaml.YAMLError) as fast:
+        safe_load_yaml(text)
+    assert str(fast.value) == str(pure.value)

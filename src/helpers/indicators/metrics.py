@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from helpers.indicators import definitions as ind
 from helpers.indicators import year_to_date as ytd
 from helpers.indicators.period import Period, as_period
 from helpers.ingest.clean import CleanYear
 from helpers.reference import Reference
+from helpers.reference.tables import safe_load_yaml
 
 
 def breakdown_keys(reference: Reference) -> tuple[str, ...]:
@@ -215,8 +215,7 @@ def compute_metrics(
 
 
 def load_published(path: Path) -> dict[str, Any]:
-    with Path(path).open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return safe_load_yaml(Path(path).read_text(encoding="utf-8"))
 
 
 def _flatten(tree: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:

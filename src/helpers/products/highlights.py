@@ -27,6 +27,7 @@ from helpers.indicators.definitions import round_half_up
 from helpers.indicators.metrics import compute_metrics, get_path
 from helpers.ingest.clean import empty_clean_year
 from helpers.reference import Reference
+from helpers.reference.tables import safe_load_yaml
 
 PLACEHOLDER = re.compile(r"\{([^{}|]+)\|([a-z]+)\}")
 CHINESE_DIGITS = "零一二三四五六七八九"
@@ -195,7 +196,7 @@ def load_templates(reference: Reference, figures: dict[str, Any] | None = None) 
     path = Path(reference.directory) / "highlights.yaml"
     try:
         text = path.read_bytes().decode("utf-8-sig")
-        sentences = (yaml.safe_load(text) or {}).get("sentences")
+        sentences = (safe_load_yaml(text) or {}).get("sentences")
     except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError) as error:
         raise ReferenceDataError(f"highlights.yaml: 无法读取（{type(error).__name__}）") from None
     if not isinstance(sentences, list) or not all(isinstance(s, list) and s for s in sentences):

@@ -34,6 +34,7 @@ from helpers.products import explore, tables
 from helpers.products.highlights import check_templates, draft_sentences, fill_clause, format_yi
 from helpers.products.labels import present, present_indicator_rows
 from helpers.reference import Reference, load_reference
+from helpers.reference.tables import safe_load_yaml
 from helpers.viz import charts
 
 __all__ = [
@@ -92,7 +93,7 @@ def load_settings(reference: Reference) -> BulletinSettings:
     if not path.is_file():
         raise ReferenceDataError(f"参考数据缺失：{path}（月度通报的指标、序时进度阈值与红黑榜规则）")
     try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        content = safe_load_yaml(path.read_text(encoding="utf-8")) or {}
     except (UnicodeDecodeError, yaml.YAMLError) as error:
         raise ReferenceDataError(f"{SETTINGS_FILE}: 无法读取（{type(error).__name__}）") from None
     if not isinstance(content, dict):

@@ -105,6 +105,23 @@ def read_csv_table(path: Path, required: list[str]) -> pd.DataFrame:
     return _read_csv(path, required)
 
 
+def safe_load_yaml(text: str) -> Any:
+    """``yaml.safe_load`` with libyaml's parser where PyYAML has it (ten times faster; the same
+    constructor, so the same values); a document it refuses is parsed again by the pure-Python
+    parser, whose error (line, column, problem) is the one raised.
+
+    >>> safe_load_yaml("city: 九江市\\nyears: [2022, 2023]")
+    {'city': '九江市', 'years': [2022, 2023]}
+    """
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is not None:
+        try:
+            return yaml.load(text, Loader=loader)  # noqa: S506 — CSafeLoader is the safe loader
+        except yaml.YAMLError:
+            pass  # the pure parser's message, below
+    return yaml.safe_load(text)
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     """A YAML file whose top level is a mapping; any other content is a ReferenceDataError."""
     if not path.is_file():
@@ -114,7 +131,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError as error:
         raise ReferenceDataError(f"{path.name}: 不是 UTF-8 编码（第 {error.start} 字节）") from None
     try:
-        content = yaml.safe_load(text)
+        content = safe_load_yaml(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         where = f" 第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark is not None else ""
