@@ -472,6 +472,9 @@ def _engine_name() -> str:
                 log_output=log_output,
                 stdout_file=stdout_file,
                 stderr_file=stderr_file,
+                # after the last cell (and the epilogue, whose files are written before its reply) the kernel
+                # holds nothing to save: stopped at once, not by a shutdown request the parent waits 0.4 s for
+                shutdown_kernel="immediate",
             )
             # cleanup_kc: also a kernel started early (``km=``, :class:`EarlyKernel`) is shut down after the last cell
             return EpilogueClient(nb_man, epilogue=kernel_epilogue, **final_kwargs).execute(cleanup_kc=True)
