@@ -23,6 +23,7 @@ from helpers.output.notebook import (
     notebook_imports,
     run_notebook_report,
     strip_volatile_metadata,
+    word_writer_process,
 )
 from helpers.output.publish import MARKER, mark_folder
 
@@ -337,3 +338,28 @@ def test_an_early_kernel_that_was_not_used_is_shut_down(tmp_path: Path) -> None:
         assert kernel is not None
         assert len(_children() - before) == 1  # the kernel
     assert _children() == before
+
+
+def test_the_word_document_written_in_a_process_of_its_own_is_the_same_document(tmp_path: Path) -> None:
+    here = run_notebook_report(OK_NOTEBOOK, tmp_path / "here", {"year": 2023}, report_name=NAME, progress=False)
+    process = word_writer_process()
+    try:
+        there = run_notebook_report(OK_NOTEBOOK, tmp_path / "there", {"year": 2023}, report_name=NAME, progress=False, word_process=process)
+    finally:
+        process.shutdown()
+    assert (there / f"{NAME}.docx").read_bytes() == (here / f"{NAME}.docx").read_bytes()
+
+
+def test_a_word_process_that_died_leaves_the_document_to_the_run(tmp_path: Path) -> None:
+    """Not the writer's error (the process is gone): the document is written in the run's own process."""
+    import os
+    import signal
+
+    process = word_writer_process()
+    try:
+        pid = process.submit(os.getpid).result()
+        os.kill(pid, signal.SIGKILL)
+        out = run_notebook_report(OK_NOTEBOOK, tmp_path / "r", {"year": 2023}, report_name=NAME, progress=False, word_process=process)
+    finally:
+        process.shutdown()
+    assert (out / f"{NAME}.docx").stat().st_size > 0

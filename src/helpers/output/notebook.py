@@ -20,7 +20,8 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -526,6 +527,7 @@ def run_notebook_report(
     kernel_name: str | None = None,
     protected: Iterable[Path] = (),
     kernel: EarlyKernel | None = None,
+    word_process: ProcessPoolExecutor | None = None,
 ) -> Path:
     """Execute ``notebook`` with ``parameters`` and publish ``out_dir`` atomically.
 
@@ -539,7 +541,8 @@ def run_notebook_report(
     ``kernel_name=None`` the kernel is ipykernel on the running interpreter;
     otherwise the named kernelspec is used. The kernel's working directory is
     the notebook's folder; ``kernel`` (:class:`EarlyKernel`, with ``kernel_name=None``) is one
-    already started for this notebook. Returns ``out_dir``.
+    already started for this notebook; ``word_process`` (:func:`word_writer_process`; the caller
+    shuts it down) writes the Word document while the page renders. Returns ``out_dir``.
 
     ``out_dir`` must be new, empty or a report folder the kit published (see
     :func:`helpers.output.publish.check_output_folder`; ``protected`` folders are refused):
@@ -612,11 +615,11 @@ def run_notebook_report(
 
         clean = strip_volatile_metadata(executed)
         _write_notebook(clean, tmp_notebook)
-        page = render_html(clean, title=notebook_title(clean, name), resource_path=notebook.parent, exporter=_result(exporter))
+        title = notebook_title(clean, name)
+        word = _WordDocument(clean, tmp_dir / f"{name}.docx", title, word_process)  # the Word version, from the same notebook
+        page = render_html(clean, title=title, resource_path=notebook.parent, exporter=_result(exporter))
         _write_text_atomic(tmp_dir / f"{name}.html", page)
-        from helpers.output.docx import write_report_docx  # the Word version, from the same notebook
-
-        write_report_docx(clean, tmp_dir / f"{name}.docx", title=notebook_title(clean, name))
+        word.wait()
         if extra_files is not None:
             extra_files(tmp_dir)
         publish_folder(tmp_dir, out_dir, name)
@@ -624,6 +627,48 @@ def run_notebook_report(
         shutil.rmtree(tmp_dir, ignore_errors=True)
         raise
     return out_dir
+
+
+def _import_word_writer() -> None:
+    import helpers.output.docx  # noqa: F401 — imported while the kernel runs
+
+
+def word_writer_process() -> ProcessPoolExecutor:
+    """A process of its own for a single run's Word document (started now: python-docx is
+    imported while the kernel runs), so that the document is written on the core the page's
+    rendering leaves free. A fresh interpreter (spawn), not a fork of a process with kernel
+    client threads."""
+    import multiprocessing
+
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    pool.submit(_import_word_writer)
+    return pool
+
+
+class _WordDocument:
+    """The Word document of an executed notebook: written by ``process`` (:func:`word_writer_process`)
+    while the caller renders the page, or here when there is no such process or it died."""
+
+    def __init__(self, nb: NotebookNode, path: Path, title: str, process: ProcessPoolExecutor | None) -> None:
+        from helpers.output.docx import write_report_docx
+
+        self._write = lambda: write_report_docx(nb, path, title=title)
+        self._future: Future[Any] | None = None
+        if process is not None:
+            try:
+                self._future = process.submit(write_report_docx, nb, path, title=title)
+            except BrokenProcessPool:
+                self._future = None
+
+    def wait(self) -> None:
+        """Wait for the document (an error of the writer is raised here, as when written in place)."""
+        if self._future is None:
+            self._write()
+            return
+        try:
+            self._future.result()
+        except BrokenProcessPool:  # the process died (not the writer's error): written here instead
+            self._write()
 
 
 def refresh_stored_notebook(notebook: Path, *, progress: bool = False) -> None:
