@@ -861,3 +861,19 @@ def test_amount_of_a_plain_number_in_wan_is_the_exact_reading(raw: float | int) 
         assert isinstance(result, ParseFailure)
     else:
         assert result == exact and type(result) is float and str(result) == str(exact)
+
+
+def _normalize_text_by_definition(raw: object) -> str | None:
+    """normalize_text as its docstring defines it: blank → None, else the clean text of the
+    cell's text with whitespace collapsed (the fast path for text must give exactly this)."""
+    from helpers.normalize import _WS, _collapse_ws, clean_text, number_text
+
+    if is_blank(raw):
+        return None
+    return _WS.sub(_collapse_ws, clean_text(number_text(raw))) or None
+
+
+@FAST
+@given(ANY_CELL | st.text(alphabet=st.sampled_from(list(" \u3000\t\n-/—－／\u200b\ufeffe\u0301a无0９ー─九江")), max_size=10))
+def test_normalize_text_is_its_definition(raw: object) -> None:
+    assert normalize_text(raw) == _normalize_text_by_definition(raw)

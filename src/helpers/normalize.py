@@ -125,9 +125,14 @@ def normalize_text(raw: object) -> str | None:
     >>> normalize_text(" 九江 经开区\\n（一期） "), normalize_text(123.0), normalize_text("—")
     ('九江经开区 (一期)', '123', None)
     """
-    if is_blank(raw):
+    if isinstance(raw, str):  # is_blank's own clean text, not worked out a second time
+        text = clean_text(raw)
+        if text == "" or (_PLACEHOLDER.match(text[0]) is not None and _PLACEHOLDER.fullmatch(_WS.sub("", text)) is not None):
+            return None
+    elif is_blank(raw):
         return None
-    text = clean_text(number_text(raw))
+    else:
+        text = clean_text(number_text(raw))
     text = _WS.sub(_collapse_ws, text)
     return text or None
 
