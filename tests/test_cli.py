@@ -163,6 +163,7 @@ def test_report_with_relative_folders_prints_what_to_open_and_read(elsewhere):
         f"；隔离明细：{elsewhere / '台账' / 'processed' / '2022' / 'quarantine.csv'}",
         f"报告目录：{elsewhere / '成果' / 'index.html'}",
     ]
+    assert result.stderr == ""  # nothing else: no warning of the kernel or of the Word document's process at exit
     assert (read, valid, len(clean.quarantine)) == (2896, 2846, 8)
     executed = nbformat.read(folder / "explore.ipynb", as_version=4)
     assert executed.metadata.papermill.parameters["data_dir"] == str(elsewhere / "台账")  # absolute: the kernel runs in notebooks/

@@ -275,8 +275,8 @@ def run_report(
             publish.record_failure(Path(out_dir), record, str(error), error.failed_notebook)
         raise
     finally:
-        if word_process is not None:
-            word_process.shutdown(wait=False, cancel_futures=True)
+        if word_process is not None:  # waited for (idle by now): shutdown(wait=False) races the exit of the interpreter
+            word_process.shutdown(wait=True, cancel_futures=True)
 
 
 def _run_one(
