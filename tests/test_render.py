@@ -23,7 +23,6 @@ from helpers.output.notebook import (
     notebook_imports,
     run_notebook_report,
     strip_volatile_metadata,
-    word_writer_process,
 )
 from helpers.output.publish import MARKER, mark_folder
 
@@ -342,11 +341,7 @@ def test_an_early_kernel_that_was_not_used_is_shut_down(tmp_path: Path) -> None:
 
 def test_the_word_document_written_in_a_process_of_its_own_is_the_same_document(tmp_path: Path) -> None:
     here = run_notebook_report(OK_NOTEBOOK, tmp_path / "here", {"year": 2023}, report_name=NAME, progress=False)
-    process = word_writer_process()
-    try:
-        there = run_notebook_report(OK_NOTEBOOK, tmp_path / "there", {"year": 2023}, report_name=NAME, progress=False, word_process=process)
-    finally:
-        process.shutdown()
+    there = run_notebook_report(OK_NOTEBOOK, tmp_path / "there", {"year": 2023}, report_name=NAME, progress=False, word_process=True)
     assert (there / f"{NAME}.docx").read_bytes() == (here / f"{NAME}.docx").read_bytes()
 
 
@@ -355,11 +350,14 @@ def test_a_word_process_that_died_leaves_the_document_to_the_run(tmp_path: Path)
     import os
     import signal
 
-    process = word_writer_process()
+    from helpers.output import notebook as runner
+
+    process = runner.word_writer_process()
     try:
-        pid = process.submit(os.getpid).result()
-        os.kill(pid, signal.SIGKILL)
-        out = run_notebook_report(OK_NOTEBOOK, tmp_path / "r", {"year": 2023}, report_name=NAME, progress=False, word_process=process)
+        os.kill(process.submit(os.getpid).result(), signal.SIGKILL)
+        nb = nbformat.read(OK_NOTEBOOK, as_version=4)
+        document = runner._WordDocument(nb, tmp_path / "r.docx", "标题", process)
+        document.wait()
     finally:
         process.shutdown()
-    assert (out / f"{NAME}.docx").stat().st_size > 0
+    assert (tmp_path / "r.docx").stat().st_size > 0

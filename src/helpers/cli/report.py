@@ -247,7 +247,7 @@ def run_report(
     in ``failed/`` beside the previous report. ``kernel``: one started early for this notebook
     (:func:`start_kernel`)."""
     from helpers.output import publish
-    from helpers.output.notebook import run_notebook_report, word_writer_process
+    from helpers.output.notebook import run_notebook_report
 
     def extra_files(folder: Path) -> None:
         if spec.extra_files is not None:
@@ -255,8 +255,6 @@ def run_report(
         if record is not None:  # published with the report, in the same swap
             publish.write_marker(folder, record)
 
-    # a single run (its kernel started early) has a core to spare for the Word document; a batch's workers have not
-    word_process = word_writer_process() if kernel is not None else None
     try:
         return run_notebook_report(
             notebook,
@@ -268,15 +266,13 @@ def run_report(
             progress=progress,
             protected=protected_folders(data_dir, reference_dir),
             kernel=kernel,
-            word_process=word_process,
+            # a single run (its kernel started early) has a core to spare for the Word document; a batch's workers have not
+            word_process=kernel is not None,
         )
     except ReportError as error:
         if record is not None:
             publish.record_failure(Path(out_dir), record, str(error), error.failed_notebook)
         raise
-    finally:
-        if word_process is not None:  # waited for (idle by now): shutdown(wait=False) races the exit of the interpreter
-            word_process.shutdown(wait=True, cancel_futures=True)
 
 
 def _run_one(

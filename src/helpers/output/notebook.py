@@ -426,7 +426,9 @@ def _engine_name() -> str:
     after the notebook's last cell, when no cell failed, and that is recorded nowhere in the
     notebook: a report's kernel hands over what it already computed (e.g. writes
     ``metrics.json`` into the staging folder) instead of the parent computing it again. A
-    failing epilogue raises :class:`ReportError`.
+    failing epilogue raises :class:`ReportError`. ``kernel_ready=`` (a callable) is called when the
+    kernel is ready, before the first cell: work of the parent that should not compete with the
+    kernel's start-up for a core starts there.
     """
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
@@ -435,11 +437,14 @@ def _engine_name() -> str:
     class EpilogueClient(PapermillNotebookClient):
         """papermill's client that runs ``epilogue`` in the kernel after the last cell."""
 
-        def __init__(self, nb_man: Any, epilogue: str = "", **kw: Any) -> None:
+        def __init__(self, nb_man: Any, epilogue: str = "", kernel_ready: Callable[[], None] | None = None, **kw: Any) -> None:
             super().__init__(nb_man, **kw)
             self.epilogue = epilogue
+            self.kernel_ready = kernel_ready
 
         def papermill_execute_cells(self) -> None:
+            if self.kernel_ready is not None:
+                self.kernel_ready()
             super().papermill_execute_cells()
             if not self.epilogue or self.nb.metadata.get("papermill", {}).get("exception"):
                 return
@@ -460,7 +465,8 @@ def _engine_name() -> str:
         @classmethod
         def execute_managed_notebook(
             cls, nb_man: Any, kernel_name: str, log_output: bool = False, stdout_file: Any = None, stderr_file: Any = None,
-            start_timeout: int = 60, execution_timeout: int | None = None, kernel_epilogue: str = "", **kwargs: Any,
+            start_timeout: int = 60, execution_timeout: int | None = None, kernel_epilogue: str = "",
+            kernel_ready: Callable[[], None] | None = None, **kwargs: Any,
         ) -> Any:
             kwargs = remove_args(["input_path"], **kwargs)
             safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
@@ -478,7 +484,8 @@ def _engine_name() -> str:
                 shutdown_kernel="immediate",
             )
             # cleanup_kc: also a kernel started early (``km=``, :class:`EarlyKernel`) is shut down after the last cell
-            return EpilogueClient(nb_man, epilogue=kernel_epilogue, **final_kwargs).execute(cleanup_kc=True)
+            client = EpilogueClient(nb_man, epilogue=kernel_epilogue, kernel_ready=kernel_ready, **final_kwargs)
+            return client.execute(cleanup_kc=True)
 
     papermill_engines.register(_ENGINE_NAME, EpilogueEngine)
     return _ENGINE_NAME
@@ -487,9 +494,11 @@ def _engine_name() -> str:
 # --------------------------------------------------------------------------- runner
 
 
-def _result(future: Future[Any]) -> Any:
-    """The prepared exporter, or None when preparing it failed (the page is then rendered with a
-    new one, which raises the same error where it is expected)."""
+def _result(future: Future[Any] | None) -> Any:
+    """The prepared exporter, or None when there is none or preparing it failed (the page is then
+    rendered with a new one, which raises the same error where it is expected)."""
+    if future is None:
+        return None
     try:
         return future.result()
     except Exception:  # noqa: BLE001
@@ -527,7 +536,7 @@ def run_notebook_report(
     kernel_name: str | None = None,
     protected: Iterable[Path] = (),
     kernel: EarlyKernel | None = None,
-    word_process: ProcessPoolExecutor | None = None,
+    word_process: bool = False,
 ) -> Path:
     """Execute ``notebook`` with ``parameters`` and publish ``out_dir`` atomically.
 
@@ -541,8 +550,10 @@ def run_notebook_report(
     ``kernel_name=None`` the kernel is ipykernel on the running interpreter;
     otherwise the named kernelspec is used. The kernel's working directory is
     the notebook's folder; ``kernel`` (:class:`EarlyKernel`, with ``kernel_name=None``) is one
-    already started for this notebook; ``word_process`` (:func:`word_writer_process`; the caller
-    shuts it down) writes the Word document while the page renders. Returns ``out_dir``.
+    already started for this notebook; with ``word_process`` (for a run with a core to spare) the
+    Word document is written by a process of its own (:func:`word_writer_process`) while the page
+    renders. What the parent prepares while the kernel runs (the page's exporter, that process)
+    starts when the kernel is ready, not while it starts up. Returns ``out_dir``.
 
     ``out_dir`` must be new, empty or a report folder the kit published (see
     :func:`helpers.output.publish.check_output_folder`; ``protected`` folders are refused):
@@ -572,9 +583,16 @@ def run_notebook_report(
             engine_kwargs["km"] = kernel.hand_over()
     if kernel_files is not None:
         engine_kwargs["kernel_epilogue"] = kernel_files(tmp_dir)
-    preparing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare-render")
-    exporter = preparing.submit(_prepared_exporter)
-    preparing.shutdown(wait=False)
+    prepared: dict[str, Any] = {}
+
+    def kernel_ready() -> None:
+        preparing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prepare-render")
+        prepared["exporter"] = preparing.submit(_prepared_exporter)
+        preparing.shutdown(wait=False)
+        if word_process:
+            prepared["word"] = word_writer_process()
+
+    engine_kwargs["kernel_ready"] = kernel_ready
     try:
         try:
             executed = papermill.execute_notebook(
@@ -616,8 +634,8 @@ def run_notebook_report(
         clean = strip_volatile_metadata(executed)
         _write_notebook(clean, tmp_notebook)
         title = notebook_title(clean, name)
-        word = _WordDocument(clean, tmp_dir / f"{name}.docx", title, word_process)  # the Word version, from the same notebook
-        page = render_html(clean, title=title, resource_path=notebook.parent, exporter=_result(exporter))
+        word = _WordDocument(clean, tmp_dir / f"{name}.docx", title, prepared.get("word"))  # the Word version, from the same notebook
+        page = render_html(clean, title=title, resource_path=notebook.parent, exporter=_result(prepared.get("exporter")))
         _write_text_atomic(tmp_dir / f"{name}.html", page)
         word.wait()
         if extra_files is not None:
@@ -626,6 +644,9 @@ def run_notebook_report(
     except BaseException:
         shutil.rmtree(tmp_dir, ignore_errors=True)
         raise
+    finally:
+        if "word" in prepared:  # waited for (idle by now): shutdown(wait=False) races the interpreter's exit
+            prepared["word"].shutdown(wait=True, cancel_futures=True)
     return out_dir
 
 
