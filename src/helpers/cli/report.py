@@ -140,16 +140,23 @@ def protected_folders(data_dir: Path, reference_dir: Path) -> list[Path]:
     return [Path(data_dir), Path(reference_dir), notebooks_dir()]
 
 
-def clean_years(parameters: dict[str, Any], data_dir: Path, reference: Any) -> list[Any]:
+def clean_years(parameters: dict[str, Any], data_dir: Path, reference: Any, loaded: dict[int, Any] | None = None) -> list[Any]:
     """Clean (or read from the cache) the report's year and its comparison year in this process,
     so that an unreadable workbook or a broken ledger is one line and exit 2 before a kernel
     starts — as from ``zhaoshang clean`` — and the kernel reads the cache. Returns the clean
-    years (the report's year first; the comparison year when it has ledgers)."""
+    years (the report's year first; the comparison year when it has ledgers). ``loaded`` (year →
+    clean year, or None for a year without ledgers) is shared by the runs of a batch, so that a
+    year that is one run's and the next run's comparison year is read once."""
     from helpers.ingest.cache import load_year, load_year_if_available
 
+    loaded = {} if loaded is None else loaded
     year = parameters["year"]
-    current = load_year(year, data_dir, reference)
-    previous = load_year_if_available(parameters.get("compare_year") or year - 1, data_dir, reference)
+    if loaded.get(year) is None:
+        loaded[year] = load_year(year, data_dir, reference)
+    compare_year = parameters.get("compare_year") or year - 1
+    if compare_year not in loaded:
+        loaded[compare_year] = load_year_if_available(compare_year, data_dir, reference)
+    current, previous = loaded[year], loaded[compare_year]
     return [current] + ([previous] if previous is not None else [])
 
 
@@ -323,11 +330,12 @@ def run_all(
     for target in targets:  # every target is checked before any kernel starts
         check_output_folder(target, protected_folders(data_dir, reference_dir))
     records, cleaned = [], {}
+    loaded: dict[int, Any] = {}
     for instance in instances:
         parameters = {**base_parameters, **instance}
         key = (parameters["year"], parameters.get("compare_year"))
         if key not in cleaned:
-            cleaned[key] = clean_years(parameters, data_dir, reference)
+            cleaned[key] = clean_years(parameters, data_dir, reference, loaded)
         records.append(run_record(spec, parameters, city, cleaned[key], reference_dir))
     results = []
     with ProcessPoolExecutor(max_workers=max(1, min(workers, len(instances) or 1))) as pool:

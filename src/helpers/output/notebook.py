@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import html
 import logging
 import os
@@ -263,11 +264,13 @@ def render_html(nb: NotebookNode, *, title: str, resource_path: Path | None = No
     return page if page.endswith("\n") else page + "\n"
 
 
+@functools.lru_cache(maxsize=1)
 def _prepared_exporter() -> Any:
     """An exporter that has rendered a one-cell page, and the Word writer imported: the imports,
     the template's compilation and the converters' first use (about 0.7 s) are paid while the
     kernel runs, in a thread of the otherwise waiting parent (the page itself is rendered
-    afterwards, by the same code, from the executed notebook)."""
+    afterwards, by the same code, from the executed notebook). One per process: a batch's worker
+    renders all its pages with it (an exporter keeps no state of a page)."""
     exporter = html_exporter()
     probe = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## 预备\n\n文字")])
     exporter.from_notebook_node(probe, resources={"metadata": {"name": "预备"}})
