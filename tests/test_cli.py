@@ -4,6 +4,7 @@ current directory, what to open and read after a report, county reports, one pro
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -298,3 +299,20 @@ def test_progress_shows_at_a_terminal(monkeypatch):
 
     monkeypatch.setattr(sys, "stderr", Terminal())
     assert type(progress([1], description="生成")).__name__ == "tqdm"
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTERM") or sys.platform == "win32", reason="POSIX signals")
+def test_sigterm_ends_a_report_like_ctrl_c_with_nothing_left_running(tmp_path):
+    """A scheduler's time limit (SIGTERM) while the report runs: exit 143 and one line, and no
+    kernel or helper process outlives the run (an orphan would hold the caller's pipes open)."""
+    import time
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "helpers", "report", "annual_review", "--year", "2022", "--out", str(tmp_path / "out")],
+        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    time.sleep(4)  # the kernel runs the notebook
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)  # returns: no orphan holds the pipes
+    assert process.returncode == 143 and err.splitlines()[0] == "已终止。"
+    assert not (tmp_path / "out" / "annual_review.html").exists()

@@ -14,6 +14,7 @@ import datetime as dt
 import errno
 import json
 import os
+import signal
 import sys
 import tempfile
 import traceback
@@ -33,6 +34,16 @@ if TYPE_CHECKING:
 #: Exit status after a closed pipe (128 + SIGPIPE), as a command killed by SIGPIPE reports it.
 EXIT_BROKEN_PIPE = 141
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a scheduler's time limit, a service stopping): unwound like Ctrl-C, so that the
+    run's kernel and helper processes end with it and nothing half-written is published."""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated()
 # errors of the file system that come from where the user pointed the kit, not from a bug
 ENVIRONMENT_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.ENOTDIR, errno.EISDIR, errno.EEXIST}
 
@@ -470,6 +481,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return stop.code if isinstance(stop.code, int) else EXIT_BAD_INPUT
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread (main called from a thread): the caller's signals
+        previous = None
+    try:
+        return _run(handler, args, argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace, argv: Sequence[str] | None) -> int:
+    try:
         status = handler(args)
         sys.stdout.flush()  # a closed pipe shows here, not at exit
         return status
@@ -482,6 +505,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ReportFailure as error:
         print(str(error), file=sys.stderr)
         return EXIT_REPORT_FAILED
+    except Terminated:
+        print("已终止。", file=sys.stderr)
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return EXIT_INTERRUPTED

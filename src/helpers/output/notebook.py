@@ -390,11 +390,16 @@ class EarlyKernel:
         modules = notebook_imports(notebook)
         warm = f"import helpers.warmup as _kit_warmup; _kit_warmup.import_modules({modules!r}); del _kit_warmup"
         arguments = ["--HistoryManager.hist_file=:memory:", f"--IPKernelApp.exec_lines={warm}"]  # nbclient's own first
+        manager = None
         try:
             manager = _kernel_manager_class()(kernel_name=STABLE_KERNELSPEC["name"])
             run_sync(manager.start_kernel)(extra_arguments=arguments, cwd=str(notebook.parent))
         except Exception:  # noqa: BLE001 — the run starts a kernel the usual way and reports the failure
             return None
+        except BaseException:  # interrupted (Ctrl-C, SIGTERM) while starting: the half-started kernel ends too
+            if manager is not None:
+                cls(manager).close()
+            raise
         return cls(manager)
 
     def hand_over(self) -> Any:
@@ -409,8 +414,11 @@ class EarlyKernel:
         from jupyter_core.utils import run_sync
 
         manager, self._manager = self._manager, None
-        with contextlib.suppress(Exception):  # a kernel that is already gone
-            run_sync(manager.shutdown_kernel)(now=True)
+        with contextlib.suppress(Exception):  # a kernel that is already gone (or was never launched)
+            if manager.has_kernel:
+                run_sync(manager.shutdown_kernel)(now=True)
+            else:
+                manager.cleanup_resources()  # its connection file
 
     def __enter__(self) -> EarlyKernel:
         return self
@@ -657,6 +665,16 @@ def _import_word_writer() -> None:
     import helpers.output.docx  # noqa: F401 — imported while the kernel runs
 
 
+def _end_with_parent() -> None:
+    """On Linux, the Word document's process is killed when the run's process dies, whatever
+    kills it: never an orphan that holds the caller's stdout and stderr open."""
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 def word_writer_process() -> ProcessPoolExecutor:
     """A process of its own for a single run's Word document (started now: python-docx is
     imported while the kernel runs), so that the document is written on the core the page's
@@ -664,7 +682,7 @@ def word_writer_process() -> ProcessPoolExecutor:
     client threads."""
     import multiprocessing
 
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_end_with_parent)
     pool.submit(_import_word_writer)
     return pool
 
