@@ -88,11 +88,14 @@ def is_blank(raw: object) -> bool:
     [True, True, True, True, True, False, False]
     """
     if isinstance(raw, str):
-        text = clean_text(raw)
-        # is_placeholder of text that is clean already (clean_text is idempotent); stripped, so a
-        # placeholder starts with one of its characters: most text is decided by its first one
-        return text == "" or (_PLACEHOLDER.match(text[0]) is not None and _PLACEHOLDER.fullmatch(_WS.sub("", text)) is not None)
+        return _is_blank_clean_text(clean_text(raw))
     return _is_nan_like(raw)
+
+
+def _is_blank_clean_text(text: str) -> bool:
+    """``is_blank`` of text that ``clean_text`` gave: empty, or a placeholder (stripped, so a
+    placeholder starts with one of its characters: most text is decided by its first one)."""
+    return text == "" or (_PLACEHOLDER.match(text[0]) is not None and _PLACEHOLDER.fullmatch(_WS.sub("", text)) is not None)
 
 
 def number_text(raw: object) -> str:
@@ -127,7 +130,7 @@ def normalize_text(raw: object) -> str | None:
     """
     if isinstance(raw, str):  # is_blank's own clean text, not worked out a second time
         text = clean_text(raw)
-        if text == "" or (_PLACEHOLDER.match(text[0]) is not None and _PLACEHOLDER.fullmatch(_WS.sub("", text)) is not None):
+        if _is_blank_clean_text(text):
             return None
     elif is_blank(raw):
         return None
