@@ -39,7 +39,17 @@ from helpers.ingest.workbooks import (
     scan_sheet_xml,
     uncalculated_formulas,
 )
-from helpers.output.publish import MARKER, check_output_folder, mark_folder, new_staging_folder, publish_folder
+from helpers.output.publish import (
+    MARKER,
+    check_output_folder,
+    mark_folder,
+    new_staging_folder,
+    publish_folder,
+    read_marker,
+    record_failure,
+    run_record,
+    write_marker,
+)
 from helpers.reference import load_reference
 
 
@@ -480,6 +490,74 @@ def test_out_never_loses_a_byte_of_what_was_there(situation: dict) -> None:
                 continue  # the kit's previous report, replaced
             assert after.get(path) == digest, f"{path} was lost or changed"
         assert (target / MARKER).is_file() and [p.name for p in target.parent.iterdir() if ".tmp-" in p.name or ".old-" in p.name] == []
+
+
+def _published(folder: Path, report: str, city: str, parameters: dict) -> dict:
+    """A folder the kit published for ``report`` of ``city`` and ``parameters``, with one page."""
+    record = run_record(report, title=report, city=city, parameters=parameters, inputs="ab")
+    folder.mkdir(parents=True)
+    (folder / f"{report}.html").write_text("<html>已发布</html>", encoding="utf-8")
+    write_marker(folder, record)
+    return record
+
+
+@pytest.mark.parametrize(
+    ("report", "city", "parameters"),
+    [
+        ("monthly_bulletin", "九江市", {"year": 2023, "month": 6}),  # another notebook
+        ("annual_review", "赣州市", {"year": 2022}),  # another city
+        ("annual_review", "九江市", {"year": 2021}),  # another year
+    ],
+)
+def test_out_naming_another_reports_folder_is_refused_and_kept(tmp_path: Path, report: str, city: str, parameters: dict) -> None:
+    folder = tmp_path / "mine"
+    _published(folder, report, city, parameters)
+    before = tree(tmp_path)
+    owner = run_record("annual_review", title="年度分析报告", city="九江市", parameters={"year": 2022}, inputs="cd")
+    with pytest.raises(UsageError, match="已是另一份报告") as refused:
+        check_output_folder(folder, [], owner=owner)
+    assert "请指定新的文件夹" in str(refused.value) and "\n" not in str(refused.value)
+    staging = new_staging_folder(folder)  # a run that checked before the other report was published there
+    (staging / "annual_review.html").write_text("<html>新</html>", encoding="utf-8")
+    with pytest.raises(UsageError, match="已是另一份报告"):
+        publish_folder(staging, folder, "annual_review", owner=owner)
+    shutil.rmtree(staging)
+    record_failure(folder, owner, "报告生成失败：…", None)  # its failure is not noted in the other report's marker
+    assert tree(tmp_path) == before
+
+
+def test_the_same_report_again_replaces_its_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    owner = _published(folder, "annual_review", "九江市", {"year": 2022})
+    check_output_folder(folder, [], owner={**owner, "inputs": "new ledgers"})
+    staging = new_staging_folder(folder)
+    (staging / "annual_review.html").write_text("<html>新</html>", encoding="utf-8")
+    write_marker(staging, {**owner, "inputs": "new ledgers"})
+    publish_folder(staging, folder, "annual_review", owner=owner)
+    assert (folder / "annual_review.html").read_text(encoding="utf-8") == "<html>新</html>"
+    assert read_marker(folder)["inputs"] == "new ledgers"
+
+
+def test_a_user_file_that_appeared_during_the_run_stops_the_swap(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    check_output_folder(folder, [])
+    staging = new_staging_folder(folder)
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(UsageError, match="不是本工具生成的文件"):
+        publish_folder(staging, folder, "annual_review")
+    assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+
+
+def test_report_out_into_another_reports_folder_exits_2_before_a_kernel_runs(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "bulletin"
+    _published(folder, "monthly_bulletin", "九江市", {"year": 2023, "month": 6})
+    before = tree(tmp_path)
+    assert main(["report", "annual_review", "--year", "2022", "--out", str(folder)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.count("\n") == 0 and "已是另一份报告：monthly_bulletin（九江市 year=2023 month=6）" in error
+    assert "本次为 年度分析报告（九江市 year=2022）" in error
+    assert tree(tmp_path) == before
 
 
 def test_a_hostile_ledger_row_is_counted_once(tmp_path: Path, capsys) -> None:

@@ -275,6 +275,7 @@ def run_report(
             kernel=kernel,
             # a single run (its kernel started early) has a core to spare for the Word document; a batch's workers have not
             word_process=kernel is not None,
+            owner=record,
         )
     except ReportError as error:
         if record is not None:
@@ -327,8 +328,9 @@ def run_all(
     if instances is None:
         instances = spec.instances(data_dir, reference_dir)
     targets = [report_folder(spec, instance, city, out_root) for instance in instances]
-    for target in targets:  # every target is checked before any kernel starts
-        check_output_folder(target, protected_folders(data_dir, reference_dir))
+    owners = [run_record(spec, {**base_parameters, **instance}, city, [], reference_dir) for instance in instances]
+    for target, owner in zip(targets, owners, strict=True):  # every target is checked before any kernel starts
+        check_output_folder(target, protected_folders(data_dir, reference_dir), owner=owner)
     records, cleaned = [], {}
     loaded: dict[int, Any] = {}
     for instance in instances:

@@ -31,7 +31,7 @@ from nbformat import NotebookNode
 
 from helpers.errors import ReportError, input_error_named
 from helpers.output.print_css import REPORT_CSS
-from helpers.output.publish import check_output_folder, mark_folder, new_staging_folder, publish_folder
+from helpers.output.publish import check_output_folder, mark_folder, new_staging_folder, publish_folder, read_marker, same_report
 from helpers.paths import write_atomic
 
 __all__ = [
@@ -522,9 +522,11 @@ def _first_line(text: str, limit: int = 200) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def _save_failed(tmp_notebook: Path, out_dir: Path, name: str) -> Path | None:
-    """Copy the failed executed notebook to ``out_dir/failed/<name>.ipynb``."""
-    if not tmp_notebook.exists():
+def _save_failed(tmp_notebook: Path, out_dir: Path, name: str, owner: Mapping[str, Any] | None = None) -> Path | None:
+    """Copy the failed executed notebook to ``out_dir/failed/<name>.ipynb`` (not into the folder of
+    another report, which a concurrent run may have published there meanwhile)."""
+    marker = read_marker(out_dir) if out_dir.is_dir() else None
+    if not tmp_notebook.exists() or (owner is not None and marker is not None and not same_report(marker, owner)):
         return None
     nb = nbformat.read(tmp_notebook, as_version=nbformat.NO_CONVERT)
     target = out_dir / _FAILED_DIR / f"{name}.ipynb"
@@ -548,6 +550,7 @@ def run_notebook_report(
     protected: Iterable[Path] = (),
     kernel: EarlyKernel | None = None,
     word_process: bool = False,
+    owner: Mapping[str, Any] | None = None,
 ) -> Path:
     """Execute ``notebook`` with ``parameters`` and publish ``out_dir`` atomically.
 
@@ -568,7 +571,9 @@ def run_notebook_report(
 
     ``out_dir`` must be new, empty or a report folder the kit published (see
     :func:`helpers.output.publish.check_output_folder`; ``protected`` folders are refused):
-    anything else raises :class:`~helpers.errors.UsageError` before a kernel starts.
+    anything else raises :class:`~helpers.errors.UsageError` before a kernel starts. With
+    ``owner`` (a marker's record, :func:`helpers.output.publish.run_record`) the folder of another
+    report is refused too, before the run and again at the swap.
 
     Raises :class:`ReportError` when a cell fails: the executed notebook is
     saved to ``out_dir/failed/<name>.ipynb`` and nothing else in ``out_dir``
@@ -583,7 +588,7 @@ def run_notebook_report(
     if not notebook.is_file():
         raise ReportError(f"报告生成失败：找不到笔记本 {notebook}\nReport failed: notebook not found: {notebook}")
     name = report_name or notebook.stem
-    check_output_folder(out_dir, protected=protected)
+    check_output_folder(out_dir, protected=protected, owner=owner)
     tmp_dir = new_staging_folder(out_dir)
     tmp_notebook = tmp_dir / f"{name}.ipynb"
     engine_kwargs: dict[str, Any] = {"engine_name": _engine_name()}
@@ -620,7 +625,7 @@ def run_notebook_report(
             bad_input = input_error_named(exc.ename, _first_line(exc.evalue, limit=2000))
             if bad_input is not None:  # bad input found inside the kernel: one line, exit 2, nothing kept
                 raise bad_input from None
-            failed = _save_failed(tmp_notebook, out_dir, name)
+            failed = _save_failed(tmp_notebook, out_dir, name, owner)
             evalue = _first_line(exc.evalue)
             where = f"第 {exc.cell_index + 1} 个单元格（In [{exc.exec_count}]）"
             raise ReportError(
@@ -651,7 +656,7 @@ def run_notebook_report(
         word.wait()
         if extra_files is not None:
             extra_files(tmp_dir)
-        publish_folder(tmp_dir, out_dir, name)
+        publish_folder(tmp_dir, out_dir, name, owner=owner)
     except BaseException:
         shutil.rmtree(tmp_dir, ignore_errors=True)
         raise

@@ -3,8 +3,11 @@
 A report is built in a staging folder beside its target and swapped into place in one step, so
 a reader sees the old report or the new one, never half of each. Every folder the kit publishes
 carries a small marker file (:data:`MARKER`); a target that exists and is not marked (a user's
-folder, a file, the data folder) is refused, so ``--out .`` can never delete a user's files.
-Staging folders of killed runs are removed on the next run (their process is gone).
+folder, a file, the data folder) is refused, so ``--out .`` can never delete a user's files, and
+so is a folder that holds another report (another notebook, city, year, month or county: its
+marker says whose it is), checked again at the swap under a lock of the parent folder, so that
+two runs into one ``--out`` never both report success. Staging folders of killed runs are
+removed on the next run (their process is gone).
 
 >>> from tempfile import TemporaryDirectory
 >>> with TemporaryDirectory() as tmp:
@@ -18,12 +21,14 @@ Staging folders of killed runs are removed on the next run (their process is gon
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +40,7 @@ __all__ = [
     "STATUS_FAILED",
     "STATUS_OK",
     "check_output_folder",
+    "describe_report",
     "mark_folder",
     "new_staging_folder",
     "publish_folder",
@@ -42,6 +48,7 @@ __all__ = [
     "record_failure",
     "remove_stale_staging",
     "run_record",
+    "same_report",
     "write_marker",
 ]
 
@@ -59,13 +66,48 @@ def _is_within(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def check_output_folder(out_dir: Path, protected: Iterable[Path]) -> None:
+def same_report(marker: Mapping[str, Any], owner: Mapping[str, Any]) -> bool:
+    """Whether a folder's ``marker`` is the report ``owner`` (a :func:`run_record`) would publish:
+    the same notebook and, where both say, the same city and identity parameters.
+
+    >>> bulletin = run_record("monthly_bulletin", title="月度通报", city="九江市", parameters={"year": 2023, "month": 6}, inputs="")
+    >>> may = {**bulletin, "parameters": {"year": 2023, "month": 5}}
+    >>> same_report(bulletin, {**bulletin, "inputs": "other ledgers"}), same_report(bulletin, may)
+    (True, False)
+    """
+    if marker.get("report") != owner.get("report"):
+        return False
+    for key in ("city", "parameters"):
+        if key in marker and key in owner and json.loads(json.dumps(marker[key])) != json.loads(json.dumps(owner[key])):
+            return False
+    return True
+
+
+def describe_report(marker: Mapping[str, Any]) -> str:
+    """A marker's report in a few Chinese words: ``年度分析报告（九江市 year=2022）``."""
+    found = marker.get("parameters")
+    parameters: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+    said = " ".join([str(marker.get("city") or "")] + [f"{key}={value}" for key, value in parameters.items()]).strip()
+    name = str(marker.get("title") or marker.get("report") or "?")
+    return f"{name}（{said}）" if said else name
+
+
+def _refuse_other_report(out: Path, marker: Mapping[str, Any] | None, owner: Mapping[str, Any] | None) -> None:
+    if owner is not None and marker is not None and not same_report(marker, owner):
+        raise UsageError(
+            f"输出文件夹 {out} 已是另一份报告：{describe_report(marker)}；为免覆盖拒绝写入"
+            f"（本次为 {describe_report(owner)}）；请指定新的文件夹，或先删除该文件夹"
+        )
+
+
+def check_output_folder(out_dir: Path, protected: Iterable[Path], owner: Mapping[str, Any] | None = None) -> None:
     """Raise :class:`UsageError` unless ``out_dir`` may receive a report.
 
     Allowed: a folder that does not exist yet (its parents must be folders), an empty folder, or
-    a folder the kit published before (it holds :data:`MARKER`). Refused: a file; a folder with
-    anything else in it; any of ``protected`` (the data folder, the notebooks), a folder inside
-    one, or a folder that contains one.
+    a folder the kit published before (it holds :data:`MARKER`) for the same report as ``owner``
+    (a :func:`run_record`; None: any report). Refused: a file; a folder with anything else in
+    it; a folder of another report (:func:`same_report`); any of ``protected`` (the data
+    folder, the notebooks), a folder inside one, or a folder that contains one.
     """
     out = Path(out_dir).resolve()
     for folder in protected:
@@ -83,6 +125,7 @@ def check_output_folder(out_dir: Path, protected: Iterable[Path]) -> None:
     if not out.is_dir():
         raise UsageError(f"输出位置 {out} 是已有的文件，不是文件夹；为免覆盖，请指定新的文件夹")
     if (out / MARKER).is_file():
+        _refuse_other_report(out, read_marker(out), owner)
         return
     others = sorted(p.name for p in out.iterdir())
     if others:
@@ -150,10 +193,10 @@ def record_failure(folder: Path, record: Mapping[str, Any], error: str, failed_n
     notebook below ``folder``). What the marker says about the report published there before
     (its name, kind, parameters, inputs) is kept, and so is every file of that report; ``record``
     only fills in what a first, failed run's marker lacks. A folder without the kit's marker is
-    left alone."""
+    left alone, and so is the folder of another report (:func:`same_report`)."""
     folder = Path(folder)
     existing = read_marker(folder)
-    if existing is None:
+    if existing is None or not same_report(existing, record):  # not the kit's, or another report's
         return
     relative = None
     if failed_notebook is not None and _is_within(Path(failed_notebook).resolve(), folder.resolve()):
@@ -201,23 +244,42 @@ def new_staging_folder(out_dir: Path) -> Path:
         raise UsageError(f"输出位置 {out_dir} 无法写入（{error.strerror or type(error).__name__}）；请指定可写的文件夹") from None
 
 
-def publish_folder(staging: Path, out_dir: Path, report: str) -> None:
+@contextlib.contextmanager
+def _parent_locked(out_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock of ``out_dir``'s parent folder (no lock file is left behind): two
+    runs never swap into the same place at once."""
+    descriptor = os.open(Path(out_dir).parent, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
+
+
+def publish_folder(staging: Path, out_dir: Path, report: str, owner: Mapping[str, Any] | None = None) -> None:
     """Swap ``staging`` into ``out_dir``; the previous report there (incl. ``failed/``) is deleted.
 
-    ``out_dir`` must have passed :func:`check_output_folder`: it is new, empty or the kit's own.
+    ``out_dir`` must have passed :func:`check_output_folder`; it is checked again under a lock
+    (another run may have published there meanwhile): a folder that is no longer new, empty or
+    the same report's (``owner``) raises :class:`UsageError` and nothing changes.
     """
     mark_folder(staging, report)
     os.chmod(staging, 0o755)
-    if not out_dir.exists():
-        os.replace(staging, out_dir)
-        return
-    aside_root = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-{os.getpid()}-", dir=out_dir.parent))
-    aside = aside_root / "old"
-    os.replace(out_dir, aside)
-    try:
-        os.replace(staging, out_dir)
-    except BaseException:
-        os.replace(aside, out_dir)
-        shutil.rmtree(aside_root, ignore_errors=True)
-        raise
+    with _parent_locked(out_dir):
+        if out_dir.is_dir() and not (out_dir / MARKER).is_file() and any(out_dir.iterdir()):
+            raise UsageError(f"输出文件夹 {out_dir} 在生成报告期间被写入了不是本工具生成的文件；为免覆盖，未发布报告")
+        if out_dir.is_dir():
+            _refuse_other_report(out_dir, read_marker(out_dir), owner)
+        if not out_dir.exists():
+            os.replace(staging, out_dir)
+            return
+        aside_root = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-{os.getpid()}-", dir=out_dir.parent))
+        aside = aside_root / "old"
+        os.replace(out_dir, aside)
+        try:
+            os.replace(staging, out_dir)
+        except BaseException:
+            os.replace(aside, out_dir)
+            shutil.rmtree(aside_root, ignore_errors=True)
+            raise
     shutil.rmtree(aside_root, ignore_errors=True)
