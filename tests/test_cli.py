@@ -110,6 +110,39 @@ def test_contradicting_options_are_an_error_not_a_silent_choice(arguments, messa
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (None, "找不到笔记本 {path}（文件不存在）"),
+        ("not json", "{path} 不是有效的 Jupyter 笔记本（Notebook does not appear to be JSON"),
+        ('{"cells": 3}', "{path} 不是有效的 Jupyter 笔记本"),
+    ],
+    ids=["missing", "not-json", "not-a-notebook"],
+)
+def test_a_notebook_path_that_is_no_notebook_is_one_line_and_exit_2(content, message, tmp_path, capsys):
+    path = tmp_path / "我的分析.ipynb"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    assert main(["report", str(path), "--year", "2022", "--out", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("错误：") and message.format(path=path) in error and len(error.splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_analysts_notebook_without_parameters_runs_as_it_is_with_a_chinese_note(tmp_path, capsys):
+    notebook = nbformat.v4.new_notebook()  # written by a script: no kernelspec, no language, no parameters cell
+    notebook.cells = [nbformat.v4.new_markdown_cell("# 我的分析"), nbformat.v4.new_code_cell("print(sum(range(4)))")]
+    path = tmp_path / "mine.ipynb"
+    nbformat.write(notebook, path)
+    assert main(["report", str(path), "--year", "2022", "--out", str(tmp_path / "out")]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "注意：笔记本 mine.ipynb 没有标记为 parameters 的单元格，不接收 year=2022，按笔记本本身运行\n"
+    executed = nbformat.read(tmp_path / "out" / "mine.ipynb", as_version=4)
+    assert [cell.source for cell in executed.cells] == ["# 我的分析", "print(sum(range(4)))"]  # nothing injected
+    assert executed.cells[1].outputs[0]["text"] == "6\n"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [MARKER, "mine.docx", "mine.html", "mine.ipynb"]
+
+
 def _children() -> set[int]:
     return {int(pid) for task in Path("/proc/self/task").glob("*") for pid in (task / "children").read_text().split()}
 

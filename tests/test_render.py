@@ -361,3 +361,41 @@ def test_a_word_process_that_died_leaves_the_document_to_the_run(tmp_path: Path)
     finally:
         process.shutdown()
     assert (tmp_path / "r.docx").stat().st_size > 0
+
+
+def test_a_kernel_that_dies_names_its_cell_and_keeps_the_failed_notebook(tmp_path: Path) -> None:
+    """os._exit (or the out-of-memory killer) in a cell: a ReportError naming the cell, the cells
+    run so far in failed/, no kernel left running."""
+    notebook = _notebook(tmp_path, "print('before')", "import os\nos._exit(3)", "print('never')")
+    before = _children()
+    with EarlyKernel.start(notebook) as kernel, pytest.raises(ReportError) as info:
+        run_notebook_report(notebook, tmp_path / "r", {"year": 2023}, report_name=NAME, progress=False, kernel=kernel)
+    chinese, english = str(info.value).splitlines()
+    assert chinese == "报告生成失败：early.ipynb 第 4 个单元格运行时内核意外退出（内存不足、进程被终止或代码调用了 os._exit）"
+    assert english.startswith("Report failed: the kernel died in cell 4 of early.ipynb; failed notebook saved to ")
+    failed = nbformat.read(info.value.failed_notebook, as_version=4)
+    assert info.value.cell_index == 3 and failed.cells[3].source == "import os\nos._exit(3)"
+    assert failed.cells[3].metadata.papermill.status == "failed" and failed.cells[2].outputs[0]["text"] == "before\n"
+    assert _children() == before
+
+
+def test_chinese_and_english_lines_number_the_failed_cell_alike(runs: Runs, tmp_path: Path) -> None:
+    with pytest.raises(ReportError) as info:
+        run_notebook_report(FAIL_NOTEBOOK, tmp_path / "r", {"year": 2023}, report_name=NAME, progress=False)
+    chinese, english = str(info.value).splitlines()
+    number = info.value.cell_index + 1
+    assert f"第 {number} 个单元格" in chinese and f"cell {number} (In [4])" in english
+
+
+def test_a_kernel_handed_over_is_shut_down_when_the_run_fails_before_its_first_cell(tmp_path: Path, monkeypatch) -> None:
+    import papermill
+
+    def refuses(*args, **kwargs):
+        raise ValueError("papermill refused the notebook")
+
+    monkeypatch.setattr(papermill, "execute_notebook", refuses)
+    notebook = _notebook(tmp_path, "import json")
+    before = _children()
+    with EarlyKernel.start(notebook) as kernel, pytest.raises(ReportError, match="papermill refused"):
+        run_notebook_report(notebook, tmp_path / "r", {"year": 2023}, report_name=NAME, progress=False, kernel=kernel)
+    assert _children() == before

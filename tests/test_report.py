@@ -165,9 +165,13 @@ def test_report_notebook_is_itself_nbval_reproducible(all_reports):
 
 def test_failing_notebook_keeps_the_previous_report(all_reports, tmp_path, capsys):
     out = tmp_path / "2022"
-    assert main(["report", "annual_review", "--year", "2022", "--out", str(out)]) == 0
+    (tmp_path / "ok").mkdir()
+    passing = tmp_path / "ok" / FAILING_NOTEBOOK.name  # the same report (an analyst's notebook) before it broke
+    passing.write_bytes((FAILING_NOTEBOOK.parent / "report_ok.ipynb").read_bytes())
+    assert main(["report", str(passing), "--year", "2022", "--out", str(out)]) == 0
     before = {p.name: sha256(p) for p in out.iterdir() if p.name != MARKER}
     published = json.loads((out / MARKER).read_text(encoding="utf-8"))
+    capsys.readouterr()
     assert main(["report", str(FAILING_NOTEBOOK), "--year", "2022", "--out", str(out)]) == 1
     error = capsys.readouterr().err
     assert "单元格" in error and "ValueError" in error
@@ -176,9 +180,20 @@ def test_failing_notebook_keeps_the_previous_report(all_reports, tmp_path, capsy
     assert (out / "failed" / "report_fail.ipynb").is_file()
     # the marker still describes the published report, and notes the failure for the catalogue
     marker = json.loads((out / MARKER).read_text(encoding="utf-8"))
-    assert published["status"] == "ok" and published["title"] == "年度分析报告"
+    assert published["status"] == "ok" and published["title"] == "report_fail"
     assert marker == {**published, "status": "failed", "failed_notebook": "failed/report_fail.ipynb",
                       "error": "报告生成失败：report_fail.ipynb 第 5 个单元格（In [4]）出错 — ValueError: 坏数据"}
+
+
+def test_another_notebook_into_a_published_reports_folder_is_refused(tmp_path, capsys):
+    out = tmp_path / "2022"
+    assert main(["report", "annual_review", "--year", "2022", "--out", str(out)]) == 0
+    before = {p.name: sha256(p) for p in out.iterdir() if p.is_file()}
+    capsys.readouterr()
+    assert main(["report", str(FAILING_NOTEBOOK), "--year", "2022", "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert "已是另一份报告：年度分析报告（九江市 year=2022）" in error and "本次为 report_fail（九江市 year=2022）" in error
+    assert {p.name: sha256(p) for p in out.iterdir() if p.is_file()} == before and not (out / "failed").exists()
 
 
 def test_all_writes_the_catalogue_of_its_root(all_reports):

@@ -13,6 +13,7 @@ import argparse
 import datetime as dt
 import errno
 import json
+import logging
 import os
 import signal
 import sys
@@ -250,6 +251,11 @@ def _report(args: argparse.Namespace, reporting: Any, spec: Any, notebook: Path,
     years = reporting.clean_years(parameters, data_dir, reference)  # bad ledgers: one line and exit 2 before a kernel starts
     record = reporting.run_record(spec, parameters, reference.city, years, reference.directory)
     root = reporting.catalogue_root(spec, parameters, reference.city, args.out)
+    ignored = [key for key in spec.identity if key not in declared]
+    if ignored:  # an analyst's notebook that takes no year: run as it is, filed under the year all the same
+        cell = "没有标记为 parameters 的单元格" if not declared else f"的 parameters 单元格没有 {'、'.join(ignored)}"
+        given = "、".join(f"{key}={parameters[key]}" for key in ignored)
+        print(f"注意：笔记本 {notebook.name} {cell}，不接收 {given}，按笔记本本身运行", file=sys.stderr)
     try:
         reporting.run_report(
             spec, notebook, {**parameters, **path_parameters}, data_dir=data_dir, reference_dir=reference.directory, out_dir=out_dir,
@@ -335,7 +341,10 @@ def registered_reports_help() -> str:
             default = info.get("default")
             explanation = info.get("help") or ""
             lines.append(f"      {parameter}: {kind} = {default}　{explanation}".rstrip())
-    lines.append("其他 .ipynb 笔记本（如 notebooks/scratch/ 中自己的笔记本）按年度作为临时报告运行，只生成网页与笔记本。")
+    lines.append(
+        "其他 .ipynb 笔记本（如 notebooks/scratch/ 中自己的笔记本）按年度作为临时报告运行，"
+        "生成网页、Word 文档与执行后的笔记本（没有 metrics.json 与 tables.xlsx）。"
+    )
     return "\n".join(lines)
 
 
@@ -493,6 +502,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace, argv: Sequence[str] | None) -> int:
+    # papermill's and nbclient's English log lines ("Kernel died while waiting for execute reply.") say what the
+    # kit's own Chinese error then says; a command's output is the kit's lines only
+    quiet = logging.NullHandler()
+    logging.getLogger("papermill").addHandler(quiet)
+    try:
+        return _handled(handler, args, argv)
+    finally:
+        logging.getLogger("papermill").removeHandler(quiet)
+
+
+def _handled(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace, argv: Sequence[str] | None) -> int:
     try:
         status = handler(args)
         sys.stdout.flush()  # a closed pipe shows here, not at exit

@@ -42,7 +42,10 @@ def resolve_report(name: str) -> tuple[ReportSpec, Path]:
     A notebook outside the registry (an analyst's own) is run as an ad-hoc report of a year.
     """
     candidate = Path(name)
-    if candidate.suffix == ".ipynb" and candidate.is_file():
+    if candidate.suffix == ".ipynb":
+        from helpers.output.notebook import read_notebook
+
+        read_notebook(candidate)  # no such file, or not a notebook: one line, exit 2
         notebook = candidate.resolve()
         spec = report_spec(notebook.name)
         if spec is not None and notebook == (notebooks_dir() / spec.notebook).resolve():
@@ -262,11 +265,13 @@ def run_report(
         if record is not None:  # published with the report, in the same swap
             publish.write_marker(folder, record)
 
+    declared = notebook_parameters(notebook)
     try:
         return run_notebook_report(
             notebook,
             out_dir,
-            parameters,
+            # what the notebook declares (an analyst's notebook may take no year, or no parameters at all)
+            {name: value for name, value in parameters.items() if name in declared},
             report_name=Path(spec.notebook).stem,
             extra_files=extra_files,
             kernel_files=spec.kernel_files,

@@ -29,13 +29,14 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
-from helpers.errors import ReportError, input_error_named
+from helpers.errors import ReportError, UsageError, input_error_named
 from helpers.output.print_css import REPORT_CSS
 from helpers.output.publish import check_output_folder, mark_folder, new_staging_folder, publish_folder, read_marker, same_report
 from helpers.paths import write_atomic
 
 __all__ = [
     "ReportError",
+    "read_notebook",
     "STABLE_KERNELSPEC",
     "run_notebook_report",
     "strip_volatile_metadata",
@@ -96,11 +97,34 @@ _MARKDOWN_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILI
 # --------------------------------------------------------------------------- metadata
 
 
-def inspect_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
-    """Papermill's inspection of the notebook's ``parameters`` cell: name → name, type, default, help."""
-    import papermill
+def read_notebook(notebook: Path) -> NotebookNode:
+    """The notebook at ``notebook``, or :class:`UsageError` in one line when there is no such file
+    or it is not a notebook (not JSON, not nbformat 4, a file of another kind renamed)."""
+    notebook = Path(notebook)
+    if not notebook.is_file():
+        raise UsageError(f"找不到笔记本 {notebook.resolve()}（文件不存在）")
+    try:
+        nb = nbformat.read(notebook, as_version=4)
+        nbformat.validate(nb)
+    except Exception as error:  # noqa: BLE001 — JSON, encoding and schema errors alike
+        reason = _first_line(str(error), limit=120) or type(error).__name__
+        raise UsageError(f"{notebook.resolve()} 不是有效的 Jupyter 笔记本（{reason}）；请在 JupyterLab 中打开并另存后重试") from None
+    return nb
 
-    return dict(papermill.inspect_notebook(str(notebook)))
+
+def parameters_cell(nb: NotebookNode) -> NotebookNode | None:
+    """The first cell tagged ``parameters`` (papermill's rule), or None."""
+    return next((cell for cell in nb.cells if "parameters" in cell.get("metadata", {}).get("tags", [])), None)
+
+
+def inspect_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
+    """Papermill's inspection of the notebook's ``parameters`` cell: name → name, type, default,
+    help (``{}`` without such a cell). The notebook is read with :func:`read_notebook`; one
+    without a kernel in its metadata (written by a script) is inspected as Python."""
+    from papermill.translators import PythonTranslator
+
+    cell = parameters_cell(read_notebook(notebook))
+    return {} if cell is None else {parameter.name: parameter._asdict() for parameter in PythonTranslator.inspect(cell)}
 
 def strip_volatile_metadata(nb: NotebookNode) -> NotebookNode:
     """Return a copy of ``nb`` without run-dependent metadata.
@@ -365,6 +389,23 @@ def notebook_imports(notebook: Path) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def _shut_down(manager: Any) -> None:
+    """Stop the kernel of ``manager`` at once and remove its connection file (nothing when it is
+    already stopped: nbclient shut it down after the last cell)."""
+    from jupyter_core.utils import run_sync
+
+    async def removed(manager: Any) -> None:
+        cleaned = manager.cleanup_resources()  # its connection file (a coroutine of an asynchronous manager)
+        if hasattr(cleaned, "__await__"):
+            await cleaned
+
+    with contextlib.suppress(Exception):  # a kernel that is already gone (or was never launched)
+        if manager.has_kernel:
+            run_sync(manager.shutdown_kernel)(now=True)
+        else:
+            run_sync(removed)(manager)
+
+
 class EarlyKernel:
     """A report's kernel started before the parent's checks (issue 13): ipykernel starts up and
     imports the notebook's modules (:func:`notebook_imports`, :mod:`helpers.warmup`) on the
@@ -411,14 +452,8 @@ class EarlyKernel:
         """Shut the kernel down unless it was handed over."""
         if self._manager is None:
             return
-        from jupyter_core.utils import run_sync
-
         manager, self._manager = self._manager, None
-        with contextlib.suppress(Exception):  # a kernel that is already gone (or was never launched)
-            if manager.has_kernel:
-                run_sync(manager.shutdown_kernel)(now=True)
-            else:
-                manager.cleanup_resources()  # its connection file
+        _shut_down(manager)
 
     def __enter__(self) -> EarlyKernel:
         return self
@@ -454,9 +489,19 @@ def _engine_name() -> str:
             self.kernel_ready = kernel_ready
 
         def papermill_execute_cells(self) -> None:
+            from nbclient.exceptions import DeadKernelError
+
             if self.kernel_ready is not None:
                 self.kernel_ready()
-            super().papermill_execute_cells()
+            try:
+                super().papermill_execute_cells()
+            except DeadKernelError as died:  # papermill saves nothing then: the cells run so far go with the error
+                started = [i for i, cell in enumerate(self.nb.cells) if cell.metadata.get("papermill", {}).get("status") != "pending"]
+                if started:  # the last cell papermill started is the one that was running
+                    self.nb.cells[started[-1]].metadata.papermill["status"] = "failed"
+                died.cell_index = started[-1] if started else None  # type: ignore[attr-defined]
+                died.notebook = self.nb  # type: ignore[attr-defined]
+                raise
             if not self.epilogue or self.nb.metadata.get("papermill", {}).get("exception"):
                 return
             reply = self.wait_for_reply(self.kc.execute(self.epilogue, silent=True, store_history=False))
@@ -520,6 +565,10 @@ def _first_line(text: str, limit: int = 200) -> str:
     """First non-empty line of ``text``, shortened to ``limit`` characters."""
     line = next((ln.strip() for ln in str(text).splitlines() if ln.strip()), "")
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _failed_saved(failed: Path | None) -> str:
+    return f"failed notebook saved to {failed}" if failed is not None else "no failed notebook saved"
 
 
 def _save_failed(tmp_notebook: Path, out_dir: Path, name: str, owner: Mapping[str, Any] | None = None) -> Path | None:
@@ -596,7 +645,7 @@ def run_notebook_report(
         kernel_name = STABLE_KERNELSPEC["name"]
         engine_kwargs["kernel_manager_class"] = _kernel_manager_class()
         if kernel is not None:
-            engine_kwargs["km"] = kernel.hand_over()
+            engine_kwargs["km"] = kernel.hand_over()  # shut down by nbclient after the last cell, or below on a failure before
     if kernel_files is not None:
         engine_kwargs["kernel_epilogue"] = kernel_files(tmp_dir)
     prepared: dict[str, Any] = {}
@@ -619,6 +668,7 @@ def run_notebook_report(
                 progress_bar=progress,
                 request_save_on_cell_execute=False,
                 cwd=str(notebook.parent),
+                language="python",  # a notebook written by a script may name no kernel or language
                 **engine_kwargs,
             )
         except PapermillExecutionError as exc:
@@ -630,8 +680,8 @@ def run_notebook_report(
             where = f"第 {exc.cell_index + 1} 个单元格（In [{exc.exec_count}]）"
             raise ReportError(
                 f"报告生成失败：{notebook.name} {where}出错 — {exc.ename}: {evalue}\n"
-                f"Report failed: cell {exc.cell_index} (In [{exc.exec_count}]) of {notebook.name} "
-                f"raised {exc.ename}: {evalue}; failed notebook saved to {failed}",
+                f"Report failed: cell {exc.cell_index + 1} (In [{exc.exec_count}]) of {notebook.name} "
+                f"raised {exc.ename}: {evalue}; {_failed_saved(failed)}",
                 cell_index=exc.cell_index,
                 execution_count=exc.exec_count,
                 ename=exc.ename,
@@ -641,6 +691,23 @@ def run_notebook_report(
         except ReportError:
             raise
         except Exception as exc:
+            from nbclient.exceptions import DeadKernelError
+
+            if isinstance(exc, DeadKernelError):  # os._exit, a segfault, the out-of-memory killer
+                if getattr(exc, "notebook", None) is not None:
+                    _write_notebook(exc.notebook, tmp_notebook)  # type: ignore[attr-defined]
+                index = getattr(exc, "cell_index", None)
+                failed = _save_failed(tmp_notebook, out_dir, name, owner)
+                where = "" if index is None else f"第 {index + 1} 个单元格运行时"
+                raise ReportError(
+                    f"报告生成失败：{notebook.name} {where}内核意外退出（内存不足、进程被终止或代码调用了 os._exit）\n"
+                    f"Report failed: the kernel died{'' if index is None else f' in cell {index + 1}'} of {notebook.name}; "
+                    f"{_failed_saved(failed)}",
+                    cell_index=index,
+                    ename="DeadKernelError",
+                    evalue="Kernel died",
+                    failed_notebook=failed,
+                ) from exc
             message = _first_line(str(exc)) or type(exc).__name__
             raise ReportError(
                 f"报告生成失败：笔记本 {notebook.name} 未能执行完成 — {type(exc).__name__}: {message}\n"
@@ -661,6 +728,8 @@ def run_notebook_report(
         shutil.rmtree(tmp_dir, ignore_errors=True)
         raise
     finally:
+        if "km" in engine_kwargs:  # a failure before nbclient took the kernel over: no kernel outlives the run
+            _shut_down(engine_kwargs["km"])
         if "word" in prepared:  # waited for (idle by now): shutdown(wait=False) races the interpreter's exit
             prepared["word"].shutdown(wait=True, cancel_futures=True)
     return out_dir

@@ -138,5 +138,6 @@ def report_spec(name: str) -> ReportSpec | None:
 
 
 def adhoc_report(notebook: Path) -> ReportSpec:
-    """A notebook outside the registry (an analyst's own): identified by the year, HTML only."""
+    """A notebook outside the registry (an analyst's own): identified by the year; the page, the
+    Word document and the executed notebook, no extra files."""
     return ReportSpec(name=notebook.stem, title=notebook.stem, notebook=notebook.name, identity=("year",))
