@@ -143,6 +143,33 @@ def test_an_analysts_notebook_without_parameters_runs_as_it_is_with_a_chinese_no
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [MARKER, "mine.docx", "mine.html", "mine.ipynb"]
 
 
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["annual_review", "--year", "2022", "-p", "compare_year=2022"], "对比年度 2022 须早于分析年度 2022（0 表示上一年）"),
+        (["annual_review", "--year", "2022", "-p", "compare_year=2023"], "对比年度 2023 须早于分析年度 2022"),
+        (["explore", "--year", "2022", "-p", "rows=区县"], "参数 rows 的值 '区县' 不是可用的透视字段；可用：county、industry"),
+        (["explore", "--year", "2022", "-p", "rows=source"], "参数 rows 与 columns 都是 source"),  # columns: the notebook's default
+        (["explore", "--all", "-p", "columns=bogus"], "参数 columns 的值 'bogus' 不是可用的透视字段"),  # checked before a batch too
+        (["explore", "--year", "2022", "-p", "industry=造船"], "未知的产业类别：造船"),
+        (["explore", "--year", "2022", "-p", "size_threshold=date_window_years_after"], "不是 thresholds.yaml 中的规模门槛；可用：outside_projects_min"),
+    ],
+    ids=["compare-year-is-year", "compare-year-later", "rows", "rows-is-columns", "all-columns", "industry", "size-threshold"],
+)
+def test_a_bad_parameter_value_is_one_line_and_exit_2_before_a_kernel_runs(arguments, message, tmp_path, capsys):
+    assert main(["report", *arguments, "--out", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("错误：") and message in error and len(error.splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_industry_alias_is_the_industrys_canonical_name_in_the_report(tmp_path):
+    from helpers.products.explore import check_parameters
+
+    checked = check_parameters({"industry": "新能源产业", "rows": "county"}, DATA_DIR, DATA_DIR / "reference")
+    assert checked == {"industry": "新能源", "rows": "county"}
+
+
 def _children() -> set[int]:
     return {int(pid) for task in Path("/proc/self/task").glob("*") for pid in (task / "children").read_text().split()}
 

@@ -221,6 +221,9 @@ def _report(args: argparse.Namespace, reporting: Any, spec: Any, notebook: Path,
     _check_county_options(args, spec, parameters, declared)
     if args.county is not None:
         parameters = {**parameters, "county": args.county}
+    if spec.check is not None:  # the report's checks of what its runs share (as the notebook will see it), before any kernel starts
+        checked = spec.check({**reporting.notebook_defaults(declared), **parameters}, data_dir, reference.directory)
+        parameters = {name: checked[name] for name in parameters}
     if args.all:
         if args.year is not None or "year" in parameters:
             raise UsageError("--all 与 --year 不能同时使用")

@@ -64,6 +64,24 @@ def notebook_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
     return inspect_parameters(notebook)
 
 
+def notebook_defaults(declared: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The literal defaults of the notebook's parameters (:func:`notebook_parameters`); a default
+    that is not a literal is left out.
+
+    >>> notebook_defaults({"rows": {"default": '"county"'}, "year": {"default": "2022"}, "x": {"default": "f()"}})
+    {'rows': 'county', 'year': 2022}
+    """
+    import ast
+
+    defaults = {}
+    for name, parameter in declared.items():
+        try:
+            defaults[name] = ast.literal_eval(str(parameter.get("default")))
+        except (ValueError, SyntaxError):
+            continue
+    return defaults
+
+
 def _convert(name: str, text: str, type_name: str) -> Any:
     try:
         if type_name == "int":
@@ -123,6 +141,8 @@ def validate(parameters: dict[str, Any], data_dir: Path) -> None:
     if year is not None and year not in years:
         raise UsageError(f"{year} 年没有台账数据（{data_dir / 'raw' / str(year)}）；已有年度：{listed}")
     compare_year = parameters.get("compare_year")
+    if compare_year and year is not None and compare_year >= year:
+        raise UsageError(f"对比年度 {compare_year} 须早于分析年度 {year}（0 表示上一年）")
     if compare_year and compare_year not in years:
         raise UsageError(f"对比年度 {compare_year} 没有台账数据；已有年度：{listed}")
     start = _check_date("campaign_start", parameters.get("campaign_start"))

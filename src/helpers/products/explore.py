@@ -20,15 +20,18 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from matplotlib.figure import Figure
 
+from helpers.errors import UsageError
 from helpers.indicators.definitions import growth_pct, to_yi
 from helpers.indicators.metrics import county_breakdown
 from helpers.ingest.cache import load_year, load_year_if_available
 from helpers.ingest.clean import CleanYear
-from helpers.paths import resolve
+from helpers.normalize import match_name, suggest_names
+from helpers.paths import reference_dir_for, resolve
 from helpers.products.labels import column_label, present
 from helpers.reference import Reference, load_reference
 from helpers.viz import charts
@@ -59,6 +62,41 @@ FIELD_LABELS = {
     "chain": "产业链",
     "month": "月份",
 }
+
+
+#: The columns a pivot of the cookbook may have as rows or columns (the ``rows`` and ``columns`` parameters).
+PIVOT_FIELDS = ("county", "industry", "source", "chain", "status", "origin_region")
+
+
+def check_parameters(parameters: dict[str, Any], data_dir: Path, reference_dir: Path) -> dict[str, Any]:
+    """The exploration's parameters checked before a kernel starts: ``rows`` and ``columns``
+    among :data:`PIVOT_FIELDS` and different, ``industry`` a known industry (an alias gives its
+    canonical name), ``size_threshold`` a size threshold of ``thresholds.yaml``; else
+    :class:`UsageError` naming what is allowed. Returns the parameters with ``industry`` canonical.
+
+    >>> check_parameters({"industry": "新能源产业"}, Path("data"), Path("data/reference"))["industry"]
+    '新能源'
+    """
+    reference = load_reference(reference_dir_for(Path(data_dir), reference_dir))
+    allowed = "、".join(PIVOT_FIELDS)
+    for name in ("rows", "columns"):
+        if name in parameters and parameters[name] not in PIVOT_FIELDS:
+            raise UsageError(f"参数 {name} 的值 {parameters[name]!r} 不是可用的透视字段；可用：{allowed}")
+    if "rows" in parameters and parameters["rows"] == parameters.get("columns"):
+        raise UsageError(f"参数 rows 与 columns 都是 {parameters['rows']}：二维透视表的行与列须是不同的字段")
+    checked = dict(parameters)
+    if "industry" in parameters:
+        industry = match_name(parameters["industry"], reference.lookups["industry"])
+        if industry is None:
+            closest = "、".join(suggest_names(parameters["industry"], list(reference.industries["name"]))) or "无"
+            raise UsageError(f"未知的产业类别：{parameters['industry']}；最接近的有：{closest}（产业类别见 industries.csv）")
+        checked["industry"] = industry
+    if "size_threshold" in parameters:
+        sizes = [key for key, value in reference.thresholds.items() if key.endswith(("_min", "_bands"))]
+        if parameters["size_threshold"] not in sizes:
+            given = parameters["size_threshold"]
+            raise UsageError(f"参数 size_threshold 的值 {given!r} 不是 thresholds.yaml 中的规模门槛；可用：{'、'.join(sizes)}")
+    return checked
 
 
 def open_year(year: int, data_dir: str | Path = "data", reference_dir: str | Path = "data/reference") -> CleanYear:

@@ -45,7 +45,8 @@ class ReportSpec:
     kernel_files: KernelFiles | None = None  # the same, written by the kernel (no second computation)
     extra_outputs: tuple[str, ...] = ()  # the names extra_files or kernel_files write (for the catalogue and tests)
     runs: Runs | None = None  # the runs of --all (default: one per year with ledgers)
-    prepare: Prepare | None = None  # the report's own parameter checks (default: none)
+    prepare: Prepare | None = None  # the report's own checks of one run's parameters (default: none)
+    check: Prepare | None = None  # its checks of what every run shares (-p), once, also before a batch (default: none)
 
     def folder(self, parameters: Mapping[str, Any]) -> PurePosixPath:
         """Where one run publishes, below ``reports/<city>/``: the path shows what the report is.
@@ -127,7 +128,9 @@ REPORTS: dict[str, ReportSpec] = {
             runs=_deferred("county_profile", "county_runs"),
             prepare=_deferred("county_profile", "prepare_parameters"),
         ),
-        ReportSpec(name="explore", title="台账探索", notebook="explore.ipynb", identity=("year",)),
+        ReportSpec(
+            name="explore", title="台账探索", notebook="explore.ipynb", identity=("year",), check=_deferred("explore", "check_parameters")
+        ),
     )
 }
 
