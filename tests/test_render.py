@@ -399,3 +399,15 @@ def test_a_kernel_handed_over_is_shut_down_when_the_run_fails_before_its_first_c
     with EarlyKernel.start(notebook) as kernel, pytest.raises(ReportError, match="papermill refused"):
         run_notebook_report(notebook, tmp_path / "r", {"year": 2023}, report_name=NAME, progress=False, kernel=kernel)
     assert _children() == before
+
+
+def test_a_kernel_that_never_launched_leaves_no_connection_file(tmp_path: Path) -> None:
+    """Interrupted between writing its connection file and launching (Ctrl-C 1.5 s into a run):
+    the file is removed (the asynchronous manager's cleanup is awaited, not dropped)."""
+    from helpers.output import notebook as runner
+
+    manager = _kernel_manager_class()(kernel_name="python3", connection_file=str(tmp_path / "kernel-early.json"))
+    manager.write_connection_file()
+    assert Path(manager.connection_file).is_file() and not manager.has_kernel
+    runner._shut_down(manager)
+    assert not Path(manager.connection_file).exists()
