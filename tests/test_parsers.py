@@ -27,7 +27,7 @@ from helpers.ingest.cells import (
     parse_yes_no,
     split_header,
 )
-from helpers.normalize import is_blank, match_name, name_key, normalize_text, suggest_names
+from helpers.normalize import is_blank, is_placeholder, match_name, name_key, normalize_text, suggest_names
 
 D = datetime.date
 FAIL = object()  # marker in tables: "expect a ParseFailure"
@@ -845,6 +845,20 @@ def test_is_blank_of_text_is_empty_or_a_placeholder_after_cleaning(raw: str) -> 
     assert is_blank(raw) is (clean_text(raw) == "" or is_placeholder(raw))
 
 
+def test_text_starting_with_a_chinese_character_or_an_ascii_letter_or_digit_is_never_blank() -> None:
+    """The proof of is_blank's shortcut, over every such character: NFKC keeps it as it is, and
+    it is no space or placeholder character, whatever follows it."""
+    import unicodedata
+
+    from helpers.normalize import clean_text
+
+    starts = [chr(point) for point in range(0x4E00, 0xA000)] + [c for c in map(chr, range(128)) if c.isalnum()]
+    for character in starts:
+        assert unicodedata.normalize("NFKC", character) == character, hex(ord(character))
+        assert clean_text(character + " —\u200b") == character + " —" and not is_placeholder(character + "—")
+        assert not is_blank(character) and not is_blank(character + "\u3000")
+
+
 @FAST
 @given(st.floats(allow_nan=True, allow_infinity=True) | st.integers(min_value=-(10**20), max_value=10**20)
        | st.decimals(places=9, min_value=-10**9, max_value=10**9, allow_nan=False).map(float))
@@ -861,6 +875,28 @@ def test_amount_of_a_plain_number_in_wan_is_the_exact_reading(raw: float | int) 
         assert isinstance(result, ParseFailure)
     else:
         assert result == exact and type(result) is float and str(result) == str(exact)
+
+
+@FAST
+@given(
+    st.tuples(st.integers(0, 9999), st.integers(0, 99), st.integers(0, 99), st.sampled_from(["-", "/", ".", "cn", "cn-号", "cn-"]))
+    | st.text(alphabet=st.sampled_from(list("0123456789-/.年月日号 ")), max_size=14)
+)
+def test_a_plain_text_date_reads_as_the_whole_path_reads_it(value: tuple | str) -> None:
+    """parse_date's shortcut for dates as ledgers type them gives what cleaning the text and
+    matching every pattern gives (also for impossible days and years out of range)."""
+    from helpers.ingest.cells import _date_from_text
+
+    if isinstance(value, tuple):
+        year, month, day, style = value
+        ending = {"cn": "日", "cn-号": "号", "cn-": ""}.get(style)
+        value = f"{year:04d}年{month}月{day}{ending}" if ending is not None else f"{year:04d}{style}{month}{style}{day}"
+    whole = _date_from_text(value)
+    result = parse_date(value)
+    if whole is None:
+        assert isinstance(result, ParseFailure) or result is None
+    else:
+        assert result == whole
 
 
 def _normalize_text_by_definition(raw: object) -> str | None:

@@ -88,6 +88,11 @@ def is_blank(raw: object) -> bool:
     [True, True, True, True, True, False, False]
     """
     if isinstance(raw, str):
+        # most cells start with a Chinese character or an ASCII letter or digit: NFKC keeps it as it is
+        # (tests/test_parsers.py checks every one), so the text is neither empty nor a placeholder
+        first = raw[:1]
+        if "\u4e00" <= first <= "\u9fff" or (first.isascii() and first.isalnum()):
+            return False
         return _is_blank_clean_text(clean_text(raw))
     return _is_nan_like(raw)
 

@@ -450,6 +450,9 @@ _DATE_FULL = re.compile(
 )
 _DATE_MONTH = re.compile(r"(?P<y>[0-9]{4})(?:[-/.](?P<m>[0-9]{1,2})|年(?P<m2>[0-9]{1,2})月份?)")
 _DATE_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?")
+#: A date as most ledgers type it (``2022-03-05``, ``2022/3/5``, ``2022年3月5日``): text that cleaning leaves as it is
+#: and that _DATE_FULL reads, so it is read at once (tests/test_parsers.py: the same result as the whole path).
+_PLAIN_DATE = re.compile(r"([0-9]{4})(?:([-/.])([0-9]{1,2})\2([0-9]{1,2})|年([0-9]{1,2})月([0-9]{1,2})[日号]?)")
 
 
 def _make_date(year: int, month: int, day: int, month_only: bool = False) -> ParsedDate | None:
@@ -502,6 +505,13 @@ def parse_date(raw: object) -> ParsedDate | None | ParseFailure:
     >>> parse_date("2022年3月5号").value, parse_date(44625).value, parse_date("2022-03")
     (datetime.date(2022, 3, 5), datetime.date(2022, 3, 5), ParsedDate(value=datetime.date(2022, 3, 1), month_only=True))
     """
+    if type(raw) is str:
+        plain = _PLAIN_DATE.fullmatch(raw)
+        if plain is not None:
+            year, _, month, day, month_cn, day_cn = plain.groups()
+            shortcut = _make_date(int(year), int(month or month_cn), int(day or day_cn))
+            if shortcut is not None:
+                return shortcut
     unknown = unknowable_cell(raw)
     if unknown is not None:
         return unknown

@@ -12,6 +12,7 @@ read is reported.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -580,16 +581,36 @@ class _Chunk:
         return len(self.rows)
 
 
+def _filled_and_labels(distinct: np.ndarray, parser: _RowParser) -> tuple[np.ndarray, np.ndarray]:
+    """(not blank, a subtotal label) of each of a column's distinct values, in one pass: the
+    types a reader gives (text, whole numbers, floats, datetimes) are decided here, others by
+    ``is_blank``."""
+    filled = np.empty(len(distinct), dtype=bool)
+    label = np.zeros(len(distinct), dtype=bool)
+    for i, value in enumerate(distinct):
+        kind = type(value)
+        if kind is str:
+            filled[i] = not is_blank(value)  # distinct already: a memo would only cost
+            # a label's name_key ends with 计, which only 计 itself gives (NFKC, casefold)
+            label[i] = "计" in value and bool(parser.is_label(value))
+        elif kind is int or kind is datetime.datetime:
+            filled[i] = True
+        elif kind is float:
+            filled[i] = value == value  # NaN is blank
+        else:
+            filled[i] = value is not None and not parser.blank(value)
+    return filled, label
+
+
 def _row_kinds(sheet: RawSheet, parser: _RowParser, matrix: np.ndarray, codes: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
     """``_RowParser.row_kind`` of every row at once: 0 data, 1 blank, 2 subtotal."""
     size, width = matrix.shape
     filled = np.zeros((size, width), dtype=bool)
     label = np.zeros((size, width), dtype=bool)
     for j, (code, first) in enumerate(codes):
-        distinct = matrix[first, j]
-        filled[:, j] = _mapped(lambda v: v is not None and not parser.blank(v), distinct, bool)[code]
-        # a label's name_key ends with 计, which only 计 itself gives (NFKC, casefold)
-        label[:, j] = _mapped(lambda v: isinstance(v, str) and "计" in v and bool(parser.is_label(v)), distinct, bool)[code]
+        filled_values, label_values = _filled_and_labels(matrix[first, j], parser)
+        filled[:, j] = filled_values[code]
+        label[:, j] = label_values[code]
     mapped = sorted({c.index for c in sheet.columns if c.field != "sequence"})
     ids = sorted({c.index for c in sheet.columns if c.field in ID_FIELDS})
     count = filled.sum(axis=1)
