@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import REFERENCE_DIR
+from conftest import DATA_DIR, REFERENCE_DIR
 from messy_ledgers import CITY_FILE, COUNTY_FILE, EXPECTED_COUNTS, write_messy_year, write_one_sheet
 
 from helpers.cli.main import main
@@ -335,3 +336,31 @@ def test_an_amount_merged_over_two_rows_counts_once_and_a_merged_county_fills_bo
     assert projects["county"].tolist() == ["瑞昌市", "瑞昌市"]
     assert projects["funds_year"].tolist() == [5000.0, 0.0]
     assert result.warnings[["row", "column"]].values.tolist() == [[3, "本年实际进资"]]
+
+
+def _main_workbook() -> Path:
+    return next(p for p in sorted((DATA_DIR / "raw" / "2022").glob("*.xlsx")) if "工作台账" in p.name)
+
+
+def test_a_sheet_read_ahead_is_the_sheet_read_on_its_own():
+    """calamine parses the next sheet on another thread while one is used; in the workbook's
+    order, in another order, or one sheet twice, every sheet's cells are what a fresh read gives."""
+    import threading
+
+    from helpers.ingest.workbooks import CalamineBook
+
+    path = _main_workbook()
+    titles = CalamineBook(path).titles
+    alone = {}
+    for title in titles:
+        book = CalamineBook(path)
+        alone[title] = book.sheet(title).matrix
+        book.close()
+    for order in (titles, list(reversed(titles)), [titles[0], titles[2], titles[0], titles[1]]):
+        book = CalamineBook(path)
+        assert [book.sheet(title).matrix for title in order] == [alone[title] for title in order]
+        book.close()
+    book = CalamineBook(path)
+    book.sheet(titles[0])  # the second sheet is being read ahead: closing waits for it
+    book.close()
+    assert not [thread for thread in threading.enumerate() if thread.name.startswith("read-ahead")]

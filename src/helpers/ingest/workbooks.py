@@ -8,11 +8,13 @@ names the file, the sheet and the column, and lists the headers that were found.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import posixpath
 import re
 import zipfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -50,6 +52,9 @@ ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>(?P<value>[^<]*)</(?:\w+:)?v>")
 FORMULA_WITH_TEXT = re.compile(rb"<(?:\w+:)?f\b(?P<attrs>[^>]*)>(?P<text>[^<]+)</(?:\w+:)?f>")
 ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
 MAX_EXACT_FLOAT = 2**53
+#: Two sheets whose XML together is below this are held by calamine at once (the next one parsed
+#: while the first is converted); bigger sheets one after the other (the peak memory at scale 400).
+READ_AHEAD_XML_BYTES = 64 * 2**20
 COORDINATE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: an encrypted workbook or an old .xls
 ACCEPTED_UNITS = "、".join(AMOUNT_UNIT_FACTORS)
@@ -428,6 +433,9 @@ class CalamineBook:
     def __init__(self, path: Path) -> None:
         self.book = python_calamine.CalamineWorkbook.from_path(str(path))
         self.archive = zipfile.ZipFile(path)
+        # the next sheet, parsed by calamine (which releases the GIL) on the other core while this one is converted and cleaned
+        self._ahead: tuple[str, Future[Any]] | None = None
+        self._reader: ThreadPoolExecutor | None = None
         try:
             self.paths = _sheet_paths(self.archive)
             self.recalculate = recalculates_on_load(self.archive)
@@ -436,12 +444,53 @@ class CalamineBook:
             self.close()
             raise
 
+    def _parsed(self, title: str) -> Any:
+        """calamine's range of ``title``: the one read ahead, else read now (one call into the
+        workbook at a time: calamine's workbook is not to be shared between threads)."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            name, future = ahead
+            cells = future.result()
+            if name == title:
+                return cells
+            del cells
+        return self.book.get_sheet_by_name(title)
+
+    def _xml_size(self, title: str) -> int:
+        try:
+            return self.archive.getinfo(self.paths[title]).file_size
+        except KeyError:
+            return READ_AHEAD_XML_BYTES
+
+    def _small_together(self, title: str) -> bool:
+        """Whether ``title`` and the sheet after it are small enough to be held by calamine at once
+        (their XML together below :data:`READ_AHEAD_XML_BYTES`; calamine's range takes about as
+        much memory as the XML)."""
+        position = self.titles.index(title) + 1 if title in self.titles else len(self.titles)
+        following = self._xml_size(self.titles[position]) if position < len(self.titles) else 0
+        return self._xml_size(title) + following < READ_AHEAD_XML_BYTES
+
+    def _read_ahead(self, title: str) -> None:
+        """Start reading the sheet after ``title`` (every sheet is read in order: :func:`iter_sheets`)."""
+        position = self.titles.index(title) + 1 if title in self.titles else len(self.titles)
+        if position >= len(self.titles):
+            return
+        if self._reader is None:
+            self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead")
+        following = self.titles[position]
+        self._ahead = (following, self._reader.submit(self.book.get_sheet_by_name, following))
+
     def sheet(self, title: str) -> SheetCells:
-        cells = self.book.get_sheet_by_name(title)
+        cells = self._parsed(title)
+        early = self._small_together(title)
+        if early:  # the next sheet is parsed while this one is converted too
+            self._read_ahead(title)
         # row by row when the used range starts at column A (iter_rows leaves out empty leading columns)
         rows = cells.iter_rows() if cells.start is not None and cells.start[1] == 0 else iter(cells.to_python(skip_empty_area=False))
         matrix = _calamine_matrix(rows)
         del rows, cells  # calamine's copy of the sheet, released before the XML is read
+        if not early:  # after that release: two big sheets' ranges are never held at once
+            self._read_ahead(title)
         facts = scan_sheet_xml(partial(self.archive.open, self.paths[title]), self.recalculate)
         _put(matrix, facts.errors)
         while len(matrix) < facts.last_row:
@@ -449,6 +498,12 @@ class CalamineBook:
         return SheetCells(title, matrix, _complete_matrix(matrix, facts))
 
     def close(self) -> None:
+        if self._ahead is not None:  # a sheet read ahead and not used (an error stopped the reading)
+            with contextlib.suppress(Exception):
+                self._ahead[1].result()
+            self._ahead = None
+        if self._reader is not None:
+            self._reader.shutdown(wait=True)
         self.archive.close()
         self.book.close()
 
