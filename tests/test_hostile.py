@@ -538,6 +538,63 @@ def test_the_same_report_again_replaces_its_folder(tmp_path: Path) -> None:
     assert read_marker(folder)["inputs"] == "new ledgers"
 
 
+def _republish(folder: Path, files: dict[str, str]) -> None:
+    staging = new_staging_folder(folder)
+    for name, text in files.items():
+        (staging / name).write_text(text, encoding="utf-8")
+    publish_folder(staging, folder, "annual_review")
+
+
+def test_a_reviewers_files_in_a_report_folder_are_kept_when_it_is_published_again(tmp_path: Path) -> None:
+    folder = tmp_path / "annual_review"
+    _published(folder, "annual_review", "九江市", {"year": 2022})
+    _republish(folder, {"annual_review.html": "<html>一</html>", "metrics.json": "{}"})
+    assert read_marker(folder)["files"] == ["annual_review.html", "metrics.json"]
+    (folder / "我的批注.txt").write_text("请核对第三节", encoding="utf-8")
+    (folder / "审阅" / "空").mkdir(parents=True)
+    (folder / "审阅" / "意见.docx").write_bytes(b"mine")
+    (folder / "failed").mkdir()
+    (folder / "failed" / "annual_review.ipynb").write_text("{}", encoding="utf-8")  # a failed run's notebook: the kit's
+    _republish(folder, {"annual_review.html": "<html>二</html>"})
+    assert tree(folder) == {
+        MARKER: tree(folder)[MARKER], "annual_review.html": tree(folder)["annual_review.html"],
+        "我的批注.txt": hashlib.sha256("请核对第三节".encode()).hexdigest(), "审阅/意见.docx": hashlib.sha256(b"mine").hexdigest(),
+    }  # metrics.json (the kit's, no longer written) and failed/ are gone; the reviewer's files and folders stay
+    assert (folder / "审阅" / "空").is_dir() and (folder / "annual_review.html").read_text(encoding="utf-8") == "<html>二</html>"
+    assert read_marker(folder)["files"] == ["annual_review.html"]
+
+
+def test_an_older_marker_without_a_file_list_keeps_what_is_not_the_reports_own(tmp_path: Path) -> None:
+    folder = tmp_path / "annual_review"
+    folder.mkdir()
+    for name in ("annual_review.html", "annual_review.docx", "tables.xlsx", "metrics.json", "批注.txt"):
+        (folder / name).write_text(name, encoding="utf-8")
+    write_marker(folder, run_record("annual_review", title="年度分析报告", city="九江市", parameters={"year": 2022}, inputs="ab"))
+    _republish(folder, {"annual_review.html": "<html>新</html>"})
+    assert sorted(p.name for p in folder.iterdir()) == [MARKER, "annual_review.html", "批注.txt"]
+
+
+def test_a_users_file_named_like_a_new_output_stops_the_swap(tmp_path: Path) -> None:
+    folder = tmp_path / "annual_review"
+    _published(folder, "annual_review", "九江市", {"year": 2022})
+    _republish(folder, {"annual_review.html": "<html>一</html>"})
+    (folder / "tables.xlsx").write_bytes(b"the user's own workbook")
+    before = tree(tmp_path)
+    with pytest.raises(UsageError, match="tables.xlsx 不是本工具生成的"):
+        _republish(folder, {"annual_review.html": "<html>二</html>", "tables.xlsx": "kit"})
+    assert {k: v for k, v in tree(tmp_path).items() if ".tmp-" not in k} == before
+
+
+def test_a_notebook_of_ones_own_named_like_a_registered_report_is_another_report() -> None:
+    from helpers.output.publish import same_report
+
+    registered = run_record("annual_review", title="年度分析报告", city="九江市", parameters={"year": 2022}, inputs="ab")
+    own = {**run_record("annual_review", title="annual_review", city="九江市", parameters={"year": 2022}, inputs="ab"),
+           "notebook": "/home/analyst/annual_review.ipynb"}
+    other_folder = {**own, "notebook": "/home/analyst/old/annual_review.ipynb"}
+    assert not same_report(registered, own) and not same_report(own, other_folder) and same_report(own, dict(own))
+
+
 def test_a_user_file_that_appeared_during_the_run_stops_the_swap(tmp_path: Path) -> None:
     folder = tmp_path / "out"
     check_output_folder(folder, [])

@@ -165,14 +165,15 @@ def test_report_notebook_is_itself_nbval_reproducible(all_reports):
 
 def test_failing_notebook_keeps_the_previous_report(all_reports, tmp_path, capsys):
     out = tmp_path / "2022"
-    (tmp_path / "ok").mkdir()
-    passing = tmp_path / "ok" / FAILING_NOTEBOOK.name  # the same report (an analyst's notebook) before it broke
-    passing.write_bytes((FAILING_NOTEBOOK.parent / "report_ok.ipynb").read_bytes())
-    assert main(["report", str(passing), "--year", "2022", "--out", str(out)]) == 0
+    (tmp_path / "mine").mkdir()
+    notebook = tmp_path / "mine" / FAILING_NOTEBOOK.name  # an analyst's notebook, before and after it broke
+    notebook.write_bytes((FAILING_NOTEBOOK.parent / "report_ok.ipynb").read_bytes())
+    assert main(["report", str(notebook), "--year", "2022", "--out", str(out)]) == 0
     before = {p.name: sha256(p) for p in out.iterdir() if p.name != MARKER}
     published = json.loads((out / MARKER).read_text(encoding="utf-8"))
     capsys.readouterr()
-    assert main(["report", str(FAILING_NOTEBOOK), "--year", "2022", "--out", str(out)]) == 1
+    notebook.write_bytes(FAILING_NOTEBOOK.read_bytes())
+    assert main(["report", str(notebook), "--year", "2022", "--out", str(out)]) == 1
     error = capsys.readouterr().err
     assert "单元格" in error and "ValueError" in error
     after = {p.name: sha256(p) for p in out.iterdir() if p.is_file() and p.name != MARKER}
@@ -192,7 +193,7 @@ def test_another_notebook_into_a_published_reports_folder_is_refused(tmp_path, c
     capsys.readouterr()
     assert main(["report", str(FAILING_NOTEBOOK), "--year", "2022", "--out", str(out)]) == 2
     error = capsys.readouterr().err
-    assert "已是另一份报告：年度分析报告（九江市 year=2022）" in error and "本次为 report_fail（九江市 year=2022）" in error
+    assert "已是另一份报告：年度分析报告（九江市 year=2022）" in error and f"本次为 report_fail（{FAILING_NOTEBOOK} 九江市 year=2022）" in error
     assert {p.name: sha256(p) for p in out.iterdir() if p.is_file()} == before and not (out / "failed").exists()
 
 

@@ -29,7 +29,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from helpers.errors import UsageError
@@ -58,7 +58,7 @@ __all__ = [
 MARKER = ".zhaoshang-report.json"
 STATUS_OK, STATUS_FAILED = "ok", "failed"
 #: The order of the marker's keys (deterministic bytes).
-_MARKER_KEYS = ("kit", "report", "title", "city", "parameters", "inputs", "status", "error", "failed_notebook")
+_MARKER_KEYS = ("kit", "report", "title", "notebook", "city", "parameters", "inputs", "status", "error", "failed_notebook", "files")
 _STAGING = re.compile(r"^\.(?P<name>.+)\.(?:tmp|old)-(?P<pid>\d+)-[^.]+$")
 
 
@@ -77,7 +77,7 @@ def same_report(marker: Mapping[str, Any], owner: Mapping[str, Any]) -> bool:
     """
     if marker.get("report") != owner.get("report"):
         return False
-    for key in ("city", "parameters"):
+    for key in ("title", "notebook", "city", "parameters"):  # a notebook of one's own named like a registered report is another
         if key in marker and key in owner and json.loads(json.dumps(marker[key])) != json.loads(json.dumps(owner[key])):
             return False
     return True
@@ -87,7 +87,8 @@ def describe_report(marker: Mapping[str, Any]) -> str:
     """A marker's report in a few Chinese words: ``年度分析报告（九江市 year=2022）``."""
     found = marker.get("parameters")
     parameters: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
-    said = " ".join([str(marker.get("city") or "")] + [f"{key}={value}" for key, value in parameters.items()]).strip()
+    words = [str(marker.get("notebook") or ""), str(marker.get("city") or "")] + [f"{k}={v}" for k, v in parameters.items()]
+    said = " ".join(word for word in words if word)
     name = str(marker.get("title") or marker.get("report") or "?")
     return f"{name}（{said}）" if said else name
 
@@ -178,14 +179,61 @@ def write_marker(folder: Path, record: Mapping[str, Any]) -> None:
     write_atomic(Path(folder) / MARKER, text.encode("utf-8"))
 
 
+def _files(folder: Path) -> list[str]:
+    """Every file below ``folder`` (relative POSIX paths, sorted), the marker left out."""
+    return sorted(path.relative_to(folder).as_posix() for path in Path(folder).rglob("*") if not path.is_dir() and path.name != MARKER)
+
+
 def mark_folder(folder: Path, report: str) -> None:
-    """Write the marker that makes ``folder`` the kit's own (deterministic content); what a marker
-    already in ``folder`` says about the same report (city, parameters, status) is kept."""
+    """Write the marker that makes ``folder`` the kit's own (deterministic content), listing the
+    files the kit wrote there (``files``: what a later run may replace); what a marker already in
+    ``folder`` says about the same report (city, parameters, status) is kept."""
     record: dict[str, Any] = {"kit": "zhaoshang", "report": report}
     existing = read_marker(folder)
     if existing is not None and existing.get("report") == report:
         record = {**existing, **record}
+    record["files"] = _files(folder)
     write_marker(folder, record)
+
+
+def _is_kit_file(relative: str, listed: set[str] | None, report: str) -> bool:
+    """Whether a file of a report folder is the kit's: listed in its marker (an older marker lists
+    none: then the report's own outputs, the tables, the feedback workbooks), the marker itself, or
+    a failed run's notebook."""
+    if relative == MARKER or relative.startswith("failed/"):
+        return True
+    if listed is not None:
+        return relative in listed
+    name = PurePosixPath(relative)
+    return len(name.parts) == 1 and (
+        name.stem == report or relative in ("metrics.json", "tables.xlsx") or (relative.startswith("反馈_") and name.suffix == ".xlsx")
+    )
+
+
+def _keep_user_files(out_dir: Path, staging: Path, marker: Mapping[str, Any]) -> list[str]:
+    """Copy into ``staging`` every file and folder of ``out_dir`` the kit did not write (a
+    reviewer's notes beside the report): the new report keeps them. A file of the user's that has
+    the name of one of the new report's files stops the publication (:class:`UsageError`)."""
+    listed = marker.get("files")
+    kit_files = set(listed) if isinstance(listed, list) else None
+    report = str(marker.get("report") or "")
+    kept = []
+    for path in sorted(out_dir.rglob("*")):
+        relative = path.relative_to(out_dir).as_posix()
+        if relative == "failed" or _is_kit_file(relative, kit_files, report):
+            continue
+        target = staging / relative
+        if path.is_dir() and not path.is_symlink():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        if target.exists() or target.is_symlink():
+            raise UsageError(
+                f"报告文件夹 {out_dir} 中的 {relative} 不是本工具生成的，而新报告要写出同名文件；为免覆盖，未发布报告：请移走该文件后重试"
+            )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target, follow_symlinks=False)
+        kept.append(relative)
+    return kept
 
 
 def record_failure(folder: Path, record: Mapping[str, Any], error: str, failed_notebook: Path | None) -> None:
@@ -257,7 +305,8 @@ def _parent_locked(out_dir: Path) -> Iterator[None]:
 
 
 def publish_folder(staging: Path, out_dir: Path, report: str, owner: Mapping[str, Any] | None = None) -> None:
-    """Swap ``staging`` into ``out_dir``; the previous report there (incl. ``failed/``) is deleted.
+    """Swap ``staging`` into ``out_dir``; the previous report there (incl. ``failed/``) is deleted,
+    and what the kit did not write there (a reviewer's notes) is kept in the new one.
 
     ``out_dir`` must have passed :func:`check_output_folder`; it is checked again under a lock
     (another run may have published there meanwhile): a folder that is no longer new, empty or
@@ -269,7 +318,9 @@ def publish_folder(staging: Path, out_dir: Path, report: str, owner: Mapping[str
         if out_dir.is_dir() and not (out_dir / MARKER).is_file() and any(out_dir.iterdir()):
             raise UsageError(f"输出文件夹 {out_dir} 在生成报告期间被写入了不是本工具生成的文件；为免覆盖，未发布报告")
         if out_dir.is_dir():
-            _refuse_other_report(out_dir, read_marker(out_dir), owner)
+            marker = read_marker(out_dir)
+            _refuse_other_report(out_dir, marker, owner)
+            _keep_user_files(out_dir, staging, marker or {"report": report})
         if not out_dir.exists():
             os.replace(staging, out_dir)
             return

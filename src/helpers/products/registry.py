@@ -47,6 +47,7 @@ class ReportSpec:
     runs: Runs | None = None  # the runs of --all (default: one per year with ledgers)
     prepare: Prepare | None = None  # the report's own checks of one run's parameters (default: none)
     check: Prepare | None = None  # its checks of what every run shares (-p), once, also before a batch (default: none)
+    source: str = ""  # a notebook outside the registry: its path (two notebooks of one name are two reports)
 
     def folder(self, parameters: Mapping[str, Any]) -> PurePosixPath:
         """Where one run publishes, below ``reports/<city>/``: the path shows what the report is.
@@ -143,4 +144,5 @@ def report_spec(name: str) -> ReportSpec | None:
 def adhoc_report(notebook: Path) -> ReportSpec:
     """A notebook outside the registry (an analyst's own): identified by the year; the page, the
     Word document and the executed notebook, no extra files."""
-    return ReportSpec(name=notebook.stem, title=notebook.stem, notebook=notebook.name, identity=("year",))
+    path = Path(notebook).resolve()
+    return ReportSpec(name=path.stem, title=path.stem, notebook=path.name, identity=("year",), source=str(path))
