@@ -236,6 +236,34 @@ def test_report_with_relative_folders_prints_what_to_open_and_read(elsewhere):
     assert 'href="%E4%B9%9D%E6%B1%9F%E5%B8%82/2022/explore/explore.html"' in page
 
 
+def test_all_into_a_users_folder_is_refused_and_a_reports_root_is_not(tmp_path, capsys):
+    from helpers.output.publish import run_record, write_marker
+
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "notes.txt").write_text("mine", encoding="utf-8")
+    assert main(["report", "annual_review", "--all", "--out", str(own)]) == 2
+    assert "输出文件夹已有不是本工具生成的文件" in capsys.readouterr().err and sorted(p.name for p in own.iterdir()) == ["notes.txt"]
+    root = tmp_path / "root"  # a reports root the kit wrote into before (a report, no catalogue yet)
+    report = root / "九江市" / "2022" / "explore"
+    report.mkdir(parents=True)
+    write_marker(report, run_record("explore", title="台账探索", city="九江市", parameters={"year": 2022}, inputs=""))
+    reporting.check_reports_root(root)
+    reporting.check_reports_root(tmp_path / "new")
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [(["--years", "2024"], "样例数据只有 2020、2021、2022、2023 年；没有 2024 年的样例"), (["--scale", "0"], "--scale 须是正整数")],
+    ids=["year", "scale"],
+)
+def test_sample_refuses_a_year_or_scale_it_has_no_sample_for(arguments, message, tmp_path, capsys):
+    assert main(["sample", *arguments, "--data-dir", str(tmp_path / "d")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error == f"错误：{message}" or (error.startswith("错误：") and message in error)
+    assert not (tmp_path / "d").exists()
+
+
 def test_sample_takes_a_relative_data_dir_from_the_current_directory(tmp_path):
     result = run(["sample", "--years", "2021", "--data-dir", "样例"], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -376,3 +404,34 @@ def test_sigterm_ends_a_report_like_ctrl_c_with_nothing_left_running(tmp_path):
     _, err = process.communicate(timeout=60)  # returns: no orphan holds the pipes
     assert process.returncode == 143 and err.splitlines()[0] == "已终止。"
     assert not (tmp_path / "out" / "annual_review.html").exists()
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTERM") or sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("signum, status, line", [(signal.SIGTERM, 143, "已终止。"), (signal.SIGINT, 130, "已中断。")], ids=["sigterm", "ctrl-c"])
+def test_a_signal_ends_a_batch_at_once_with_one_line(tmp_path, signum, status, line):
+    """`--all` interrupted (a scheduler's SIGTERM, Ctrl-C at a terminal: SIGINT to the whole
+    process group): the runs not started never start, the running ones end, one line and the
+    exit status of the signal; no worker or kernel outlives it, no staging folder stays."""
+    import os
+    import time
+
+    def kernels() -> set[str]:
+        return set(subprocess.run(["pgrep", "-f", "ipykernel_launcher"], capture_output=True, text=True).stdout.split())
+
+    before = kernels()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "helpers", "report", "annual_review", "--all", "--out", str(tmp_path / "out")],
+        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    time.sleep(4)  # the first two years run
+    started = time.monotonic()
+    os.killpg(process.pid, signum)
+    _, err = process.communicate(timeout=60)  # returns: no orphan holds the pipes
+    assert process.returncode == status and err.strip() == line, err[-2000:]
+    assert time.monotonic() - started < 30  # not after the other years ran (about 5 s each)
+    published = sorted(p.parent.name for p in (tmp_path / "out").rglob("annual_review.html"))
+    assert published != ["2020", "2021", "2022", "2023"]
+    assert not [p for p in (tmp_path / "out").rglob(".*") if ".tmp-" in p.name or ".old-" in p.name]
+    time.sleep(1)
+    assert subprocess.run(["pgrep", "-s", str(process.pid)], capture_output=True).returncode == 1  # nothing left in its session
+    assert kernels() <= before  # nor a kernel (they run in sessions of their own)

@@ -135,7 +135,9 @@ def test_failing_cell_keeps_previous_report(runs: Runs, tmp_path: Path) -> None:
     message = str(info.value)
     assert "ValueError" in message and "坏数据" in message
     assert "In [4]" in message and "单元格" in message
-    assert len(message.splitlines()) <= 2
+    assert len(message.splitlines()) == 3
+    assert message.splitlines()[1].startswith("出错的单元格：")
+    assert message.splitlines()[2].startswith("失败的笔记本：")
     assert info.value.ename == "ValueError" and info.value.execution_count == 4
     after = {p.name: p.read_bytes() for p in out_dir.iterdir() if p.is_file()}
     assert after == before
@@ -370,21 +372,25 @@ def test_a_kernel_that_dies_names_its_cell_and_keeps_the_failed_notebook(tmp_pat
     before = _children()
     with EarlyKernel.start(notebook) as kernel, pytest.raises(ReportError) as info:
         run_notebook_report(notebook, tmp_path / "r", {"year": 2023}, report_name=NAME, progress=False, kernel=kernel)
-    chinese, english = str(info.value).splitlines()
+    chinese, cell, saved = str(info.value).splitlines()
     assert chinese == "报告生成失败：early.ipynb 第 4 个单元格运行时内核意外退出（内存不足、进程被终止或代码调用了 os._exit）"
-    assert english.startswith("Report failed: the kernel died in cell 4 of early.ipynb; failed notebook saved to ")
+    assert cell == "出错的单元格：import os …" and saved == f"失败的笔记本：{info.value.failed_notebook}"
     failed = nbformat.read(info.value.failed_notebook, as_version=4)
     assert info.value.cell_index == 3 and failed.cells[3].source == "import os\nos._exit(3)"
     assert failed.cells[3].metadata.papermill.status == "failed" and failed.cells[2].outputs[0]["text"] == "before\n"
     assert _children() == before
 
 
-def test_chinese_and_english_lines_number_the_failed_cell_alike(runs: Runs, tmp_path: Path) -> None:
+def test_a_failed_cell_is_named_by_its_number_and_its_first_line_in_chinese(runs: Runs, tmp_path: Path) -> None:
     with pytest.raises(ReportError) as info:
         run_notebook_report(FAIL_NOTEBOOK, tmp_path / "r", {"year": 2023}, report_name=NAME, progress=False)
-    chinese, english = str(info.value).splitlines()
-    number = info.value.cell_index + 1
-    assert f"第 {number} 个单元格" in chinese and f"cell {number} (In [4])" in english
+    where, cell, saved = str(info.value).splitlines()
+    executed = nbformat.read(info.value.failed_notebook, as_version=4)
+    assert f"第 {info.value.cell_index + 1} 个单元格（In [4]）出错" in where
+    assert cell == f"出错的单元格：{executed.cells[info.value.cell_index].source.strip().splitlines()[0]}" + (
+        " …" if len(executed.cells[info.value.cell_index].source.strip().splitlines()) > 1 else ""
+    )
+    assert saved == f"失败的笔记本：{info.value.failed_notebook}" and not re.search(r"[A-Za-z]{3,} [a-z]{3,} [a-z]{3,}", where + saved)
 
 
 def test_a_kernel_handed_over_is_shut_down_when_the_run_fails_before_its_first_cell(tmp_path: Path, monkeypatch) -> None:

@@ -203,9 +203,10 @@ def run_record(spec: ReportSpec, parameters: dict[str, Any], city: str, years: I
     from helpers.output import publish
 
     identity = {key: parameters[key] for key in spec.identity}
-    return publish.run_record(
+    record = publish.run_record(
         Path(spec.notebook).stem, title=spec.title, city=city, parameters=identity, inputs=inputs_digest(years, reference_dir)
     )
+    return {**record, "notebook": spec.source} if spec.source else record
 
 
 def year_summary(clean: Any, data_dir: Path) -> str:
@@ -235,6 +236,27 @@ def catalogue_root(spec: ReportSpec, parameters: dict[str, Any], city: str, out_
     if out.parts[-len(relative.parts):] == relative.parts:
         return Path(*out.parts[: -len(relative.parts)])
     return next((parent for parent in out.parents if is_kit_catalogue(parent / CATALOGUE)), None)
+
+
+def check_reports_root(root: Path) -> None:
+    """A batch's ``--out`` is a reports root (``<root>/<city>/<year>/<report>/…`` and the catalogue
+    ``index.html``): it must be new, empty or already the kit's (its catalogue, or a report the
+    kit published below it); a user's folder is refused (:class:`UsageError`), as for a single run."""
+    from helpers.output.catalogue import CATALOGUE, is_kit_catalogue
+    from helpers.output.publish import MARKER
+
+    root = Path(root)
+    if not root.exists():
+        return
+    if not root.is_dir():
+        raise UsageError(f"输出位置 {root} 是已有的文件，不是文件夹；为免覆盖，请指定新的文件夹")
+    entries = sorted(path.name for path in root.iterdir())
+    # the registry's layout only (a user's big folder is not walked): <city>/<year>/<report>/[<MM>|<county>/]
+    published = any(next(root.glob(pattern), None) is not None for pattern in (f"*/*/*/{MARKER}", f"*/*/*/*/{MARKER}"))
+    if not entries or is_kit_catalogue(root / CATALOGUE) or published:
+        return
+    shown = "、".join(entries[:3]) + ("等" if len(entries) > 3 else "")
+    raise UsageError(f"输出文件夹已有不是本工具生成的文件，为免写入其中拒绝运行：{root}（含 {shown}）；请指定新的或空的文件夹")
 
 
 def update_catalogue(root: Path | None) -> Path | None:
@@ -365,19 +387,61 @@ def run_all(
             cleaned[key] = clean_years(parameters, data_dir, reference, loaded)
         records.append(run_record(spec, parameters, city, cleaned[key], reference_dir))
     results = []
-    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(instances) or 1))) as pool:
+    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(instances) or 1)), initializer=_batch_worker) as pool:
         futures = {
             pool.submit(
                 _run_one, spec, notebook, {**base_parameters, **notebook_data_params, **instance}, data_dir, reference_dir, target, record
             ): (target, record)
             for instance, target, record in zip(instances, targets, records, strict=True)
         }
-        bar = progress(as_completed(futures), total=len(futures), description=f"生成{spec.title}", enabled=show_progress, unit="份")
-        for future in bar:
-            identity, error, status = future.result()
-            target, record = futures[future]
-            results.append(RunResult(identity, Path(target), error, status, record))
+        try:
+            bar = progress(as_completed(futures), total=len(futures), description=f"生成{spec.title}", enabled=show_progress, unit="份")
+            for future in bar:
+                identity, error, status = future.result()
+                target, record = futures[future]
+                results.append(RunResult(identity, Path(target), error, status, record))
+        except BaseException:  # Ctrl-C, SIGTERM: no further run starts, the running ones end as a single run ends
+            _stop_batch(pool)
+            raise
     return sorted(results, key=lambda result: tuple(_identity_key(result.identity[key]) for key in spec.identity))
+
+
+def _interrupted(signum: int, frame: Any) -> None:
+    """A batch worker asked to end: what its kernel client prints while unwinding (nbclient's tasks
+    of a kernel that is gone) is noise, since the parent says that the batch was interrupted."""
+    import os
+
+    with open(os.devnull, "w") as devnull:  # noqa: PTH123
+        os.dup2(devnull.fileno(), 2)
+    raise KeyboardInterrupt
+
+
+def _batch_worker() -> None:
+    """A batch worker leaves Ctrl-C at a terminal (SIGINT to the whole process group) to the
+    parent, which ends the batch, and ends its run on SIGTERM like a single run ends on Ctrl-C:
+    its kernel shut down, its staging folder removed, the previous report kept."""
+    import signal
+
+    from helpers.output.notebook import _end_with_parent
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _interrupted)
+    _end_with_parent()
+
+
+def _stop_batch(pool: ProcessPoolExecutor) -> None:
+    """Cancel the runs not started and ask the running ones to end (SIGTERM), then wait for them."""
+    import contextlib
+    import os
+    import signal
+
+    for future in list(getattr(pool, "_pending_work_items", {}).values()):
+        future.future.cancel()
+    for process in list((getattr(pool, "_processes", None) or {}).values()):  # the executor's own table
+        if process.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(process.pid, signal.SIGTERM)
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _identity_key(value: Any) -> tuple[int, Any]:

@@ -509,8 +509,7 @@ def _engine_name() -> str:
             if content.get("status") != "ok":
                 ename, evalue = content.get("ename", "?"), _first_line(content.get("evalue", ""))
                 raise ReportError(
-                    f"报告生成失败：写出报告附件时出错 — {ename}: {evalue}\n"
-                    f"Report failed: the kernel could not write the report's extra files: {ename}: {evalue}",
+                    f"报告生成失败：写出报告附件（metrics.json、tables.xlsx 等）时出错 — {ename}: {evalue}",
                     ename=ename,
                     evalue=evalue,
                 )
@@ -568,7 +567,18 @@ def _first_line(text: str, limit: int = 200) -> str:
 
 
 def _failed_saved(failed: Path | None) -> str:
-    return f"failed notebook saved to {failed}" if failed is not None else "no failed notebook saved"
+    return f"失败的笔记本：{failed}" if failed is not None else "失败的笔记本未能保存"
+
+
+def _cell_line(executed: Path, index: int) -> str:
+    """``出错的单元格：<its first line>`` and a line break (nothing when the notebook or cell is
+    not there): which code to look at, before opening the failed notebook."""
+    try:
+        source = nbformat.read(executed, as_version=nbformat.NO_CONVERT).cells[index].source
+    except Exception:  # noqa: BLE001 — the message goes out without it
+        return ""
+    first = _first_line(source, limit=80)
+    return f"出错的单元格：{first}{' …' if len(source.strip().splitlines()) > 1 else ''}\n" if first else ""
 
 
 def _save_failed(tmp_notebook: Path, out_dir: Path, name: str, owner: Mapping[str, Any] | None = None) -> Path | None:
@@ -635,7 +645,7 @@ def run_notebook_report(
     notebook = Path(notebook).resolve()
     out_dir = Path(out_dir).resolve()
     if not notebook.is_file():
-        raise ReportError(f"报告生成失败：找不到笔记本 {notebook}\nReport failed: notebook not found: {notebook}")
+        raise ReportError(f"报告生成失败：找不到笔记本 {notebook}")
     name = report_name or notebook.stem
     check_output_folder(out_dir, protected=protected, owner=owner)
     tmp_dir = new_staging_folder(out_dir)
@@ -680,8 +690,7 @@ def run_notebook_report(
             where = f"第 {exc.cell_index + 1} 个单元格（In [{exc.exec_count}]）"
             raise ReportError(
                 f"报告生成失败：{notebook.name} {where}出错 — {exc.ename}: {evalue}\n"
-                f"Report failed: cell {exc.cell_index + 1} (In [{exc.exec_count}]) of {notebook.name} "
-                f"raised {exc.ename}: {evalue}; {_failed_saved(failed)}",
+                f"{_cell_line(tmp_notebook, exc.cell_index)}{_failed_saved(failed)}",
                 cell_index=exc.cell_index,
                 execution_count=exc.exec_count,
                 ename=exc.ename,
@@ -701,18 +710,14 @@ def run_notebook_report(
                 where = "" if index is None else f"第 {index + 1} 个单元格运行时"
                 raise ReportError(
                     f"报告生成失败：{notebook.name} {where}内核意外退出（内存不足、进程被终止或代码调用了 os._exit）\n"
-                    f"Report failed: the kernel died{'' if index is None else f' in cell {index + 1}'} of {notebook.name}; "
-                    f"{_failed_saved(failed)}",
+                    f"{'' if index is None else _cell_line(tmp_notebook, index)}{_failed_saved(failed)}",
                     cell_index=index,
                     ename="DeadKernelError",
                     evalue="Kernel died",
                     failed_notebook=failed,
                 ) from exc
             message = _first_line(str(exc)) or type(exc).__name__
-            raise ReportError(
-                f"报告生成失败：笔记本 {notebook.name} 未能执行完成 — {type(exc).__name__}: {message}\n"
-                f"Report failed: could not execute {notebook.name}: {type(exc).__name__}: {message}"
-            ) from exc
+            raise ReportError(f"报告生成失败：笔记本 {notebook.name} 未能执行完成 — {type(exc).__name__}: {message}") from exc
 
         clean = strip_volatile_metadata(executed)
         _write_notebook(clean, tmp_notebook)
@@ -725,6 +730,8 @@ def run_notebook_report(
             extra_files(tmp_dir)
         publish_folder(tmp_dir, out_dir, name, owner=owner)
     except BaseException:
+        if "word" in prepared:  # stopped first: a document being written would land in the folder removed next
+            _stop_processes(prepared["word"])
         shutil.rmtree(tmp_dir, ignore_errors=True)
         raise
     finally:
@@ -747,6 +754,16 @@ def _end_with_parent() -> None:
 
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _stop_processes(pool: ProcessPoolExecutor) -> None:
+    """Kill the processes of ``pool`` at once (a run that is failing or interrupted waits for none
+    of their work) and reap them."""
+    processes = getattr(pool, "_processes", None) or {}  # the executor's own table (no public way to stop a running task)
+    for process in list(processes.values()):
+        with contextlib.suppress(Exception):
+            process.kill()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def word_writer_process() -> ProcessPoolExecutor:
