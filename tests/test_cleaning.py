@@ -364,3 +364,22 @@ def test_a_sheet_read_ahead_is_the_sheet_read_on_its_own():
     book.sheet(titles[0])  # the second sheet is being read ahead: closing waits for it
     book.close()
     assert not [thread for thread in threading.enumerate() if thread.name.startswith("read-ahead")]
+
+
+def test_a_broken_link_named_like_a_ledger_stops_the_run_and_other_special_files_are_listed(tmp_path, capsys):
+    import os
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR / "raw" / "2022", data / "raw" / "2022")
+    (data / "raw" / "2022" / "县区报送").mkdir()
+    os.symlink(tmp_path / "unmounted" / "湖口县.xlsx", data / "raw" / "2022" / "县区报送" / "湖口县.xlsx")
+    assert main(["clean", "--year", "2022", "--data-dir", str(data)]) == 2
+    assert "县区报送/湖口县.xlsx（链接指向的文件不存在）" in capsys.readouterr().err
+    (data / "raw" / "2022" / "县区报送" / "湖口县.xlsx").unlink()
+    os.symlink(tmp_path / "gone.txt", data / "raw" / "2022" / "说明.txt")
+    os.mkfifo(data / "raw" / "2022" / "管道.txt")  # never opened: reading it would wait for ever
+    assert main(["clean", "--year", "2022", "--data-dir", str(data)]) == 0
+    warnings = pd.read_csv(data / "processed" / "2022" / "warnings.csv")
+    reasons = dict(zip(warnings["file"], warnings["reason"], strict=True))
+    assert reasons["说明.txt"] == "损坏的链接（指向的文件不存在），未读取" and reasons["管道.txt"] == "不是普通文件，未读取"

@@ -77,6 +77,12 @@ def _copy(tmp_path):
         ("settings.yaml", lambda t: t.replace("default_year: 2022", "default_year: 2022年"), "settings.yaml: default_year 应为整数，实为 '2022年'"),
         ("thresholds.yaml", lambda t: t.replace("outside_projects_min: 0.2", "outside_projects_min: 两千万"), "thresholds.yaml: outside_projects_min 应为数字"),
         ("categories.yaml", lambda t: "source: 本市\n", "categories.yaml: source 应为“规范值: [别名…]”映射"),
+        # Values that would count silently wrong: bands out of order, a threshold not positive, a weight below zero, one twice.
+        ("thresholds.yaml", lambda t: t.replace("[10, 30]", "[30, 10]"), "thresholds.yaml: big_started_bands 应从小到大排列（如 [10, 30]），实为 [30, 10]"),
+        ("thresholds.yaml", lambda t: t.replace("hundred_million_min: 1 ", "hundred_million_min: -1 "), "thresholds.yaml: hundred_million_min 应为正数"),
+        ("thresholds.yaml", lambda t: t.replace("tier_50_min: 50", "tier_50_min: 500"), "thresholds.yaml: tier_50_min（500）应小于 tier_100_min（100）"),
+        ("assessment_weights.csv", lambda t: t.replace("foreign_funds.funds,30", "foreign_funds.funds,-30"), "assessment_weights.csv 第 3 行: 权重不能为负数（-30）"),
+        ("assessment_weights.csv", lambda t: t + "foreign_funds.funds,5\n", "指标 境外资金实际进资 已有权重（第 3 行）；每个指标只能有一行"),
     ],
     ids=[
         "duplicate-unit", "bad-flag", "alias-collision", "reversed-window", "bad-date", "unknown-weight", "missing-column", "city-missing",
@@ -84,6 +90,7 @@ def _copy(tmp_path):
         "gb18030-duplicate", "undecodable-csv",
         "yaml-syntax", "yaml-mapping-in-value", "yaml-tab", "yaml-top-list", "yaml-empty", "yaml-top-scalar",
         "default-year-text", "threshold-text", "category-not-mapping",
+        "bands-reversed", "threshold-negative", "tiers-out-of-order", "weight-negative", "weight-twice",
     ],
 )
 def test_broken_tables_are_reported(tmp_path, file, edit, message):
@@ -195,3 +202,17 @@ def test_a_document_the_fast_loader_refuses_raises_the_pure_parsers_error():
     with pytest.raises(yaml.YAMLError) as fast:
         safe_load_yaml(text)
     assert str(fast.value) == str(pure.value)
+
+
+def test_a_county_indicator_the_kit_cannot_compute_is_named(tmp_path):
+    from helpers.errors import ReferenceDataError
+    from helpers.indicators.metrics import county_breakdown
+    from helpers.ingest.cache import load_year
+
+    folder = _copy(tmp_path)
+    path = folder / "indicators.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("outside_city_projects.count,", "outside_city_project.count,", 1), encoding="utf-8")
+    reference = load_reference(folder)
+    projects = load_year(2022, None, load_reference()).tables["projects"]
+    with pytest.raises(ReferenceDataError, match="indicators.csv: 分县指标 outside_city_project.count 不是本工具能计算的指标；可用：outside_city_projects.count"):
+        county_breakdown(projects, reference, 2022)

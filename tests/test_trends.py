@@ -82,8 +82,15 @@ def test_ranks_follow_the_values(reference):
         (lambda r: indicator_trend("team_trips.count", default_data_dir(), r, county="修水县"), "没有分县"),
         (lambda r: indicator_trend(KEYS[:1], default_data_dir(), r, years=[2019]), "2019"),
         (lambda r: unit_name("瑞常市", r), "瑞昌市"),
+        (lambda r: unit_name("九江市", r), "九江市 是全市，不是县（市、区）"),  # not 九江县 without its suffix
+        (lambda r: unit_name("九江", r), "九江 是全市"),
     ],
 )
 def test_unknown_names_are_input_errors_with_the_closest(reference, call, message):
     with pytest.raises(UsageError, match=message):
         call(reference)
+
+
+@pytest.mark.parametrize(("name", "unit"), [("九江县", "柴桑区"), ("柴桑", "柴桑区"), ("修水", "修水县"), (" 共青城 ", "共青城市")])
+def test_a_units_name_or_alias_is_its_canonical_name(reference, name, unit):
+    assert unit_name(name, reference) == unit

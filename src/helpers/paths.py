@@ -67,12 +67,13 @@ LEDGER_SUFFIXES = {".xlsx", ".xls", ".et", ".xlsm", ".xlsb", ".csv", ".ods"}
 
 
 def year_files(folder: Path) -> list[Path]:
-    """Every file under a year folder, in any subfolder (``县区报送/湖口县.xlsx``), sorted by
-    relative path; symbolic links to folders are not followed."""
+    """Every entry under a year folder that is not a folder, in any subfolder (``县区报送/湖口县.xlsx``),
+    sorted by relative path: files, and also broken links and special files (a pipe), so that none
+    is passed over without a word; symbolic links to folders are not followed."""
     if not folder.is_dir():
         return []
     found = [Path(root) / name for root, _dirs, names in os.walk(folder) for name in names]
-    return sorted((p for p in found if p.is_file()), key=lambda p: p.relative_to(folder).as_posix())
+    return sorted((p for p in found if not p.is_dir()), key=lambda p: p.relative_to(folder).as_posix())
 
 
 def is_ignored_file(path: Path, folder: Path) -> bool:

@@ -290,6 +290,8 @@ def _run_batch(
 ) -> int:
     """``--all`` / ``--all-counties``: the runs in parallel, one progress bar, one line per run,
     then the catalogue of the reports root (rebuilt whether runs failed or not)."""
+    if args.out is not None:
+        reporting.check_reports_root(args.out)
     try:
         results = reporting.run_all(
             spec, notebook, parameters, data_dir=data_dir, reference_dir=reference.directory, city=reference.city,
@@ -302,8 +304,13 @@ def _run_batch(
 
 
 def command_sample(args: argparse.Namespace) -> int:
-    from helpers.sample.generate import write_sample_files
+    from helpers.sample.generate import YEARS, write_sample_files
 
+    unknown = [year for year in args.years if year not in YEARS]
+    if unknown:  # the sample's figures are those of these years (2022: the published ones)
+        raise UsageError(f"样例数据只有 {'、'.join(map(str, YEARS))} 年；没有 {'、'.join(map(str, unknown))} 年的样例")
+    if args.scale < 1:
+        raise UsageError(f"--scale 须是正整数（1 为随附的样例），不能是 {args.scale}")
     data_dir = args.data_dir or default_data_dir()
     outcome = write_sample_files(data_dir, years=args.years, scale=args.scale, force=args.force)
     written = sum(state != "unchanged" for state in outcome.values())

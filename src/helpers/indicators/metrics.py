@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from helpers.errors import ReferenceDataError
 from helpers.indicators import definitions as ind
 from helpers.indicators import year_to_date as ytd
 from helpers.indicators.period import Period, as_period
@@ -51,6 +52,11 @@ def county_breakdown(projects: pd.DataFrame, reference: Reference, period: Perio
         "new_started_100m": ind.new_started_100m(narrow, reference, period),
         "foreign_funds": narrow[narrow["source"].isin(reference.values_with_role("source", "foreign")).fillna(False).astype(bool)],
     }
+    unknown = [key for key in breakdown_keys(reference) if key.split(".")[0] not in selections or not key.endswith((".count", ".funds"))]
+    if unknown:  # a typo in indicators.csv: a key the kit cannot compute is an input error, not a KeyError
+        raise ReferenceDataError(
+            f"indicators.csv: 分县指标 {unknown[0]} 不是本工具能计算的指标；可用：{'、'.join(f'{s}.count、{s}.funds' for s in selections)}"
+        )
     counts = {section: frame.groupby("county", observed=True).size() for section, frame in selections.items()}
     funds = {section: frame.groupby("county", observed=True)["funds_year"].sum() for section, frame in selections.items()}
     rows = []

@@ -28,7 +28,7 @@ import pandas as pd
 from helpers.errors import UsageError
 from helpers.indicators.metrics import compute_metrics, county_breakdown
 from helpers.ingest.cache import load_year
-from helpers.normalize import match_name, suggest_names
+from helpers.normalize import match_name, name_key, suggest_names
 from helpers.paths import available_years
 from helpers.reference import Reference
 
@@ -152,7 +152,13 @@ def unit_name(county: str, reference: Reference) -> str:
     >>> unit_name("修水", load_reference())
     '修水县'
     """
-    resolved = match_name(county, reference.lookups["county"])
+    key = name_key(county)
+    units = reference.lookups["county"]
+    exact_unit = any(name_key(alias) == key for alias in units)
+    if not exact_unit and any(name_key(alias) == key and city == reference.city for alias, city in reference.lookups["city"].items()):
+        # 九江市 is the city, not 九江县 (now 柴桑区) without its suffix
+        raise UsageError(f"{county} 是全市，不是县（市、区）；全市的分析见年度分析报告 annual_review")
+    resolved = match_name(county, units)
     if resolved is not None:
         return resolved
     names = list(reference.units["name"])

@@ -849,6 +849,8 @@ def unread_files(folder: Path) -> list[tuple[str, str]]:
         name = path.relative_to(folder).as_posix()
         if path.name.startswith("~$"):
             unread.append((name, "Excel 锁定文件：对应的工作簿可能正在 Excel 中打开，未保存的修改不会被读取；已忽略"))
+        elif not path.is_file() and path.suffix.lower() not in LEDGER_SUFFIXES:
+            unread.append((name, "损坏的链接（指向的文件不存在），未读取" if path.is_symlink() else "不是普通文件，未读取"))
         elif is_ignored_file(path, folder):
             unread.append((name, "隐藏文件，已忽略"))
         elif path.suffix.lower() not in LEDGER_SUFFIXES:
@@ -862,6 +864,11 @@ def workbook_paths(folder: Path) -> list[Path]:
     if not folder.is_dir():
         raise LedgerError(f"找不到数据目录 {folder}")
     files = ledger_files(folder)
+    special = [p for p in files if not p.is_file()]  # a broken link (a share not mounted), a pipe: a ledger that cannot be read
+    if special:
+        why = {True: "（链接指向的文件不存在）", False: "（不是普通文件）"}
+        names = "、".join(p.relative_to(folder).as_posix() + why[p.is_symlink()] for p in special)
+        raise LedgerError(f"{folder} 中的台账无法读取：{names}；请放入工作簿本身后重新运行")
     paths = [p for p in files if p.suffix.lower() == ".xlsx"]
     unread = [p.relative_to(folder).as_posix() for p in files if p.suffix.lower() != ".xlsx"]
     if unread:  # never skip a ledger silently: its rows would be lost without a trace

@@ -417,6 +417,17 @@ def load_reference(reference_dir: Path | None = None) -> Reference:
             isinstance(v, (int, float)) and not isinstance(v, bool) for v in values
         ):
             raise ReferenceDataError(f"thresholds.yaml: {key} 应为数字（亿元），实为 {thresholds[key]!r}")
+        if not values or any(v <= 0 for v in values):
+            raise ReferenceDataError(f"thresholds.yaml: {key} 应为正数（亿元），实为 {thresholds[key]!r}")
+    bands = thresholds["big_started_bands"]
+    if any(lower >= upper for lower, upper in zip(bands, bands[1:], strict=False)):
+        raise ReferenceDataError(f"thresholds.yaml: big_started_bands 应从小到大排列（如 [10, 30]），实为 {bands!r}")
+    tiers = ("outside_projects_min", "hundred_million_min", "fifty_twenty_min", "tier_50_min", "tier_100_min")
+    for lower, upper in zip(tiers, tiers[1:], strict=False):  # each band inside the one before
+        if thresholds[lower] >= thresholds[upper]:
+            raise ReferenceDataError(
+                f"thresholds.yaml: {lower}（{thresholds[lower]}）应小于 {upper}（{thresholds[upper]}）：规模门槛须从小到大"
+            )
     for key in DATE_WINDOW_KEYS:
         value = thresholds.get(key)
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
@@ -430,12 +441,21 @@ def load_reference(reference_dir: Path | None = None) -> Reference:
     )
     weights = _read_csv(directory / "assessment_weights.csv", ["indicator", "weight"])
     weights = weights.assign(weight=_numbers(weights, "weight", "assessment_weights.csv"))
+    negative = weights.index[weights["weight"] < 0].tolist()
+    if negative:
+        raise ReferenceDataError(f"assessment_weights.csv 第 {negative[0] + 2} 行: 权重不能为负数（{weights.at[negative[0], 'weight']:g}）")
     # an indicator may be given by its key (threshold-proof) or by its name in the sheets
     names_by_key = {spec.key: spec.name for spec in registry.values() if spec.name}
     weights = weights.assign(indicator=[names_by_key.get(value, value) for value in weights["indicator"]])
     unknown = sorted(set(weights["indicator"]) - set(indicators["name"]))
     if unknown:
         raise ReferenceDataError(f"assessment_weights.csv: 指标 {unknown} 不在 indicators.csv 中")
+    repeated = weights.index[weights["indicator"].duplicated()].tolist()
+    if repeated:
+        name = weights.at[repeated[0], "indicator"]
+        first = weights.index[weights["indicator"] == name][0]
+        where = f"assessment_weights.csv 第 {repeated[0] + 2} 行"
+        raise ReferenceDataError(f"{where}: 指标 {name} 已有权重（第 {first + 2} 行）；每个指标只能有一行")
 
     categories = _read_yaml(directory / "categories.yaml")
     for vocabulary, values in categories.items():
