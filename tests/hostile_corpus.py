@@ -539,7 +539,7 @@ CASES: list[Case] = [
         with_file("坏文件.xlsx", b"this is not a zip file"),
         command=("report", "annual_review", "--year", str(YEAR), "--out", "{root}/out"),
         exit_code=2,
-        message="坏文件.xlsx: 无法读取该工作簿（BadZipFile",
+        message="坏文件.xlsx: 无法读取该工作簿：不是有效的 .xlsx 文件（已损坏、为空或不是 Excel 工作簿）",
     ),
     Case(
         "report-with-encrypted-workbook",

@@ -153,8 +153,10 @@ def test_an_analysts_notebook_without_parameters_runs_as_it_is_with_a_chinese_no
         (["explore", "--all", "-p", "columns=bogus"], "参数 columns 的值 'bogus' 不是可用的透视字段"),  # checked before a batch too
         (["explore", "--year", "2022", "-p", "industry=造船"], "未知的产业类别：造船"),
         (["explore", "--year", "2022", "-p", "size_threshold=date_window_years_after"], "不是 thresholds.yaml 中的规模门槛；可用：outside_projects_min"),
+        (["annual_review", "--year", "2022", "-p", "campaign_start=2019-01-01", "-p", "campaign_end=2019-02-01"],
+         "攻坚行动窗口 2019-01-01 至 2019-02-01 与分析年度 2022 没有重叠"),
     ],
-    ids=["compare-year-is-year", "compare-year-later", "rows", "rows-is-columns", "all-columns", "industry", "size-threshold"],
+    ids=["compare-year-is-year", "compare-year-later", "rows", "rows-is-columns", "all-columns", "industry", "size-threshold", "campaign-elsewhere"],
 )
 def test_a_bad_parameter_value_is_one_line_and_exit_2_before_a_kernel_runs(arguments, message, tmp_path, capsys):
     assert main(["report", *arguments, "--out", str(tmp_path / "out")]) == 2
@@ -316,6 +318,12 @@ def test_county_sets_the_county_parameter(county_spec, tmp_path, capsys):
     assert marker["parameters"] == {"year": 2022, "county": "湖口县"} and marker["status"] == "ok"
     assert capsys.readouterr().out.splitlines()[-1] == f"报告目录：{out / 'index.html'}"
     assert '<td class="period">湖口县</td>' in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_county_and_p_county_naming_one_unit_agree(county_spec, tmp_path, capsys):
+    folder = tmp_path / "out"
+    assert main(["report", "county_test", "--year", "2022", "--county", "修水县", "-p", "county=修水", "--out", str(folder)]) == 0
+    assert json.loads((folder / MARKER).read_text(encoding="utf-8"))["parameters"] == {"year": 2022, "county": "修水县"}
 
 
 def test_county_contradicting_p_county_is_an_error(county_spec, tmp_path, capsys):

@@ -83,6 +83,7 @@ def _copy(tmp_path):
         ("thresholds.yaml", lambda t: t.replace("tier_50_min: 50", "tier_50_min: 500"), "thresholds.yaml: tier_50_min（500）应小于 tier_100_min（100）"),
         ("assessment_weights.csv", lambda t: t.replace("foreign_funds.funds,30", "foreign_funds.funds,-30"), "assessment_weights.csv 第 3 行: 权重不能为负数（-30）"),
         ("assessment_weights.csv", lambda t: t + "foreign_funds.funds,5\n", "指标 境外资金实际进资 已有权重（第 3 行）；每个指标只能有一行"),
+        ("chains.csv", lambda t: t.replace("LED,county,瑞昌市,", "LED,county,瑞昌线,"), "chains.csv 第 11 行: 县区 瑞昌线 不在 units.csv 中（名称或别名）"),
     ],
     ids=[
         "duplicate-unit", "bad-flag", "alias-collision", "reversed-window", "bad-date", "unknown-weight", "missing-column", "city-missing",
@@ -90,7 +91,7 @@ def _copy(tmp_path):
         "gb18030-duplicate", "undecodable-csv",
         "yaml-syntax", "yaml-mapping-in-value", "yaml-tab", "yaml-top-list", "yaml-empty", "yaml-top-scalar",
         "default-year-text", "threshold-text", "category-not-mapping",
-        "bands-reversed", "threshold-negative", "tiers-out-of-order", "weight-negative", "weight-twice",
+        "bands-reversed", "threshold-negative", "tiers-out-of-order", "weight-negative", "weight-twice", "chain-county-typo",
     ],
 )
 def test_broken_tables_are_reported(tmp_path, file, edit, message):
@@ -216,3 +217,14 @@ def test_a_county_indicator_the_kit_cannot_compute_is_named(tmp_path):
     projects = load_year(2022, None, load_reference()).tables["projects"]
     with pytest.raises(ReferenceDataError, match="indicators.csv: 分县指标 outside_city_project.count 不是本工具能计算的指标；可用：outside_city_projects.count"):
         county_breakdown(projects, reference, 2022)
+
+
+def test_bulletin_schedule_bands_in_order(tmp_path):
+    from helpers.errors import ReferenceDataError
+    from helpers.products.monthly_bulletin import load_settings
+
+    folder = _copy(tmp_path)
+    path = folder / "bulletin.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("behind_pp: -10", "behind_pp: 5"), encoding="utf-8")
+    with pytest.raises(ReferenceDataError, match=r"^bulletin.yaml: schedule.behind_pp（5）应不大于 on_schedule_pp（0）$"):
+        load_settings(load_reference(folder))

@@ -18,6 +18,7 @@ bad input gives the same one line and exit 2 from a notebook as from ``zhaoshang
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 __all__ = [
@@ -32,7 +33,37 @@ __all__ = [
     "SchemaError",
     "UsageError",
     "input_error_named",
+    "os_reason",
 ]
+
+#: What the system's errors mean, in the user's language (the system's own text is English).
+_OS_REASONS = {
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.EROFS: "只读文件系统",
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EEXIST: "已存在",
+    errno.EISDIR: "是文件夹，不是文件",
+    errno.ENOTDIR: "上级不是文件夹",
+    errno.ENOTEMPTY: "文件夹不是空的",
+    errno.EIO: "读写设备出错",
+    errno.ENAMETOOLONG: "路径太长",
+    errno.EMFILE: "打开的文件过多",
+    errno.EBUSY: "文件正被占用",
+    errno.ETXTBSY: "文件正被占用",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file operation failed, in Chinese (the system's text for an error it does not know).
+
+    >>> os_reason(OSError(28, "No space left on device")), os_reason(PermissionError(13, "Permission denied"))
+    ('磁盘空间不足', '没有权限')
+    """
+    return _OS_REASONS.get(error.errno or -1) or error.strerror or type(error).__name__
+
 
 #: Exit statuses of the ``zhaoshang`` command.
 EXIT_OK, EXIT_REPORT_FAILED, EXIT_BAD_INPUT = 0, 1, 2

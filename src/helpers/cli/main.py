@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from helpers.cli.arguments import ChineseArgumentParser, absolute_path, integer
-from helpers.errors import EXIT_BAD_INPUT, EXIT_REPORT_FAILED, InputError, ReportError, ReportFailure, UsageError
+from helpers.errors import EXIT_BAD_INPUT, EXIT_REPORT_FAILED, InputError, ReportError, ReportFailure, UsageError, os_reason
 from helpers.normalize import display_width
 from helpers.paths import default_data_dir, reference_dir_for
 from helpers.progress import shows_progress
@@ -137,6 +137,17 @@ def _agree(option: str, value: Any, parameters: dict[str, Any]) -> None:
         raise UsageError(f"--{option} {value} 与 -p {option}={parameters[option]} 矛盾，请只给出一个")
 
 
+def _unit(name: Any, reference: Reference) -> str:
+    """The canonical unit of a county name, or the name as given when it names none (the
+    report's own check then says so)."""
+    from helpers.indicators.trends import unit_name
+
+    try:
+        return unit_name(str(name), reference)
+    except UsageError:
+        return str(name)
+
+
 def _county_reports() -> str:
     from helpers.products.registry import REPORTS
 
@@ -216,8 +227,10 @@ def _report(args: argparse.Namespace, reporting: Any, spec: Any, notebook: Path,
     for name in path_parameters:
         if name in parameters:
             raise UsageError(f"参数 {name} 已由 --{name.replace('_', '-')} 给出，不能再用 -p {name}=… 指定")
-    for option in ("year", "month", "county"):
+    for option in ("year", "month"):
         _agree(option, getattr(args, option), parameters)
+    if args.county is not None and "county" in parameters and _unit(args.county, reference) != _unit(parameters["county"], reference):
+        _agree("county", args.county, parameters)  # two names of one unit (修水, 修水县) say the same
     _check_county_options(args, spec, parameters, declared)
     if args.county is not None:
         parameters = {**parameters, "county": args.county}
@@ -546,7 +559,7 @@ def _handled(handler: Callable[[argparse.Namespace], int], args: argparse.Namesp
         if error.errno not in ENVIRONMENT_ERRNOS:
             return _bug(error, argv)
         where = f"：{error.filename}" if error.filename else ""
-        print(f"错误：无法读写文件或文件夹{where}（{error.strerror}）", file=sys.stderr)
+        print(f"错误：无法读写文件或文件夹{where}（{os_reason(error)}）", file=sys.stderr)
         return EXIT_BAD_INPUT
     except Exception as error:  # noqa: BLE001 - anything else is a bug in the kit
         return _bug(error, argv)

@@ -151,6 +151,8 @@ def validate(parameters: dict[str, Any], data_dir: Path) -> None:
         raise UsageError("campaign_start 与 campaign_end 须同时给出")
     if start and end and start > end:
         raise UsageError(f"攻坚行动开始日期 {start} 晚于结束日期 {end}")
+    if start and end and year is not None and (end.year < year or start.year > year):  # the year's ledgers know nothing of it
+        raise UsageError(f"攻坚行动窗口 {start} 至 {end} 与分析年度 {year} 没有重叠；请给出 {year} 年内的日期")
 
 
 def report_folder(spec: ReportSpec, parameters: dict[str, Any], city: str, root: Path | None = None) -> Path:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers import normalize
-from helpers.errors import LedgerError, UsageError
+from helpers.errors import LedgerError, UsageError, os_reason
 from helpers.ingest import cells, clean, schema, workbooks
 from helpers.ingest.clean import OUTPUT_TABLES, CleanYear, clean_year
 from helpers.ingest.schema import validate_tables
@@ -57,7 +57,7 @@ def input_table(folder: Path) -> pd.DataFrame:
         try:
             rows.append({"file": workbook_label(path, folder), "bytes": path.stat().st_size, "sha256": file_sha256(path)})
         except OSError as error:
-            raise LedgerError(f"{workbook_label(path, folder)}: 无法读取该文件（{error.strerror}）") from None
+            raise LedgerError(f"{workbook_label(path, folder)}: 无法读取该文件（{os_reason(error)}）") from None
     return pd.DataFrame(rows, columns=["file", "bytes", "sha256"])
 
 
@@ -87,7 +87,7 @@ def _write(target: Path, result: CleanYear, key: str) -> None:
         _write_cache(target, result, key)
     except OSError as error:
         raise UsageError(
-            f"无法写入清洗结果目录 {target}（{error.strerror or type(error).__name__}：{error.filename or target}）；"
+            f"无法写入清洗结果目录 {target}（{os_reason(error)}：{error.filename or target}）；"
             "请检查该位置是文件夹且可写"
         ) from None
 

@@ -24,7 +24,7 @@ from xml.sax.saxutils import unescape
 
 import python_calamine
 
-from helpers.errors import LedgerError
+from helpers.errors import LedgerError, os_reason
 from helpers.ingest.cells import AMOUNT_UNIT_FACTORS, UncalculatedFormula, is_usd, normalize_unit, split_header
 from helpers.normalize import is_blank, name_key, normalize_text
 from helpers.paths import LEDGER_SUFFIXES, is_ignored_file, ledger_files, year_files
@@ -538,6 +538,8 @@ def open_workbook(path: Path) -> CalamineBook | OpenpyxlBook:
         pass
     try:
         return OpenpyxlBook(path)
+    except zipfile.BadZipFile as error:  # an empty file, a truncated download, another kind of file renamed
+        raise LedgerError(f"{path.name}: 无法读取该工作簿：不是有效的 .xlsx 文件（已损坏、为空或不是 Excel 工作簿）") from error
     except Exception as error:  # openpyxl raises many kinds for a corrupt or non-xlsx file
         raise LedgerError(f"{path.name}: 无法读取该工作簿（{type(error).__name__}: {error}）") from error
 
@@ -799,7 +801,7 @@ def container_problem(path: Path) -> str | None:
                 return None
             content = handle.read()
     except OSError as error:
-        return f"无法读取该文件（{error.strerror}）"
+        return f"无法读取该文件（{os_reason(error)}）"
     if "EncryptionInfo".encode("utf-16-le") in content or "EncryptedPackage".encode("utf-16-le") in content:
         return "工作簿受密码保护（已加密），无法读取；请在 Excel 中打开，删除“用密码进行加密”的密码并保存后重新运行"
     return "文件实为旧版 Excel（.xls）格式，扩展名却是 .xlsx；请在 Excel/WPS 中另存为 .xlsx 后重新运行"

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from helpers.errors import UsageError
+from helpers.errors import UsageError, os_reason
 from helpers.paths import write_atomic
 
 __all__ = [
@@ -289,7 +289,7 @@ def new_staging_folder(out_dir: Path) -> Path:
         remove_stale_staging(out_dir)
         return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-{os.getpid()}-", dir=out_dir.parent))
     except OSError as error:  # read-only file system, no permission, a full disk
-        raise UsageError(f"输出位置 {out_dir} 无法写入（{error.strerror or type(error).__name__}）；请指定可写的文件夹") from None
+        raise UsageError(f"输出位置 {out_dir} 无法写入（{os_reason(error)}）；请指定可写的文件夹") from None
 
 
 @contextlib.contextmanager

@@ -107,6 +107,10 @@ def load_settings(reference: Reference) -> BulletinSettings:
     schedule = {k: _number(content.get("schedule"), k, "schedule") for k in ("on_schedule_pp", "behind_pp")}
     red = {k: _number(content.get("red_list"), k, "red_list") for k in ("size", "min_gap_pp")}
     black = {"behind_pp": _number(content.get("black_list"), "behind_pp", "black_list")}
+    if schedule["behind_pp"] > schedule["on_schedule_pp"]:  # else no unit could be "slightly behind" and the bands overlap
+        raise ReferenceDataError(
+            f"{SETTINGS_FILE}: schedule.behind_pp（{schedule['behind_pp']:g}）应不大于 on_schedule_pp（{schedule['on_schedule_pp']:g}）"
+        )
     labels = content.get("labels")
     needed = (*prg.STATUSES, "red", "black", "missing", "zero", "city_target", "units_target")
     if not isinstance(labels, dict) or any(not isinstance(labels.get(k), str) for k in needed):

@@ -19,7 +19,7 @@ import pandas as pd
 import yaml
 
 from helpers.errors import ReferenceDataError
-from helpers.normalize import NameIndex
+from helpers.normalize import NameIndex, match_name
 from helpers.paths import default_reference_dir
 from helpers.reference.indicators import ColumnLabel, IndicatorSpec, load_column_labels, load_indicator_registry, size_words
 from helpers.reference.ledger_format import validate_ledger_format
@@ -389,6 +389,10 @@ def load_reference(reference_dir: Path | None = None) -> Reference:
     bad_scope = chains.index[~chains["scope"].isin(["city", "county"])].tolist()
     if bad_scope:
         raise ReferenceDataError(f"chains.csv 第 {bad_scope[0] + 2} 行: scope 应为 city 或 county")
+    unit_names = alias_map(units, "units.csv")
+    for row, county in zip(chains.index, chains["county"], strict=True):
+        if county and match_name(county, unit_names) is None:  # a typo would leave the chain without its unit
+            raise ReferenceDataError(f"chains.csv 第 {row + 2} 行: 县区 {county} 不在 units.csv 中（名称或别名）")
 
     events = _read_csv(directory / "events.csv", ["name", "date", "aliases"])
     _unique(events, "name", "events.csv")
