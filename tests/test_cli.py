@@ -443,3 +443,32 @@ def test_a_signal_ends_a_batch_at_once_with_one_line(tmp_path, signum, status, l
     time.sleep(1)
     assert subprocess.run(["pgrep", "-s", str(process.pid)], capture_output=True).returncode == 1  # nothing left in its session
     assert kernels() <= before  # nor a kernel (they run in sessions of their own)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTERM") or sys.platform == "win32", reason="POSIX signals")
+def test_a_signal_that_a_finalizer_dropped_is_sent_again():
+    """SIGTERM arriving while Python runs a weakref callback raises Terminated there, where Python
+    drops it ("Exception ignored in …") and the run would go on; the kit's hook sends it again."""
+    import importlib
+    import time
+    import weakref
+
+    cli = importlib.import_module("helpers.cli.main")  # the module (helpers.cli.main is also the package's function)
+
+    previous, hook = signal.signal(signal.SIGTERM, cli._terminate), sys.unraisablehook
+    sys.unraisablehook = cli._signal_again(hook)
+    try:
+        class Thing:
+            pass
+
+        thing = Thing()
+        finalizer = weakref.ref(thing, lambda ref: cli._terminate(signal.SIGTERM, None))
+        with pytest.raises(cli.Terminated):
+            del thing  # the callback's Terminated is dropped by Python, the hook signals again
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:  # the handler raises here, in the run's own code
+                time.sleep(0.01)
+        assert finalizer() is None
+    finally:
+        sys.unraisablehook = hook
+        signal.signal(signal.SIGTERM, previous)

@@ -45,6 +45,27 @@ class Terminated(KeyboardInterrupt):
 
 def _terminate(signum: int, frame: Any) -> None:
     raise Terminated()
+
+
+def _signal_again(previous: Callable[[Any], Any]) -> Callable[[Any], None]:
+    """A ``sys.unraisablehook`` for a run: a signal's exception raised while Python ran a finalizer
+    (a weakref callback, a ``__del__``) is dropped there with "Exception ignored in …" and the run
+    went on as if no signal had come; the signal is sent again instead, to be raised where the
+    run can unwind. Anything else goes to ``previous``."""
+
+    def hook(unraisable: Any) -> None:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt):
+            import threading
+
+            number = signal.SIGTERM if isinstance(unraisable.exc_value, Terminated) else signal.SIGINT
+            # from another thread, a moment later: sent from here, it would be raised in this hook and dropped again
+            resend = threading.Timer(0.05, os.kill, args=(os.getpid(), number))
+            resend.daemon = True
+            resend.start()
+            return
+        previous(unraisable)
+
+    return hook
 # errors of the file system that come from where the user pointed the kit, not from a bug
 ENVIRONMENT_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.ENOTDIR, errno.EISDIR, errno.EEXIST}
 
@@ -517,9 +538,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         previous = signal.signal(signal.SIGTERM, _terminate)
     except ValueError:  # not the main thread (main called from a thread): the caller's signals
         previous = None
+    unraisable = sys.unraisablehook
+    if previous is not None:
+        sys.unraisablehook = _signal_again(unraisable)
     try:
         return _run(handler, args, argv)
     finally:
+        sys.unraisablehook = unraisable
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
 
