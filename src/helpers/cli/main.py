@@ -283,7 +283,7 @@ def _report(args: argparse.Namespace, reporting: Any, spec: Any, notebook: Path,
     if missing:
         raise UsageError(f"报告 {spec.name} 须给出 {'、'.join('--' + key for key in missing)}")
     out_dir = args.out or reporting.report_folder(spec, parameters, reference.city)
-    owner = reporting.run_record(spec, parameters, reference.city, [], reference.directory)  # whose folder --out may be
+    owner = reporting.report_owner(spec, parameters, reference.city)  # whose folder --out may be
     check_output_folder(out_dir, reporting.protected_folders(data_dir, reference.directory), owner=owner)
     years = reporting.clean_years(parameters, data_dir, reference)  # bad ledgers: one line and exit 2 before a kernel starts
     record = reporting.run_record(spec, parameters, reference.city, years, reference.directory)

@@ -200,15 +200,19 @@ def inputs_digest(years: Iterable[Any], reference_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def run_record(spec: ReportSpec, parameters: dict[str, Any], city: str, years: Iterable[Any], reference_dir: Path) -> dict[str, Any]:
-    """The marker's account of one run (see :func:`helpers.output.publish.run_record`)."""
+def report_owner(spec: ReportSpec, parameters: dict[str, Any], city: str, inputs: str = "") -> dict[str, Any]:
+    """Which report one run publishes, as its marker says it (:func:`helpers.output.publish.run_record`):
+    what ``--out`` is checked against before the inputs are read (``inputs`` empty)."""
     from helpers.output import publish
 
     identity = {key: parameters[key] for key in spec.identity}
-    record = publish.run_record(
-        Path(spec.notebook).stem, title=spec.title, city=city, parameters=identity, inputs=inputs_digest(years, reference_dir)
-    )
+    record = publish.run_record(Path(spec.notebook).stem, title=spec.title, city=city, parameters=identity, inputs=inputs)
     return {**record, "notebook": spec.source} if spec.source else record
+
+
+def run_record(spec: ReportSpec, parameters: dict[str, Any], city: str, years: Iterable[Any], reference_dir: Path) -> dict[str, Any]:
+    """The marker's account of one run: :func:`report_owner` with the digest of its inputs."""
+    return report_owner(spec, parameters, city, inputs_digest(years, reference_dir))
 
 
 def year_summary(clean: Any, data_dir: Path) -> str:
@@ -245,7 +249,7 @@ def check_reports_root(root: Path) -> None:
     ``index.html``): it must be new, empty or already the kit's (its catalogue, or a report the
     kit published below it); a user's folder is refused (:class:`UsageError`), as for a single run."""
     from helpers.output.catalogue import CATALOGUE, is_kit_catalogue
-    from helpers.output.publish import MARKER
+    from helpers.output.publish import MARKER, some_names
 
     root = Path(root)
     if not root.exists():
@@ -257,7 +261,7 @@ def check_reports_root(root: Path) -> None:
     published = any(next(root.glob(pattern), None) is not None for pattern in (f"*/*/*/{MARKER}", f"*/*/*/*/{MARKER}"))
     if not entries or is_kit_catalogue(root / CATALOGUE) or published:
         return
-    shown = "、".join(entries[:3]) + ("等" if len(entries) > 3 else "")
+    shown = some_names(entries)
     raise UsageError(f"输出文件夹已有不是本工具生成的文件，为免写入其中拒绝运行：{root}（含 {shown}）；请指定新的或空的文件夹")
 
 
@@ -377,7 +381,7 @@ def run_all(
     if instances is None:
         instances = spec.instances(data_dir, reference_dir)
     targets = [report_folder(spec, instance, city, out_root) for instance in instances]
-    owners = [run_record(spec, {**base_parameters, **instance}, city, [], reference_dir) for instance in instances]
+    owners = [report_owner(spec, {**base_parameters, **instance}, city) for instance in instances]
     for target, owner in zip(targets, owners, strict=True):  # every target is checked before any kernel starts
         check_output_folder(target, protected_folders(data_dir, reference_dir), owner=owner)
     records, cleaned = [], {}
@@ -433,17 +437,11 @@ def _batch_worker() -> None:
 
 def _stop_batch(pool: ProcessPoolExecutor) -> None:
     """Cancel the runs not started and ask the running ones to end (SIGTERM), then wait for them."""
-    import contextlib
-    import os
     import signal
 
-    for future in list(getattr(pool, "_pending_work_items", {}).values()):
-        future.future.cancel()
-    for process in list((getattr(pool, "_processes", None) or {}).values()):  # the executor's own table
-        if process.pid is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(process.pid, signal.SIGTERM)
-    pool.shutdown(wait=True, cancel_futures=True)
+    from helpers.output.notebook import stop_pool
+
+    stop_pool(pool, signal.SIGTERM)
 
 
 def _identity_key(value: Any) -> tuple[int, Any]:

@@ -462,22 +462,25 @@ class CalamineBook:
         except KeyError:
             return READ_AHEAD_XML_BYTES
 
+    def _next_title(self, title: str) -> str | None:
+        """The sheet read after ``title`` (every sheet is read in order: :func:`iter_sheets`)."""
+        position = self.titles.index(title) + 1 if title in self.titles else len(self.titles)
+        return self.titles[position] if position < len(self.titles) else None
+
     def _small_together(self, title: str) -> bool:
         """Whether ``title`` and the sheet after it are small enough to be held by calamine at once
         (their XML together below :data:`READ_AHEAD_XML_BYTES`; calamine's range takes about as
         much memory as the XML)."""
-        position = self.titles.index(title) + 1 if title in self.titles else len(self.titles)
-        following = self._xml_size(self.titles[position]) if position < len(self.titles) else 0
-        return self._xml_size(title) + following < READ_AHEAD_XML_BYTES
+        following = self._next_title(title)
+        return self._xml_size(title) + (self._xml_size(following) if following is not None else 0) < READ_AHEAD_XML_BYTES
 
     def _read_ahead(self, title: str) -> None:
-        """Start reading the sheet after ``title`` (every sheet is read in order: :func:`iter_sheets`)."""
-        position = self.titles.index(title) + 1 if title in self.titles else len(self.titles)
-        if position >= len(self.titles):
+        """Start reading the sheet after ``title``."""
+        following = self._next_title(title)
+        if following is None:
             return
         if self._reader is None:
             self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead")
-        following = self.titles[position]
         self._ahead = (following, self._reader.submit(self.book.get_sheet_by_name, following))
 
     def sheet(self, title: str) -> SheetCells:

@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
@@ -731,7 +732,7 @@ def run_notebook_report(
         publish_folder(tmp_dir, out_dir, name, owner=owner)
     except BaseException:
         if "word" in prepared:  # stopped first: a document being written would land in the folder removed next
-            _stop_processes(prepared["word"])
+            stop_pool(prepared["word"], signal.SIGKILL)
         shutil.rmtree(tmp_dir, ignore_errors=True)
         raise
     finally:
@@ -750,19 +751,20 @@ def _end_with_parent() -> None:
     """On Linux, the Word document's process is killed when the run's process dies, whatever
     kills it: never an orphan that holds the caller's stdout and stderr open."""
     import ctypes
-    import signal
 
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def _stop_processes(pool: ProcessPoolExecutor) -> None:
-    """Kill the processes of ``pool`` at once (a run that is failing or interrupted waits for none
-    of their work) and reap them."""
+def stop_pool(pool: ProcessPoolExecutor, signum: int) -> None:
+    """End ``pool``: its work not started is cancelled, its processes get ``signum`` (SIGKILL: at
+    once; SIGTERM: they end their task as they choose) and are waited for."""
+    pool.shutdown(wait=False, cancel_futures=True)  # first: no queued task starts in a process that just ended one
     processes = getattr(pool, "_processes", None) or {}  # the executor's own table (no public way to stop a running task)
     for process in list(processes.values()):
-        with contextlib.suppress(Exception):
-            process.kill()
+        if process.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(process.pid, signum)
     pool.shutdown(wait=True, cancel_futures=True)
 
 

@@ -49,6 +49,7 @@ __all__ = [
     "remove_stale_staging",
     "run_record",
     "same_report",
+    "some_names",
     "write_marker",
 ]
 
@@ -60,6 +61,15 @@ STATUS_OK, STATUS_FAILED = "ok", "failed"
 #: The order of the marker's keys (deterministic bytes).
 _MARKER_KEYS = ("kit", "report", "title", "notebook", "city", "parameters", "inputs", "status", "error", "failed_notebook", "files")
 _STAGING = re.compile(r"^\.(?P<name>.+)\.(?:tmp|old)-(?P<pid>\d+)-[^.]+$")
+
+
+def some_names(names: list[str]) -> str:
+    """The first three of ``names`` for a message, ``等`` when there are more.
+
+    >>> some_names(["a", "b"]), some_names(["a", "b", "c", "d"])
+    ('a、b', 'a、b、c等')
+    """
+    return "、".join(names[:3]) + ("等" if len(names) > 3 else "")
 
 
 def _is_within(path: Path, folder: Path) -> bool:
@@ -130,7 +140,7 @@ def check_output_folder(out_dir: Path, protected: Iterable[Path], owner: Mapping
         return
     others = sorted(p.name for p in out.iterdir())
     if others:
-        shown = "、".join(others[:3]) + ("等" if len(others) > 3 else "")
+        shown = some_names(others)
         raise UsageError(f"输出文件夹已有不是本工具生成的文件，为免覆盖拒绝写入：{out}（含 {shown}）；请指定新的或空的文件夹")
 
 
@@ -210,14 +220,13 @@ def _is_kit_file(relative: str, listed: set[str] | None, report: str) -> bool:
     )
 
 
-def _keep_user_files(out_dir: Path, staging: Path, marker: Mapping[str, Any]) -> list[str]:
+def _keep_user_files(out_dir: Path, staging: Path, marker: Mapping[str, Any]) -> None:
     """Copy into ``staging`` every file and folder of ``out_dir`` the kit did not write (a
     reviewer's notes beside the report): the new report keeps them. A file of the user's that has
     the name of one of the new report's files stops the publication (:class:`UsageError`)."""
     listed = marker.get("files")
     kit_files = set(listed) if isinstance(listed, list) else None
     report = str(marker.get("report") or "")
-    kept = []
     for path in sorted(out_dir.rglob("*")):
         relative = path.relative_to(out_dir).as_posix()
         if relative == "failed" or _is_kit_file(relative, kit_files, report):
@@ -232,8 +241,6 @@ def _keep_user_files(out_dir: Path, staging: Path, marker: Mapping[str, Any]) ->
             )
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, target, follow_symlinks=False)
-        kept.append(relative)
-    return kept
 
 
 def record_failure(folder: Path, record: Mapping[str, Any], error: str, failed_notebook: Path | None) -> None:
