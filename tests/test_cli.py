@@ -472,3 +472,16 @@ def test_a_signal_that_a_finalizer_dropped_is_sent_again():
     finally:
         sys.unraisablehook = hook
         signal.signal(signal.SIGTERM, previous)
+
+
+def test_a_batch_worker_asked_to_end_starts_no_queued_run(monkeypatch, tmp_path):
+    """The executor hands a worker its next run before the current one ends; after SIGTERM that
+    run must not start (it ran to the end and was published while the batch was being stopped)."""
+    import threading
+
+    monkeypatch.setattr(reporting, "_ENDING", threading.Event())
+    reporting._ENDING.set()
+    with pytest.raises(KeyboardInterrupt):
+        reporting._run_one(REPORTS["annual_review"], PROJECT_ROOT / "notebooks" / "annual_review.ipynb", {"year": 2022},
+                           DATA_DIR, DATA_DIR / "reference", tmp_path / "out")
+    assert not (tmp_path / "out").exists()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -344,6 +345,8 @@ def _run_one(
     status: 0, 2 for bad input, 1 otherwise)."""
     from helpers.errors import EXIT_BAD_INPUT, EXIT_REPORT_FAILED, InputError, KitError
 
+    if _ENDING.is_set():  # asked to end: a run the executor had already queued for this worker does not start
+        raise KeyboardInterrupt
     identity = {key: parameters[key] for key in spec.identity}
     try:
         run_report(
@@ -412,11 +415,16 @@ def run_all(
     return sorted(results, key=lambda result: tuple(_identity_key(result.identity[key]) for key in spec.identity))
 
 
+#: Set in a batch worker that got SIGTERM (per process: the state of a signal, not of a run).
+_ENDING = threading.Event()
+
+
 def _interrupted(signum: int, frame: Any) -> None:
     """A batch worker asked to end: what its kernel client prints while unwinding (nbclient's tasks
     of a kernel that is gone) is noise, since the parent says that the batch was interrupted."""
     import os
 
+    _ENDING.set()
     with open(os.devnull, "w") as devnull:  # noqa: PTH123
         os.dup2(devnull.fileno(), 2)
     raise KeyboardInterrupt

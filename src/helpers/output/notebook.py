@@ -21,6 +21,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -315,6 +316,17 @@ def _helpers_source_root() -> Path | None:
     return root
 
 
+#: Every kernel manager of this process (weakly): a run interrupted while nbclient starts its kernel
+#: shuts down the kernel nbclient had not yet taken charge of (:func:`_shut_down_kernels`).
+_MANAGERS: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _shut_down_kernels() -> None:
+    """Stop every kernel of this process's kernel managers that is still running."""
+    for manager in list(_MANAGERS):
+        _shut_down(manager)
+
+
 def _kernel_manager_class() -> type:
     """A kernel manager that runs ipykernel on *this* interpreter.
 
@@ -335,6 +347,7 @@ def _kernel_manager_class() -> type:
         def __init__(self, **kwargs: Any) -> None:
             kwargs.setdefault("transport_encryption", encryption)
             super().__init__(**kwargs)
+            _MANAGERS.add(self)
 
         @property
         def kernel_spec(self) -> KernelSpec:
@@ -730,10 +743,12 @@ def run_notebook_report(
         if extra_files is not None:
             extra_files(tmp_dir)
         publish_folder(tmp_dir, out_dir, name, owner=owner)
-    except BaseException:
+    except BaseException as error:
         if "word" in prepared:  # stopped first: a document being written would land in the folder removed next
             stop_pool(prepared["word"], signal.SIGKILL)
         shutil.rmtree(tmp_dir, ignore_errors=True)
+        if isinstance(error, KeyboardInterrupt):  # interrupted while nbclient started the kernel: it is not left running
+            _shut_down_kernels()
         raise
     finally:
         if "km" in engine_kwargs:  # a failure before nbclient took the kernel over: no kernel outlives the run
@@ -759,9 +774,9 @@ def _end_with_parent() -> None:
 def stop_pool(pool: ProcessPoolExecutor, signum: int) -> None:
     """End ``pool``: its work not started is cancelled, its processes get ``signum`` (SIGKILL: at
     once; SIGTERM: they end their task as they choose) and are waited for."""
-    pool.shutdown(wait=False, cancel_futures=True)  # first: no queued task starts in a process that just ended one
-    processes = getattr(pool, "_processes", None) or {}  # the executor's own table (no public way to stop a running task)
-    for process in list(processes.values()):
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # the executor's own table (shutdown clears it)
+    pool.shutdown(wait=False, cancel_futures=True)  # first: no task not yet handed to a process starts
+    for process in processes:
         if process.pid is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(process.pid, signum)
