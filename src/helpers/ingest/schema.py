@@ -20,7 +20,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from helpers.errors import SchemaError
 from helpers.reference import Reference
@@ -88,12 +91,26 @@ def check_table(frame: pd.DataFrame, table: str, reference: Reference) -> None:
             _fail(table, "、".join(key), "有重复的键", duplicated[key[0]])
 
 
+def _is_in(values: pd.Series, among: pd.Series) -> np.ndarray:
+    """``values.isin(among)`` for two text columns, by pyarrow (pandas converts each of ``among``
+    to a scalar first: 0.2 s for a big year's project ids, on every load of the year).
+
+    >>> _is_in(pd.Series(["a", "b", None], dtype="str"), pd.Series(["a"], dtype="str")).tolist()
+    [True, False, False]
+    """
+    try:
+        found = pc.is_in(pa.array(values.array), value_set=pa.array(among.array))
+    except (pa.ArrowException, TypeError):  # not both text
+        return values.isin(among).to_numpy(dtype=bool)
+    return np.asarray(found.fill_null(False), dtype=bool)
+
+
 def validate_tables(tables: dict[str, pd.DataFrame], reference: Reference) -> None:
     """Check every clean table of a year, and that monthly funds belong to known projects."""
     for table in reference.ledger_format:
         check_table(tables[table], table, reference)
     monthly = tables["monthly_funds"]
-    orphans = monthly[~monthly["project_id"].isin(tables["projects"]["project_id"])]
+    orphans = monthly[~_is_in(monthly["project_id"], tables["projects"]["project_id"])]
     if len(orphans):
         _fail("monthly_funds", "project_id", "不在项目台账中", orphans["project_id"])
     if not monthly["month"].between(1, 12).all():
