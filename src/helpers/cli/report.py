@@ -436,11 +436,11 @@ def _batch_worker() -> None:
     its kernel shut down, its staging folder removed, the previous report kept."""
     import signal
 
-    from helpers.output.notebook import _end_with_parent
+    from helpers.processes import end_with_parent
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _interrupted)
-    _end_with_parent()
+    end_with_parent()
 
 
 def _stop_batch(pool: ProcessPoolExecutor) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
@@ -24,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from helpers.errors import InputError
 from helpers.ingest.cells import (
     ParsedDate,
     ParseFailure,
@@ -33,8 +35,21 @@ from helpers.ingest.cells import (
     parse_yes_no,
     unknowable_cell,
 )
+from helpers.ingest.lanes import ChildLane, LanePlan, plan_lanes
 from helpers.ingest.schema import validate_tables
-from helpers.ingest.workbooks import USD_MONTH, Column, RawSheet, iter_workbooks, unread_files
+from helpers.ingest.workbooks import (
+    USD_MONTH,
+    Column,
+    RawSheet,
+    ReadingPlace,
+    iter_workbooks,
+    labelled_sheets,
+    no_ledger_sheet,
+    relabelled,
+    unread_files,
+    workbook_label,
+    workbook_paths,
+)
 from helpers.memory import release_freed_memory
 from helpers.normalize import is_blank, is_placeholder, name_key, normalize_text, suggest_names
 from helpers.reference import Reference
@@ -988,6 +1003,11 @@ def clean_raw_sheets(
     for sheet in sheets:
         clean_sheet(sheet, reference, parts[sheet.table], year)
         release_freed_memory()  # the sheet's cells (a big sheet's would stay with the process)
+    return _year_from_parts(year, parts, reference, file_warnings)
+
+
+def _year_from_parts(year: int, parts: dict[str, _TableParts], reference: Reference, file_warnings: Iterable[tuple[str, str]]) -> CleanYear:
+    """The year's tables from the clean parts of its sheets (in the order the sheets were read)."""
     tables: dict[str, pd.DataFrame] = {}
     monthly = pd.DataFrame()
     for table in TABLES:
@@ -1026,18 +1046,141 @@ def empty_clean_year(year: int, reference: Reference) -> CleanYear:
     return empty
 
 
-def clean_year(folder: Path, year: int, reference: Reference, *, progress: bool = False) -> CleanYear:
-    """Read and clean every workbook of ``folder`` (``data/raw/<year>/``)."""
+def clean_year(folder: Path, year: int, reference: Reference, *, progress: bool = False, lanes: int | None = None) -> CleanYear:
+    """Read and clean every workbook of ``folder`` (``data/raw/<year>/``).
+
+    On two cores and a year of some size the sheets are shared with a forked child
+    (:mod:`helpers.ingest.lanes`): the same tables, quarantine, warnings, counts and errors as
+    one process gives. ``lanes`` forces one process (1) or two (2, whatever the year's size).
+    """
+    if lanes is None or lanes == 2:
+        paths = workbook_paths(folder)
+        plan = plan_lanes(paths, cores=2, min_bytes=0) if lanes == 2 else plan_lanes(paths)
+        if plan is not None:
+            return _clean_in_lanes(folder, paths, plan, year, reference, progress=progress)
     workbooks = iter_workbooks(folder, reference.ledger_format)
     if progress:
-        from tqdm.auto import tqdm
-
-        from helpers.ingest.workbooks import workbook_paths
-
-        workbooks = tqdm(
-            workbooks, total=len(workbook_paths(folder)), desc=f"读取 {year} 年台账", unit="个工作簿", leave=False, disable=None
-        )
-
+        workbooks = _progress_bar(workbooks, len(workbook_paths(folder)), year)
     # one sheet at a time, each read when the one before is cleaned (clean_sheet consumes its rows)
     sheets = (sheet for _path, workbook_sheets in workbooks for sheet in workbook_sheets)
     return clean_raw_sheets(year, sheets, reference, unread_files(folder))
+
+
+def _progress_bar(items: Iterable[Any] | None, total: int, year: int) -> Any:
+    from tqdm.auto import tqdm
+
+    return tqdm(items, total=total, desc=f"读取 {year} 年台账", unit="个工作簿", leave=False, disable=None)
+
+
+@dataclass
+class _Lane:
+    """One process's share of a year: the clean parts of each sheet it read, by (workbook, sheet
+    position); the ledger sheets it found in each workbook read partly by the other process, with
+    the workbook's sheet titles; and the first error it met, with its place and traceback."""
+
+    sheets: list[tuple[tuple[int, int], str, _TableParts]] = field(default_factory=list)
+    found: dict[int, int] = field(default_factory=dict)
+    titles: dict[int, list[str]] = field(default_factory=dict)
+    error: tuple[tuple[int, int], Exception, str] | None = None
+
+
+def _clean_lane(
+    paths: list[Path],
+    labels: list[str],
+    plan: LanePlan,
+    year: int,
+    reference: Reference,
+    *,
+    child: bool,
+    after_sheet: Callable[[int, str], None] | None = None,
+    after_workbook: Callable[[int], None] | None = None,
+) -> _Lane:
+    """Read and clean the sheets of ``plan``'s child (``child``) or of this process; it stops at
+    its first error, which is kept, not raised (the other lane may have met an earlier one)."""
+    lane = _Lane()
+    for workbook, (path, label) in enumerate(zip(paths, labels, strict=True)):
+        if plan.split(workbook):
+            take: Callable[[str], bool] | None = partial(_takes, plan, workbook, child)
+        elif (workbook in plan.child_only) == child:
+            take = None
+        else:
+            continue  # every sheet is the other process's
+        place = ReadingPlace()
+        try:
+            found = 0
+            for sheet in labelled_sheets(path, label, reference.ledger_format, take, place):
+                found += 1
+                parts, table, title = _TableParts(), sheet.table, sheet.sheet
+                clean_sheet(sheet, reference, parts, year)
+                del sheet
+                release_freed_memory()  # the sheet's cells (a big sheet's would stay with the process)
+                lane.sheets.append(((workbook, place.position), table, parts))
+                if after_sheet is not None:
+                    after_sheet(workbook, title)
+        except Exception as error:  # noqa: BLE001 — kept for clean_year, which raises the first of both lanes'
+            lane.error = ((workbook, place.position), error, traceback.format_exc())
+            return lane
+        if take is not None:
+            lane.found[workbook], lane.titles[workbook] = found, place.titles
+        if after_workbook is not None:
+            after_workbook(workbook)
+    return lane
+
+
+def _takes(plan: LanePlan, workbook: int, child: bool, title: str) -> bool:
+    return plan.child_takes(workbook, title) == child
+
+
+def _clean_in_lanes(folder: Path, paths: list[Path], plan: LanePlan, year: int, reference: Reference, *, progress: bool) -> CleanYear:
+    """:func:`clean_year` on two cores: a forked child cleans its lane while this process cleans
+    its own, then the parts are put together as one process would have made them."""
+    labels = [workbook_label(path, folder) for path in paths]
+    file_warnings = unread_files(folder)
+    bar = _progress_bar(None, len(paths), year) if progress else None
+    child = ChildLane(partial(_clean_lane, paths, labels, plan, year, reference, child=True), wait=plan.wait)
+    try:
+
+        def after_sheet(workbook: int, title: str) -> None:
+            if (workbook, title) == plan.largest:
+                child.open_gate()  # this process's largest sheet is cleaned: the child may start
+
+        own = _clean_lane(
+            paths, labels, plan, year, reference, child=False, after_sheet=after_sheet,
+            after_workbook=(lambda _: bar.update()) if bar is not None else None,
+        )
+        theirs = child.result()
+    except BaseException:
+        child.stop()
+        raise
+    if theirs is None:  # the child died (killed, out of memory): its share is done here
+        theirs = _clean_lane(paths, labels, plan, year, reference, child=True)
+    if bar is not None:
+        bar.update(len(paths) - bar.n)
+        bar.close()
+    _raise_first_error([own, theirs], paths, labels, reference)
+    parts = {table: _TableParts() for table in TABLES}
+    for _place, table, sheet_parts in sorted(own.sheets + theirs.sheets, key=lambda item: item[0]):
+        parts[table].chunks.extend(sheet_parts.chunks)
+        parts[table].quarantine.extend(sheet_parts.quarantine)
+        parts[table].warnings.extend(sheet_parts.warnings)
+        parts[table].counts.extend(sheet_parts.counts)
+    del own, theirs
+    return _year_from_parts(year, parts, reference, file_warnings)
+
+
+def _raise_first_error(lanes: list[_Lane], paths: list[Path], labels: list[str], reference: Reference) -> None:
+    """Raise the error one process reading the sheets in order would have met first: the earliest
+    of the lanes' first errors, or a workbook read by both in which neither found a ledger sheet."""
+    errors = [lane.error for lane in lanes if lane.error is not None]
+    for workbook in sorted({w for lane in lanes for w in lane.found}):
+        if sum(lane.found.get(workbook, 0) for lane in lanes) == 0:
+            titles = next(lane.titles[workbook] for lane in lanes if workbook in lane.titles)
+            path = paths[workbook]
+            missing = relabelled(no_ledger_sheet(path, titles, reference.ledger_format), path, labels[workbook])
+            errors.append(((workbook, len(titles)), missing, ""))
+    if not errors:
+        return
+    _place, error, trace = min(errors, key=lambda item: item[0])
+    if error.__traceback__ is None and not isinstance(error, InputError):  # the child's: say where it happened
+        error.add_note(f"（在并行清洗的子进程中）\n{trace}")
+    raise error

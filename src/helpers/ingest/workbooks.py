@@ -97,6 +97,7 @@ class RawSheet:
     # (excel row, header) of amount cells left empty because a merged cell spans several rows
     merged_amounts: list[tuple[int, str]] = field(default_factory=list)
     usd_unit: bool = False  # the sheet's unit line is in US dollars (单位：万美元)
+    position: int = 0  # among its workbook's sheets (the order in which a parallel clean's parts are put together)
 
 
 def merge_references(xml: bytes) -> list[tuple[int, int, int, int]]:
@@ -403,7 +404,7 @@ def _calamine_matrix(rows: Iterator[list[Any]]) -> list[list[Any]]:
     return matrix
 
 
-def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+def sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → path of its XML in the zip, from ``xl/workbook.xml`` and its relationships."""
     names = {name.lower(): name for name in archive.namelist()}
     book = names.get("xl/workbook.xml")
@@ -437,9 +438,10 @@ class CalamineBook:
         self._ahead: tuple[str, Future[Any]] | None = None
         self._reader: ThreadPoolExecutor | None = None
         try:
-            self.paths = _sheet_paths(self.archive)
+            self.paths = sheet_paths(self.archive)
             self.recalculate = recalculates_on_load(self.archive)
             self.titles = [m.name for m in self.book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+            self.order = list(self.titles)  # the sheets to be read, in order (iter_sheets: this process's share)
         except BaseException:
             self.close()
             raise
@@ -463,9 +465,9 @@ class CalamineBook:
             return READ_AHEAD_XML_BYTES
 
     def _next_title(self, title: str) -> str | None:
-        """The sheet read after ``title`` (every sheet is read in order: :func:`iter_sheets`)."""
-        position = self.titles.index(title) + 1 if title in self.titles else len(self.titles)
-        return self.titles[position] if position < len(self.titles) else None
+        """The sheet read after ``title`` (the sheets of :attr:`order` are read in order: :func:`iter_sheets`)."""
+        position = self.order.index(title) + 1 if title in self.order else len(self.order)
+        return self.order[position] if position < len(self.order) else None
 
     def _small_together(self, title: str) -> bool:
         """Whether ``title`` and the sheet after it are small enough to be held by calamine at once
@@ -520,6 +522,7 @@ class OpenpyxlBook:
 
         self.book = openpyxl.load_workbook(path, data_only=True, read_only=True)
         self.titles = [ws.title for ws in self.book.worksheets]
+        self.order = list(self.titles)
         self.recalculate = recalculates_on_load(self.book._archive)  # noqa: SLF001
 
     def sheet(self, title: str) -> SheetCells:
@@ -819,16 +822,39 @@ def read_workbook(path: Path, ledger_format: dict[str, Any]) -> list[RawSheet]:
     return list(iter_sheets(path, ledger_format))
 
 
-def iter_sheets(path: Path, ledger_format: dict[str, Any]) -> Iterator[RawSheet]:
+@dataclass
+class ReadingPlace:
+    """Where :func:`iter_sheets` is in its workbook: the position of the sheet being read (-1
+    while the workbook is opened, the number of sheets after the last one) and the workbook's
+    sheet titles."""
+
+    position: int = -1
+    titles: list[str] = field(default_factory=list)
+
+
+def iter_sheets(
+    path: Path, ledger_format: dict[str, Any], take: Callable[[str], bool] | None = None, where: ReadingPlace | None = None
+) -> Iterator[RawSheet]:
     """:func:`read_workbook` one sheet at a time: a sheet is read when the one before it has been
-    used (a big workbook's sheets are not all held at once)."""
+    used (a big workbook's sheets are not all held at once).
+
+    ``take`` reads only the sheets whose title it accepts (one process's share of a parallel clean,
+    :mod:`helpers.ingest.lanes`); a workbook without a ledger sheet is then the caller's to report
+    (:func:`no_ledger_sheet`), as the other sheets are read elsewhere. ``where`` follows the
+    reading, so that an error can be placed among the workbook's sheets."""
+    where = where if where is not None else ReadingPlace()
+    where.position, where.titles = -1, []
     problem = container_problem(path)
     if problem is not None:
         raise LedgerError(f"{path.name}: {problem}")
     workbook = open_workbook(path)
     try:
+        where.titles = list(workbook.titles)
+        titles = [(position, title) for position, title in enumerate(workbook.titles) if take is None or take(title)]
+        workbook.order = [title for _, title in titles]  # what the read-ahead reads next
         found = 0
-        for title in workbook.titles:
+        for position, title in titles:
+            where.position = position
             table = match_sheet(title, ledger_format)
             worksheet = None
             if table is None:
@@ -836,13 +862,21 @@ def iter_sheets(path: Path, ledger_format: dict[str, Any]) -> Iterator[RawSheet]
                 table = table_by_content(worksheet.matrix, ledger_format)
             if table is not None:
                 found += 1
-                yield read_sheet(path, worksheet or workbook.sheet(title), table, ledger_format[table])
-        if not found:
-            names = "、".join(workbook.titles)
-            known = "、".join(spec["sheet"] for spec in ledger_format.values())
-            raise LedgerError(f"{path.name}: 没有可识别的台账工作表（找到：{names}；应为 {known} 之一，或含其必填列）")
+                sheet = read_sheet(path, worksheet or workbook.sheet(title), table, ledger_format[table])
+                sheet.position = position
+                yield sheet
+        where.position = len(workbook.titles)
+        if not found and take is None:
+            raise no_ledger_sheet(path, workbook.titles, ledger_format)
     finally:
         workbook.close()
+
+
+def no_ledger_sheet(path: Path, titles: list[str], ledger_format: dict[str, Any]) -> LedgerError:
+    """The error of a workbook none of whose sheets is a ledger sheet."""
+    names = "、".join(titles)
+    known = "、".join(spec["sheet"] for spec in ledger_format.values())
+    return LedgerError(f"{path.name}: 没有可识别的台账工作表（找到：{names}；应为 {known} 之一，或含其必填列）")
 
 
 def unread_files(folder: Path) -> list[tuple[str, str]]:
@@ -892,16 +926,27 @@ def iter_workbooks(folder: Path, ledger_format: dict[str, Any]) -> Iterator[tupl
     """(path, its sheets one at a time: :func:`iter_sheets`) per workbook of a year folder (subfolders
     too), in path order; a workbook in a subfolder is named by its relative path (``县区报送/湖口县.xlsx``)."""
     for path in workbook_paths(folder):
-        yield path, _labelled_sheets(path, workbook_label(path, folder), ledger_format)
+        yield path, labelled_sheets(path, workbook_label(path, folder), ledger_format)
 
 
-def _labelled_sheets(path: Path, label: str, ledger_format: dict[str, Any]) -> Iterator[RawSheet]:
+def labelled_sheets(
+    path: Path, label: str, ledger_format: dict[str, Any], take: Callable[[str], bool] | None = None, where: ReadingPlace | None = None
+) -> Iterator[RawSheet]:
+    """:func:`iter_sheets`, each sheet and message naming the workbook by ``label``."""
     try:
-        for sheet in iter_sheets(path, ledger_format):
+        for sheet in iter_sheets(path, ledger_format, take, where):
             sheet.file = label
             yield sheet
     except LedgerError as error:
-        message = str(error)
-        if label == path.name or not message.startswith(path.name):
+        renamed = relabelled(error, path, label)
+        if renamed is error:
             raise
-        raise LedgerError(label + message[len(path.name) :]) from error
+        raise renamed from error
+
+
+def relabelled(error: LedgerError, path: Path, label: str) -> LedgerError:
+    """``error`` naming its workbook by ``label`` (its path below the year folder) instead of its name."""
+    message = str(error)
+    if label == path.name or not message.startswith(path.name):
+        return error
+    return LedgerError(label + message[len(path.name) :])

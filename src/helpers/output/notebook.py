@@ -35,6 +35,7 @@ from helpers.errors import ReportError, UsageError, input_error_named
 from helpers.output.print_css import REPORT_CSS
 from helpers.output.publish import check_output_folder, mark_folder, new_staging_folder, publish_folder, read_marker, same_report
 from helpers.paths import write_atomic
+from helpers.processes import end_with_parent
 
 __all__ = [
     "ReportError",
@@ -762,15 +763,6 @@ def _import_word_writer() -> None:
     import helpers.output.docx  # noqa: F401 — imported while the kernel runs
 
 
-def _end_with_parent() -> None:
-    """On Linux, the Word document's process is killed when the run's process dies, whatever
-    kills it: never an orphan that holds the caller's stdout and stderr open."""
-    import ctypes
-
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-
-
 def stop_pool(pool: ProcessPoolExecutor, signum: int) -> None:
     """End ``pool``: its work not started is cancelled, its processes get ``signum`` (SIGKILL: at
     once; SIGTERM: they end their task as they choose) and are waited for."""
@@ -790,7 +782,7 @@ def word_writer_process() -> ProcessPoolExecutor:
     client threads."""
     import multiprocessing
 
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_end_with_parent)
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=end_with_parent)
     pool.submit(_import_word_writer)
     return pool
 
