@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "helpers"
 
 LAYERS = [
     {"helpers", "helpers.__main__", "helpers.errors", "helpers.paths", "helpers.normalize", "helpers.safe_text", "helpers.progress",
-     "helpers.memory", "helpers.warmup"},
+     "helpers.memory", "helpers.processes", "helpers.warmup"},
     {"helpers.reference"},
     {"helpers.ingest"},
     {"helpers.indicators"},

@@ -225,3 +225,13 @@ def test_a_child_result_and_a_child_that_cannot_send_it() -> None:
     assert ChildLane(lambda: {"rows": [1, 2, 3]}, wait=True).result() == {"rows": [1, 2, 3]}
     assert ChildLane(lambda: (lambda: 0), wait=False).result() is None  # cannot be pickled: the parent does the work
     assert no_child_left()
+
+
+def test_no_fork_where_it_is_not_safe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "raw" / "2022"
+    ledger(folder / "市.xlsx", {"项目台账": projects(200, "S")})
+    ledger(folder / "县.xlsx", {"项目台账": projects(100, "X")})
+    assert plan_lanes(workbook_paths(folder), cores=None, min_bytes=0) is not None or lanes.available_cores() < 2
+    monkeypatch.setattr(lanes.sys, "platform", "darwin")
+    assert lanes.available_cores() == 1
+    assert plan_lanes(workbook_paths(folder), min_bytes=0) is None

@@ -61,10 +61,13 @@ class LanePlan:
 
 
 def available_cores() -> int:
-    """The cores this process may run on."""
+    """The cores this process may run on; 1 where a fork is not safe (macOS: its system libraries
+    may crash a forked child; Windows has no fork)."""
+    if not sys.platform.startswith("linux"):
+        return 1
     try:
         return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not Linux
+    except OSError:
         return os.cpu_count() or 1
 
 
