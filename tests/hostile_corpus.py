@@ -129,6 +129,31 @@ def _format_line(text: str) -> int:
     return next(number for number, line in enumerate(lines, start=1) if text in line)
 
 
+def damaged(edit: Callable[[zipfile.ZipInfo, bytes], bytes], *, stored: bool = False) -> Callable[[Path], None]:
+    """The base ledger with its sheet's XML changed by ``edit``; ``stored``: the XML is
+    deflated, then ``edit`` changes the compressed bytes (a download cut or corrupted in transit)."""
+
+    def build(data: Path) -> None:
+        path = base(data)
+        members = []
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                members.append((info, archive.read(info.filename)))
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for info, content in members:
+                archive.writestr(info.filename, edit(info, content) if not stored and info.filename.endswith("sheet1.xml") else content)
+        if stored:  # flip bytes in the middle of the sheet's compressed data, where its entry says it is
+            with zipfile.ZipFile(path) as archive:
+                info = archive.getinfo("xl/worksheets/sheet1.xml")
+            raw = bytearray(path.read_bytes())
+            start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+            middle = start + info.compress_size // 2
+            raw[middle : middle + 8] = edit(info, bytes(raw[middle : middle + 8]))
+            path.write_bytes(bytes(raw))
+
+    return build
+
+
 # ----------------------------------------------------------------------------- cases
 
 
@@ -540,6 +565,20 @@ CASES: list[Case] = [
         command=("report", "annual_review", "--year", str(YEAR), "--out", "{root}/out"),
         exit_code=2,
         message="坏文件.xlsx: 无法读取该工作簿：不是有效的 .xlsx 文件（已损坏、为空或不是 Excel 工作簿）",
+    ),
+    Case(
+        "sheet-xml-not-well-formed",
+        "exit",
+        damaged(lambda _info, xml: xml.replace(b"</sheetData>", b"<row r=\"99\"><c r=\"A99\" t=\"inlineStr\"><is><t>&bogus</t></is></c></row></sheetData>")),
+        exit_code=2,
+        message=f"{LEDGER} / 工作表「项目台账」: 无法读取：工作簿已损坏",
+    ),
+    Case(
+        "sheet-data-damaged-in-transit",
+        "exit",
+        damaged(lambda _info, chunk: bytes(b ^ 0x5A for b in chunk), stored=True),
+        exit_code=2,
+        message=f"{LEDGER} / 工作表「项目台账」: 无法读取：工作簿已损坏",
     ),
     Case(
         "report-with-encrypted-workbook",

@@ -63,6 +63,20 @@ def no_child_left() -> bool:
     return True
 
 
+@pytest.fixture
+def at_most_a_minute() -> Any:
+    """A test of something that would otherwise hang fails after a minute instead."""
+
+    def expired(_signum: int, _frame: Any) -> None:
+        raise TimeoutError("hung for a minute")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
 def year_folders(data: Path) -> list[Path]:
     raw = data / "raw"
     return sorted(p for p in raw.iterdir() if p.is_dir()) if raw.is_dir() else []
@@ -235,3 +249,87 @@ def test_no_fork_where_it_is_not_safe(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(lanes.sys, "platform", "darwin")
     assert lanes.available_cores() == 1
     assert plan_lanes(workbook_paths(folder), min_bytes=0) is None
+
+
+def test_a_stuck_child_is_ended_and_its_share_done_here(
+    tmp_path: Path, reference: Any, monkeypatch: pytest.MonkeyPatch, at_most_a_minute: Any
+) -> None:
+    """A child that never answers (a lock it inherited, a thread that cannot start) costs the
+    patience, not the run."""
+    folder = tmp_path / "raw" / "2022"
+    ledger(folder / "市.xlsx", {"项目台账": projects(2000, "S")})
+    ledger(folder / "县.xlsx", {"项目台账": projects(1500, "X")})
+    parent = os.getpid()
+    real_lane = clean_module._clean_lane
+
+    def stuck(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != parent:
+            time.sleep(3600)
+        return real_lane(*args, **kwargs)
+
+    monkeypatch.setattr(clean_module, "_clean_lane", stuck)
+    monkeypatch.setattr(clean_module, "CHILD_PATIENCE_SECONDS", 1.0)
+    started = time.monotonic()
+    two = outcome(folder, 2022, reference, 2)
+    assert time.monotonic() - started < 20
+    monkeypatch.undo()
+    assert_same(outcome(folder, 2022, reference, 1), two)
+    assert no_child_left()
+
+
+def test_the_child_starts_no_thread(tmp_path: Path, reference: Any, monkeypatch: pytest.MonkeyPatch, at_most_a_minute: Any) -> None:
+    """A thread that cannot start blocks ``Thread.start`` for ever (a child short of memory): the
+    child reads no sheet ahead, so its share comes back from the child itself."""
+    import threading
+
+    folder = tmp_path / "raw" / "2022"
+    ledger(folder / "市.xlsx", {"项目台账": projects(2000, "S"), "外出招商": [["x"] * 3] * 300})
+    ledger(folder / "县.xlsx", {"项目台账": projects(1500, "X"), "备注": [["说明"]] * 300})
+    parent = os.getpid()
+    real_start, real_lane, redone = threading.Thread.start, clean_module._clean_lane, []
+
+    def start(self: threading.Thread) -> None:
+        if os.getpid() != parent:
+            time.sleep(3600)
+        real_start(self)
+
+    def lane(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() == parent and kwargs.get("child"):
+            redone.append(True)  # the parent doing the child's share: the child did not answer
+        return real_lane(*args, **kwargs)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    monkeypatch.setattr(clean_module, "_clean_lane", lane)
+    monkeypatch.setattr(clean_module, "CHILD_PATIENCE_SECONDS", 5.0)
+    two = outcome(folder, 2022, reference, 2)
+    monkeypatch.undo()
+    assert not redone
+    assert_same(outcome(folder, 2022, reference, 1), two)
+
+
+def test_ctrl_c_just_after_the_fork_leaves_no_child(
+    tmp_path: Path, reference: Any, monkeypatch: pytest.MonkeyPatch, at_most_a_minute: Any
+) -> None:
+    folder = tmp_path / "raw" / "2022"
+    ledger(folder / "市.xlsx", {"项目台账": projects(2000, "S")})
+    ledger(folder / "县.xlsx", {"项目台账": projects(1500, "X")})
+    real_fork, real_close = os.fork, os.close
+    state = {"forked": False}
+
+    def fork() -> int:
+        pid = real_fork()
+        state["forked"] = pid != 0
+        return pid
+
+    def close(fd: int) -> None:
+        if state["forked"]:  # the parent's first step after the fork
+            state["forked"] = False
+            raise KeyboardInterrupt
+        real_close(fd)
+
+    monkeypatch.setattr(lanes.os, "fork", fork)
+    monkeypatch.setattr(lanes.os, "close", close)
+    with pytest.raises(KeyboardInterrupt):
+        clean_year(folder, 2022, reference, lanes=2)
+    monkeypatch.undo()
+    assert no_child_left()

@@ -53,3 +53,54 @@ def test_a_stale_cache_is_rebuilt(tmp_path, reference):
     first.tables["projects"].assign(county="九江新区").to_parquet(parquet, index=False)  # same key, broken content
     again = load_year(2022, data_dir, reference)
     pd.testing.assert_frame_equal(again.tables["projects"], first.tables["projects"])
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+@pytest.mark.parametrize(
+    "name, files, age, removed",
+    [
+        (".2022-{dead}-abcd1234", ["projects.parquet", "warnings.csv"], 3600, True),  # its writer was killed
+        (".2022-old-{dead}", ["manifest.json"], 3600, True),  # the previous cache, moved aside, then killed
+        (".2022-abcd1234", ["projects.parquet"], 3600, True),  # named before the pid was in the name
+        (".2022-{dead}-abcd1234", ["projects.parquet"], 5, False),  # too young: a writer on another machine?
+        (".2022-{alive}-abcd1234", ["projects.parquet"], 3600, False),  # its writer is running
+        (".2022-{dead}-abcd1234", ["projects.parquet", "笔记.txt"], 3600, False),  # a file the kit never writes
+        (".2022-notes", [], 3600, False),  # not the kit's name
+        (".2021-{dead}-abcd1234", ["projects.parquet"], 3600, False),  # another year
+    ],
+)
+def test_staging_left_by_a_killed_clean_is_removed(tmp_path, reference, name, files, age, removed):
+    import os
+    import time
+
+    from helpers.ingest.cache import remove_stale_staging
+
+    folder = tmp_path / name.format(dead=_dead_pid(), alive=os.getpid())
+    folder.mkdir()
+    for file in files:
+        (folder / file).write_text("x")
+    then = time.time() - age
+    os.utime(folder, (then, then))
+    assert remove_stale_staging(tmp_path, "2022") == ([folder] if removed else [])
+    assert folder.exists() is not removed
+
+
+def test_a_clean_removes_the_staging_a_killed_one_left(tmp_path, reference):
+    import os
+    import time
+
+    write_messy_year(tmp_path / "raw" / "2022")
+    left = tmp_path / "processed" / f".2022-{_dead_pid()}-abcd1234"
+    left.mkdir(parents=True)
+    (left / "projects.parquet").write_bytes(b"half")
+    os.utime(left, (time.time() - 3600, time.time() - 3600))
+    load_year(2022, tmp_path, reference)
+    assert sorted(p.name for p in (tmp_path / "processed").iterdir()) == ["2022"]

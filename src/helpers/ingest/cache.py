@@ -14,15 +14,17 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pandas as pd
 
 from helpers import normalize
 from helpers.errors import LedgerError, UsageError, os_reason
-from helpers.ingest import cells, clean, schema, workbooks
+from helpers.ingest import cells, clean, lanes, schema, workbooks
 from helpers.ingest.clean import OUTPUT_TABLES, CleanYear, clean_year
 from helpers.ingest.schema import validate_tables
 from helpers.ingest.workbooks import unread_files, workbook_label, workbook_paths
@@ -34,6 +36,7 @@ from helpers.safe_text import neutralise_frame
 # The code whose change can change a clean table: a new version of any of them rebuilds the cache.
 CODE_FILES = (
     clean.__file__, workbooks.__file__, cells.__file__, normalize.__file__, schema.__file__, reference_tables.__file__, __file__,
+    lanes.__file__,
 )
 # The account of a year besides its tables: read back from parquet, shown to people as CSV.
 ACCOUNTS = ("quarantine", "warnings", "sheet_counts", "inputs")
@@ -92,9 +95,55 @@ def _write(target: Path, result: CleanYear, key: str) -> None:
         ) from None
 
 
+#: A staging folder of the cache (``.2022-<pid>-<random>``, ``.2022-old-<pid>``; before the pid was
+#: in the name ``.2022-<random>``) and the files the kit writes into one.
+_STAGING = re.compile(r"\.(?P<year>\d{4})-(?:old-(?P<old>\d+)|(?P<pid>\d+)-[a-z0-9_]{8}|[a-z0-9_]{8})")
+_STAGED_SUFFIXES = {".parquet", ".csv", ".json"}
+#: A staging folder is only ever this old when the run that wrote it was killed (SIGKILL, a power
+#: cut): a year's cache is written in seconds.
+STALE_STAGING_SECONDS = 600
+
+
+def remove_stale_staging(parent: Path, year_name: str, now: float | None = None) -> list[Path]:
+    """Remove the staging folders of ``year_name``'s cache left in ``parent`` by a run that was
+    killed while writing (``.2022-12345-ab12cd34``): the writer's process is gone, the folder is
+    older than :data:`STALE_STAGING_SECONDS` and holds nothing but the kit's cache files. Returns
+    what was removed. A folder of anyone else (another name, other files, a live writer) stays."""
+    removed = []
+    now = time.time() if now is None else now
+    for entry in sorted(parent.glob(f".{year_name}-*")):
+        match = _STAGING.fullmatch(entry.name)
+        if match is None or match["year"] != year_name or entry.is_symlink() or not entry.is_dir():
+            continue
+        pid = match["old"] or match["pid"]
+        try:
+            if pid is not None and _alive(int(pid)):
+                continue
+            if now - entry.stat().st_mtime < STALE_STAGING_SECONDS:
+                continue
+            if any(not f.is_file() or f.is_symlink() or f.suffix not in _STAGED_SUFFIXES for f in entry.iterdir()):
+                continue
+            shutil.rmtree(entry)
+        except OSError:
+            continue  # not ours to fight over: left as it is
+        removed.append(entry)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
 def _write_cache(target: Path, result: CleanYear, key: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    remove_stale_staging(target.parent, target.name)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-{os.getpid()}-", dir=target.parent))
     try:
         for table in OUTPUT_TABLES:
             result.tables[table].to_parquet(staging / f"{table}.parquet", index=False)

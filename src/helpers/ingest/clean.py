@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ from helpers.ingest.cells import (
     parse_yes_no,
     unknowable_cell,
 )
-from helpers.ingest.lanes import ChildLane, LanePlan, plan_lanes
+from helpers.ingest.lanes import CHILD_PATIENCE_SECONDS, ChildLane, LanePlan, plan_lanes
 from helpers.ingest.schema import validate_tables
 from helpers.ingest.workbooks import (
     USD_MONTH,
@@ -1094,11 +1095,15 @@ def _clean_lane(
     child: bool,
     after_sheet: Callable[[int, str], None] | None = None,
     after_workbook: Callable[[int], None] | None = None,
+    before: int | None = None,
 ) -> _Lane:
     """Read and clean the sheets of ``plan``'s child (``child``) or of this process; it stops at
-    its first error, which is kept, not raised (the other lane may have met an earlier one)."""
+    its first error, which is kept, not raised (the other lane may have met an earlier one).
+    ``before``: only the workbooks up to this one (an error there stops the year anyway)."""
     lane = _Lane()
     for workbook, (path, label) in enumerate(zip(paths, labels, strict=True)):
+        if before is not None and workbook > before:
+            break
         if plan.split(workbook):
             take: Callable[[str], bool] | None = partial(_takes, plan, workbook, child)
         elif (workbook in plan.child_only) == child:
@@ -1108,7 +1113,9 @@ def _clean_lane(
         place = ReadingPlace()
         try:
             found = 0
-            for sheet in labelled_sheets(path, label, reference.ledger_format, take, place):
+            # the child reads no sheet ahead: both cores are busy (it was 0.2 s slower at scale 50), and a
+            # thread that cannot start (a child short of memory) would leave it waiting for ever
+            for sheet in labelled_sheets(path, label, reference.ledger_format, take, place, read_ahead=not child):
                 found += 1
                 parts, table, title = _TableParts(), sheet.table, sheet.sheet
                 clean_sheet(sheet, reference, parts, year)
@@ -1137,23 +1144,29 @@ def _clean_in_lanes(folder: Path, paths: list[Path], plan: LanePlan, year: int, 
     labels = [workbook_label(path, folder) for path in paths]
     file_warnings = unread_files(folder)
     bar = _progress_bar(None, len(paths), year) if progress else None
-    child = ChildLane(partial(_clean_lane, paths, labels, plan, year, reference, child=True), wait=plan.wait)
+    child: ChildLane | None = None
     try:
+        child = ChildLane(partial(_clean_lane, paths, labels, plan, year, reference, child=True), wait=plan.wait)
 
         def after_sheet(workbook: int, title: str) -> None:
-            if (workbook, title) == plan.largest:
+            if (workbook, title) == plan.largest and child is not None:
                 child.open_gate()  # this process's largest sheet is cleaned: the child may start
 
+        started = time.monotonic()
         own = _clean_lane(
             paths, labels, plan, year, reference, child=False, after_sheet=after_sheet,
             after_workbook=(lambda _: bar.update()) if bar is not None else None,
         )
-        theirs = child.result()
+        # its share is about as big as this one's: a child with nothing to say long after is stuck (a
+        # lock it inherited, say) and is ended; its share is then done here
+        theirs = child.result(patience=max(CHILD_PATIENCE_SECONDS, 4 * (time.monotonic() - started)))
     except BaseException:
-        child.stop()
+        if child is not None:
+            child.stop()
         raise
-    if theirs is None:  # the child died (killed, out of memory): its share is done here
-        theirs = _clean_lane(paths, labels, plan, year, reference, child=True)
+    if theirs is None:  # the child died (killed, out of memory) or was stuck: its share is done here
+        before = own.error[0][0] if own.error is not None else None  # what comes later cannot change the error
+        theirs = _clean_lane(paths, labels, plan, year, reference, child=True, before=before)
     if bar is not None:
         bar.update(len(paths) - bar.n)
         bar.close()

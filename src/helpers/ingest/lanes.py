@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import select
 import signal
 import sys
 import zipfile
@@ -40,6 +41,10 @@ PARALLEL_MIN_XML_BYTES = 4 * 2**20
 #: together would otherwise hold about 1.05 GiB: this process 800 MiB cleaning its largest sheet of
 #: 318,000 rows, the child 300 MiB with another of 290,000).
 PARALLEL_XML_BYTES = 384 * 2**20
+#: The least time this process waits for the child's result after finishing its own share (then four
+#: times as long as its own share took): a child that sends nothing by then is ended and its share
+#: done here.
+CHILD_PATIENCE_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -148,13 +153,17 @@ class ChildLane:
         pid = os.fork()
         if pid == 0:  # the child: never returns
             _child_main(work, results_write, gate_read, closing=(results_read, gate_write))
-        os.close(results_write)
-        if gate_read >= 0:
-            os.close(gate_read)
         self.pid = pid
         self._results = results_read
         self._gate = gate_write
         self._done = False
+        try:
+            os.close(results_write)
+            if gate_read >= 0:
+                os.close(gate_read)
+        except BaseException:  # Ctrl-C just after the fork: the child is not left waiting for a reader
+            self.stop()
+            raise
 
     def open_gate(self) -> None:
         """Let a waiting child start (this process has cleaned its largest sheet)."""
@@ -164,9 +173,13 @@ class ChildLane:
             os.close(self._gate)
             self._gate = -1
 
-    def result(self) -> Any | None:
-        """The child's result, or None when it died before sending it whole."""
+    def result(self, patience: float | None = None) -> Any | None:
+        """The child's result, or None when it died before sending it whole, or sent nothing within
+        ``patience`` seconds (then it is ended: a child stuck for any reason costs that wait, not the run)."""
         self.open_gate()
+        if patience is not None and not select.select([self._results], [], [], patience)[0]:
+            self.stop()
+            return None
         with os.fdopen(self._results, "rb", closefd=True) as pipe:
             self._results = -1
             header = pipe.read(8)

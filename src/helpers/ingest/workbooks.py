@@ -13,6 +13,7 @@ import datetime
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -432,6 +433,7 @@ class CalamineBook:
     empty) and trailing formatted rows (calamine stops at the last value)."""
 
     def __init__(self, path: Path) -> None:
+        self.name = path.name
         self.book = python_calamine.CalamineWorkbook.from_path(str(path))
         self.archive = zipfile.ZipFile(path)
         # the next sheet, parsed by calamine (which releases the GIL) on the other core while this one is converted and cleaned
@@ -442,6 +444,7 @@ class CalamineBook:
             self.recalculate = recalculates_on_load(self.archive)
             self.titles = [m.name for m in self.book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
             self.order = list(self.titles)  # the sheets to be read, in order (iter_sheets: this process's share)
+            self.read_ahead = True  # off in a parallel clean's child (its lane has no core to spare, nor a thread to start)
         except BaseException:
             self.close()
             raise
@@ -479,13 +482,19 @@ class CalamineBook:
     def _read_ahead(self, title: str) -> None:
         """Start reading the sheet after ``title``."""
         following = self._next_title(title)
-        if following is None:
+        if following is None or not self.read_ahead:
             return
         if self._reader is None:
             self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead")
         self._ahead = (following, self._reader.submit(self.book.get_sheet_by_name, following))
 
     def sheet(self, title: str) -> SheetCells:
+        try:
+            return self._sheet(title)
+        except DAMAGED_SHEET_ERRORS as error:
+            raise damaged_sheet(self.name, title, error) from error
+
+    def _sheet(self, title: str) -> SheetCells:
         cells = self._parsed(title)
         early = self._small_together(title)
         if early:  # the next sheet is parsed while this one is converted too
@@ -520,12 +529,20 @@ class OpenpyxlBook:
     def __init__(self, path: Path) -> None:
         import openpyxl  # the fallback only: slow to import
 
+        self.name = path.name
         self.book = openpyxl.load_workbook(path, data_only=True, read_only=True)
         self.titles = [ws.title for ws in self.book.worksheets]
         self.order = list(self.titles)
+        self.read_ahead = False  # openpyxl reads as it goes
         self.recalculate = recalculates_on_load(self.book._archive)  # noqa: SLF001
 
     def sheet(self, title: str) -> SheetCells:
+        try:
+            return self._sheet(title)
+        except DAMAGED_SHEET_ERRORS as error:
+            raise damaged_sheet(self.name, title, error) from error
+
+    def _sheet(self, title: str) -> SheetCells:
         worksheet = self.book[title]
         worksheet.reset_dimensions()  # exporters often declare wrong dimensions; read what is there
         matrix = [list(row) for row in worksheet.iter_rows(values_only=True)]
@@ -534,6 +551,21 @@ class OpenpyxlBook:
 
     def close(self) -> None:
         self.book.close()
+
+
+#: What reading a sheet of a damaged file raises (the zip's directory was readable): a sheet's XML
+#: that is not well-formed or names a shared string that is not there (calamine), compressed data
+#: or a checksum that does not match (zipfile, zlib), a member cut short.
+DAMAGED_SHEET_ERRORS = (python_calamine.CalamineError, zipfile.BadZipFile, zlib.error, EOFError, ElementTree.ParseError)
+
+
+def damaged_sheet(file: str, title: str, error: BaseException) -> LedgerError:
+    """The one-line error of a sheet that cannot be read because the file is damaged."""
+    detail = " ".join(str(error).split())[:160]
+    return LedgerError(
+        f"{file} / 工作表「{title}」: 无法读取：工作簿已损坏（{type(error).__name__}: {detail}）；"
+        "请在 Excel/WPS 中打开并另存为 .xlsx，或向报送单位重新索取该文件后重新运行"
+    )
 
 
 def open_workbook(path: Path) -> CalamineBook | OpenpyxlBook:
@@ -833,7 +865,12 @@ class ReadingPlace:
 
 
 def iter_sheets(
-    path: Path, ledger_format: dict[str, Any], take: Callable[[str], bool] | None = None, where: ReadingPlace | None = None
+    path: Path,
+    ledger_format: dict[str, Any],
+    take: Callable[[str], bool] | None = None,
+    where: ReadingPlace | None = None,
+    *,
+    read_ahead: bool = True,
 ) -> Iterator[RawSheet]:
     """:func:`read_workbook` one sheet at a time: a sheet is read when the one before it has been
     used (a big workbook's sheets are not all held at once).
@@ -852,6 +889,7 @@ def iter_sheets(
         where.titles = list(workbook.titles)
         titles = [(position, title) for position, title in enumerate(workbook.titles) if take is None or take(title)]
         workbook.order = [title for _, title in titles]  # what the read-ahead reads next
+        workbook.read_ahead = read_ahead
         found = 0
         for position, title in titles:
             where.position = position
@@ -930,11 +968,17 @@ def iter_workbooks(folder: Path, ledger_format: dict[str, Any]) -> Iterator[tupl
 
 
 def labelled_sheets(
-    path: Path, label: str, ledger_format: dict[str, Any], take: Callable[[str], bool] | None = None, where: ReadingPlace | None = None
+    path: Path,
+    label: str,
+    ledger_format: dict[str, Any],
+    take: Callable[[str], bool] | None = None,
+    where: ReadingPlace | None = None,
+    *,
+    read_ahead: bool = True,
 ) -> Iterator[RawSheet]:
     """:func:`iter_sheets`, each sheet and message naming the workbook by ``label``."""
     try:
-        for sheet in iter_sheets(path, ledger_format, take, where):
+        for sheet in iter_sheets(path, ledger_format, take, where, read_ahead=read_ahead):
             sheet.file = label
             yield sheet
     except LedgerError as error:
