@@ -431,7 +431,12 @@ def test_a_signal_ends_a_batch_at_once_with_one_line(tmp_path, signum, status, l
         [sys.executable, "-m", "helpers", "report", "annual_review", "--all", "--out", str(tmp_path / "out")],
         cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )
-    time.sleep(4)  # the first two years run
+    # the first runs under way (their staging folders made): a fixed wait broke once the batch got
+    # faster than it (the signal then came as the process exited, with status 0)
+    deadline = time.monotonic() + 60
+    while not [p for p in (tmp_path / "out").rglob("*") if ".tmp-" in p.name] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(2.5)  # their kernels started: the cells run
     started = time.monotonic()
     os.killpg(process.pid, signum)
     _, err = process.communicate(timeout=60)  # returns: no orphan holds the pipes
