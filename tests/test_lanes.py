@@ -133,6 +133,14 @@ def projects(count: int, prefix: str) -> list[list[Any]]:
     return [HEADERS, *rows[: count // 2], [None, None, "小计", None, None, None, None, None, None, None], [], *rows[count // 2 :]]
 
 
+def two_workbooks(tmp_path: Path) -> Path:
+    """A year folder of a city ledger (2,000 projects) and a county's (1,500)."""
+    folder = tmp_path / "raw" / "2022"
+    ledger(folder / "市.xlsx", {"项目台账": projects(2000, "S")})
+    ledger(folder / "县.xlsx", {"项目台账": projects(1500, "X")})
+    return folder
+
+
 def test_the_first_error_in_order_wins(tmp_path: Path, reference: Any) -> None:
     """The child's small workbook comes first and lacks a required column; the big one, this
     process's, has none of the ledger sheets: one process stops at the first, and so do two."""
@@ -171,9 +179,7 @@ def test_sheets_split_between_the_processes(tmp_path: Path, reference: Any) -> N
 
 
 def test_a_child_that_dies_leaves_its_share_to_the_parent(tmp_path: Path, reference: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    folder = tmp_path / "raw" / "2022"
-    ledger(folder / "市.xlsx", {"项目台账": projects(2000, "S")})
-    ledger(folder / "县.xlsx", {"项目台账": projects(1500, "X")})
+    folder = two_workbooks(tmp_path)
     parent = os.getpid()
     real_lane = clean_module._clean_lane
 
@@ -191,9 +197,7 @@ def test_a_child_that_dies_leaves_its_share_to_the_parent(tmp_path: Path, refere
 
 
 def test_the_child_waits_while_two_big_sheets_would_be_held(tmp_path: Path, reference: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    folder = tmp_path / "raw" / "2022"
-    ledger(folder / "市.xlsx", {"项目台账": projects(2000, "S")})
-    ledger(folder / "县.xlsx", {"项目台账": projects(1500, "X")})
+    folder = two_workbooks(tmp_path)
     assert not plan_lanes(workbook_paths(folder), cores=2, min_bytes=0).wait
     monkeypatch.setattr(lanes, "PARALLEL_XML_BYTES", 1)
     assert plan_lanes(workbook_paths(folder), cores=2, min_bytes=0).wait
@@ -256,9 +260,7 @@ def test_a_stuck_child_is_ended_and_its_share_done_here(
 ) -> None:
     """A child that never answers (a lock it inherited, a thread that cannot start) costs the
     patience, not the run."""
-    folder = tmp_path / "raw" / "2022"
-    ledger(folder / "市.xlsx", {"项目台账": projects(2000, "S")})
-    ledger(folder / "县.xlsx", {"项目台账": projects(1500, "X")})
+    folder = two_workbooks(tmp_path)
     parent = os.getpid()
     real_lane = clean_module._clean_lane
 
@@ -310,9 +312,7 @@ def test_the_child_starts_no_thread(tmp_path: Path, reference: Any, monkeypatch:
 def test_ctrl_c_just_after_the_fork_leaves_no_child(
     tmp_path: Path, reference: Any, monkeypatch: pytest.MonkeyPatch, at_most_a_minute: Any
 ) -> None:
-    folder = tmp_path / "raw" / "2022"
-    ledger(folder / "市.xlsx", {"项目台账": projects(2000, "S")})
-    ledger(folder / "县.xlsx", {"项目台账": projects(1500, "X")})
+    folder = two_workbooks(tmp_path)
     real_fork, real_close = os.fork, os.close
     state = {"forked": False}
 
